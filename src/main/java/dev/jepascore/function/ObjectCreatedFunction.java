@@ -1,0 +1,31 @@
+package dev.jepascore.function;
+
+import jakarta.inject.Inject;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.jepascore.event.StorageEventParser;
+import dev.jepascore.result.ObjectScoringJob;
+import dev.jepascore.result.ScoringReport;
+
+import io.quarkus.funqy.Funq;
+
+/** Storage-event entry point. */
+public class ObjectCreatedFunction {
+
+    @Inject
+    ObjectScoringJob job;
+
+    /**
+     * Triggered when objects land in a bucket: S3 notification records (AWS, MinIO, Ceph RGW), EventBridge
+     * {@code Object Created}, GCS {@code object.v1.finalized} and Azure {@code BlobCreated} CloudEvents in structured
+     * mode, as delivered. Scores every created object, writes one result (or failure) document per object version
+     * and returns one line per object: {@code scored}, {@code failed}, {@code skipped} or {@code duplicate}.
+     * Served over HTTP at {@code POST /onObjectCreated}; errors answer {@code {"error": {...}}} with 400 for a
+     * malformed event and 503 while storage is unavailable (redeliver).
+     */
+    @Funq("onObjectCreated")
+    public ScoringReport onObjectCreated(JsonNode event) {
+        return job.process(StorageEventParser.parse(event));
+    }
+}

@@ -1,0 +1,71 @@
+package dev.jepascore.function;
+
+import java.io.IOException;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.jepascore.JepaException;
+import dev.jepascore.event.BadEventException;
+import dev.jepascore.event.ParsedEvent;
+import dev.jepascore.event.StorageEventParser;
+import dev.jepascore.result.ObjectScoringJob;
+import dev.jepascore.result.ScoringReport;
+
+/**
+ * The storage-event function for senders that use CloudEvents binary mode over plain HTTP (Eventarc, Knative
+ * brokers): the event type and source travel in {@code ce-type}, {@code ce-source}, {@code ce-subject} headers and
+ * the body is only the event data, which Funqy's HTTP binding cannot see. Without {@code ce-type} the body is read
+ * exactly as {@code POST /onObjectCreated} reads it.
+ */
+@Path("/v1/events")
+public class StorageEventResource {
+
+    @Inject
+    ObjectScoringJob job;
+
+    @Inject
+    ObjectMapper json;
+
+    /** Same work and answer as {@code onObjectCreated}. */
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    public ScoringReport receive(@HeaderParam("ce-type") String type, @HeaderParam("ce-source") String source,
+            @HeaderParam("ce-subject") String subject, byte[] body) {
+        JsonNode data = read(body);
+        ParsedEvent event = type == null
+                ? StorageEventParser.parse(data)
+                : StorageEventParser.parseCloudEvent(type, source, subject, data);
+        return job.process(event);
+    }
+
+    private JsonNode read(byte[] body) {
+        if (body == null || body.length == 0) {
+            throw new BadEventException("empty_event", "The event body is empty; expected a storage event as JSON");
+        }
+        try {
+            return json.readTree(body);
+        } catch (IOException e) {
+            throw new BadEventException("malformed_event", "The event body is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""),
+                    e);
+        }
+    }
+
+    @ServerExceptionMapper
+    Response failed(JepaException e) {
+        EventErrors.Answer answer = EventErrors.of(e);
+        return Response.status(answer.status()).type(MediaType.APPLICATION_JSON).entity(answer.body()).build();
+    }
+}

@@ -1,0 +1,204 @@
+package dev.jepascore.result;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.jepascore.JepaException;
+import dev.jepascore.event.ObjectKeys;
+import dev.jepascore.event.ObjectRef;
+import dev.jepascore.event.ParsedEvent;
+import dev.jepascore.score.ScoreMode;
+import dev.jepascore.score.ScoreResult;
+import dev.jepascore.score.ScoringService;
+import dev.jepascore.storage.ObjectStore;
+import dev.jepascore.storage.StorageConfig;
+import dev.jepascore.storage.StorageException;
+import dev.jepascore.storage.StoredObject;
+
+/**
+ * Scores every object an event names and records one document per object version.
+ * <p>
+ * For each object: skip it if it is a result document; return the stored document if this version already has one;
+ * otherwise read it (size-limited), score it with the same {@link ScoringService} as the on-demand call, and write
+ * the result document, or a failure document when the object cannot be scored (not an image, too large, gone, access
+ * denied). Storage failures that may pass ({@code UNAVAILABLE}) and internal failures propagate, so the event is
+ * reported as failed and the platform redelivers it; they never produce a document.
+ */
+@ApplicationScoped
+public class ObjectScoringJob {
+
+    private static final Logger LOG = Logger.getLogger(ObjectScoringJob.class);
+    /** Result documents are small; anything bigger under a result key is not ours. */
+    private static final long MAX_DOCUMENT_BYTES = 1 << 20;
+    static final String JSON_TYPE = "application/json";
+
+    private final ObjectStore store;
+    private final ScoringService scoring;
+    private final ObjectMapper json;
+    private final ResultKeys keys;
+    private final long maxObjectBytes;
+
+    @Inject
+    public ObjectScoringJob(ObjectStore store, ScoringService scoring, ObjectMapper json, StorageConfig config) {
+        this.store = store;
+        this.scoring = scoring;
+        this.json = json;
+        this.keys = new ResultKeys(config.resultsPrefix(), config.resultsBucket());
+        this.maxObjectBytes = config.maxObjectBytes();
+    }
+
+    public ResultKeys keys() {
+        return keys;
+    }
+
+    /**
+     * Processes every object of the event, in order. An unsafe key anywhere rejects the whole event before any
+     * object is touched.
+     *
+     * @throws dev.jepascore.event.BadEventException for an unsafe key or bucket name
+     * @throws StorageException                       {@code UNAVAILABLE} when storage stayed unreachable
+     */
+    public ScoringReport process(ParsedEvent event) {
+        for (ObjectRef ref : event.objects()) {
+            ObjectKeys.requireSafe(ref.bucket(), ref.key());
+        }
+        List<ObjectOutcome> outcomes = new ArrayList<>();
+        for (ObjectRef ref : event.objects()) {
+            outcomes.add(process(ref));
+        }
+        return new ScoringReport(outcomes, event.ignoredTypes());
+    }
+
+    /** Processes one object; see the class comment. */
+    public ObjectOutcome process(ObjectRef ref) {
+        ObjectKeys.requireSafe(ref.bucket(), ref.key());
+        if (keys.isResult(ref)) {
+            LOG.debugf("Skipping %s: it is under the results prefix %s", ref, keys.prefix());
+            return new ObjectOutcome(ref, Outcome.SKIPPED, null, null, null, null, null);
+        }
+        if (ref.versionTag() != null) {
+            ObjectOutcome existing = existing(ref);
+            if (existing != null) {
+                return existing;
+            }
+        }
+        StoredObject object;
+        try {
+            object = store.get(ref.bucket(), ref.key(), maxObjectBytes);
+        } catch (StorageException e) {
+            if (!e.kind().clientError()) {
+                throw e;
+            }
+            return recordFailure(ref, e);
+        }
+        ObjectRef version = ref;
+        if (ref.versionTag() == null) {
+            version = ref.withVersionTag(object.versionTag());
+            ObjectOutcome existing = existing(version);
+            if (existing != null) {
+                return existing;
+            }
+        }
+        ScoreResult result;
+        try {
+            result = scoring.score(object.bytes(), ScoreMode.DEFAULT);
+        } catch (JepaException e) {
+            if (!e.kind().clientError()) {
+                throw e;
+            }
+            return recordFailure(version, e);
+        }
+        ObjectNode document = document(version, Outcome.SCORED);
+        document.setAll((ObjectNode) json.valueToTree(result));
+        document.put("recordedAt", Instant.now().toString());
+        String bucket = keys.bucketFor(version);
+        String key = keys.keyFor(version);
+        store.put(bucket, key, bytes(document), JSON_TYPE);
+        ObjectOutcome outcome = outcome(version, Outcome.SCORED, bucket, key, document);
+        LOG.infof("Scored %s/%s: jepaScore=%s label=%s -> %s/%s", version.bucket(), version.key(), outcome.jepaScore(),
+                outcome.label(), bucket, key);
+        return outcome;
+    }
+
+    private ObjectOutcome recordFailure(ObjectRef ref, JepaException e) {
+        ObjectNode document = document(ref, Outcome.FAILED);
+        document.set("error", json.valueToTree(Failure.of(e)));
+        document.put("recordedAt", Instant.now().toString());
+        String bucket = keys.bucketFor(ref);
+        String key = keys.keyFor(ref);
+        if (store.exists(bucket, key)) {
+            ObjectOutcome existing = existing(ref);
+            if (existing != null) {
+                return existing;
+            }
+        }
+        store.put(bucket, key, bytes(document), JSON_TYPE);
+        LOG.infof("Could not score %s/%s (%s: %s) -> %s/%s", ref.bucket(), ref.key(), e.code(), e.getMessage(), bucket,
+                key);
+        return outcome(ref, Outcome.FAILED, bucket, key, document);
+    }
+
+    /** The stored document for this version as a {@code duplicate} outcome, or {@code null} if there is none. */
+    private ObjectOutcome existing(ObjectRef ref) {
+        String bucket = keys.bucketFor(ref);
+        String key = keys.keyFor(ref);
+        if (!store.exists(bucket, key)) {
+            return null;
+        }
+        StoredObject stored;
+        try {
+            stored = store.get(bucket, key, MAX_DOCUMENT_BYTES);
+        } catch (StorageException e) {
+            if (e.code().equals("object_not_found")) {
+                return null;
+            }
+            throw e;
+        }
+        JsonNode document;
+        try {
+            document = json.readTree(stored.bytes());
+        } catch (IOException e) {
+            throw new StorageException(JepaException.Kind.INTERNAL, "corrupt_result_document",
+                    "Result document " + bucket + "/" + key + " is not valid JSON; delete it to have the object rescored",
+                    e);
+        }
+        LOG.debugf("%s already has a result document %s/%s: nothing written", ref, bucket, key);
+        return outcome(ref, Outcome.DUPLICATE, bucket, key, document);
+    }
+
+    private ObjectNode document(ObjectRef ref, Outcome outcome) {
+        ObjectNode document = json.createObjectNode();
+        document.set("object", json.valueToTree(ref));
+        document.put("outcome", outcome.id());
+        return document;
+    }
+
+    private ObjectOutcome outcome(ObjectRef ref, Outcome outcome, String bucket, String key, JsonNode document) {
+        JsonNode score = document.path("jepaScore");
+        JsonNode label = document.path("label");
+        JsonNode error = document.path("error");
+        return new ObjectOutcome(ref, outcome, bucket, key, score.isNumber() ? score.asDouble() : null,
+                label.isTextual() ? label.asText() : null,
+                error.isObject() ? new Failure(error.path("code").asText(), error.path("message").asText()) : null);
+    }
+
+    private byte[] bytes(JsonNode document) {
+        try {
+            return json.writerWithDefaultPrettyPrinter().writeValueAsBytes(document);
+        } catch (IOException e) {
+            throw new StorageException(JepaException.Kind.INTERNAL, "result_not_serialisable",
+                    "Cannot serialise the result document: " + e.getMessage(), e);
+        }
+    }
+}

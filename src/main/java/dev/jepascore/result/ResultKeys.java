@@ -1,0 +1,58 @@
+package dev.jepascore.result;
+
+import java.util.Optional;
+
+import dev.jepascore.event.ObjectRef;
+
+/**
+ * Where the document for one object version lives: {@code <prefix><key>@<tag>.json} in the object's bucket, or
+ * {@code <prefix><bucket>/<key>@<tag>.json} when a separate results bucket is configured. The same version always
+ * maps to the same key, which is what makes redelivery harmless.
+ */
+public final class ResultKeys {
+
+    /** Tag used when neither the event nor the store gave a version (only for objects that could not be read). */
+    static final String UNVERSIONED = "unversioned";
+
+    private final String prefix;
+    private final Optional<String> resultsBucket;
+
+    public ResultKeys(String prefix, Optional<String> resultsBucket) {
+        if (prefix.isEmpty() || !prefix.endsWith("/") || prefix.startsWith("/")) {
+            throw new IllegalArgumentException(
+                    "jepa.storage.results-prefix must be a relative prefix ending in '/', found '" + prefix + "'");
+        }
+        this.prefix = prefix;
+        this.resultsBucket = resultsBucket;
+    }
+
+    public String prefix() {
+        return prefix;
+    }
+
+    /** Whether the object is a result document itself, and so must never be scored. */
+    public boolean isResult(ObjectRef ref) {
+        return ref.key().startsWith(prefix) && resultsBucket.map(ref.bucket()::equals).orElse(true);
+    }
+
+    public String bucketFor(ObjectRef ref) {
+        return resultsBucket.orElse(ref.bucket());
+    }
+
+    public String keyFor(ObjectRef ref) {
+        String tag = ref.versionTag() == null ? UNVERSIONED : safeTag(ref.versionTag());
+        return prefix + (resultsBucket.isPresent() ? ref.bucket() + "/" : "") + ref.key() + "@" + tag + ".json";
+    }
+
+    /** Version tags become part of a key: keep letters, digits, {@code . _ -}; anything else becomes {@code _}. */
+    static String safeTag(String tag) {
+        StringBuilder out = new StringBuilder(tag.length());
+        for (int i = 0; i < tag.length(); i++) {
+            char ch = tag.charAt(i);
+            boolean ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')
+                    || ch == '.' || ch == '_' || ch == '-';
+            out.append(ok ? ch : '_');
+        }
+        return out.length() == 0 || out.toString().matches("\\.+") ? UNVERSIONED : out.toString();
+    }
+}

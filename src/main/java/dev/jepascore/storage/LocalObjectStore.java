@@ -1,0 +1,222 @@
+package dev.jepascore.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import dev.jepascore.JepaException;
+import dev.jepascore.event.ObjectKeys;
+
+/**
+ * A directory as an object store: bucket {@code b} is the directory {@code <root>/b}, key {@code a/b.png} the file
+ * {@code <root>/b/a/b.png}. Keys never resolve outside their bucket: {@code ..} segments, absolute keys and
+ * symbolic links leading out are refused ({@code key_outside_bucket}). Writes go to a temporary file in the target
+ * directory and are moved into place atomically. The version tag is the MD5 of the content in hex, the same value
+ * S3 reports as the eTag of a single-part upload.
+ */
+public class LocalObjectStore implements ObjectStore {
+
+    /** Temporary files of in-flight writes start with this; listing skips them. */
+    public static final String TEMP_PREFIX = ".jepa-tmp-";
+    private static final int CHUNK = 64 * 1024;
+
+    private final Path root;
+
+    public LocalObjectStore(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** The file for a key, after the confinement checks. */
+    public Path resolve(String bucket, String key) {
+        String whyBucket = ObjectKeys.whyUnsafeBucket(bucket);
+        if (whyBucket != null) {
+            throw StorageException.outsideBucket(bucket, key, whyBucket);
+        }
+        String why = ObjectKeys.whyUnsafe(key);
+        if (why != null) {
+            throw StorageException.outsideBucket(bucket, key, why);
+        }
+        Path bucketDir = root.resolve(bucket).normalize();
+        Path file = bucketDir.resolve(key).normalize();
+        if (!file.startsWith(bucketDir) || file.equals(bucketDir)) {
+            throw StorageException.outsideBucket(bucket, key, "it resolves outside the bucket directory");
+        }
+        // A symbolic link inside the bucket may still point elsewhere: compare real paths of what exists.
+        Path existing = file;
+        while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+            existing = existing.getParent();
+        }
+        if (existing != null && existing.startsWith(bucketDir) && Files.exists(bucketDir)) {
+            try {
+                if (!existing.toRealPath().startsWith(bucketDir.toRealPath())) {
+                    throw StorageException.outsideBucket(bucket, key, "a symbolic link leads outside the bucket directory");
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot resolve " + existing, e);
+            }
+        }
+        return file;
+    }
+
+    @Override
+    public ObjectInfo head(String bucket, String key) {
+        Path file = resolve(bucket, key);
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest md5 = md5();
+            byte[] buffer = new byte[CHUNK];
+            long size = 0;
+            for (int n; (n = in.read(buffer)) > 0;) {
+                md5.update(buffer, 0, n);
+                size += n;
+            }
+            return new ObjectInfo(size, HexFormat.of().formatHex(md5.digest()), Files.probeContentType(file));
+        } catch (IOException e) {
+            throw map(e, "head", bucket, key);
+        }
+    }
+
+    @Override
+    public StoredObject get(String bucket, String key, long maxBytes) {
+        Path file = resolve(bucket, key);
+        try {
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            if (!attributes.isRegularFile()) {
+                throw StorageException.notFound(bucket, key, null);
+            }
+            if (attributes.size() > maxBytes) {
+                throw StorageException.tooLarge(bucket, key, attributes.size(), maxBytes);
+            }
+            byte[] bytes;
+            try (InputStream in = Files.newInputStream(file)) {
+                // Read at most one byte past the limit: the file may have grown since the size check.
+                bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+            }
+            if (bytes.length > maxBytes) {
+                throw StorageException.tooLarge(bucket, key, -1, maxBytes);
+            }
+            return new StoredObject(bytes, HexFormat.of().formatHex(md5().digest(bytes)), Files.probeContentType(file));
+        } catch (IOException e) {
+            throw map(e, "read", bucket, key);
+        }
+    }
+
+    @Override
+    public void put(String bucket, String key, byte[] content, String contentType) {
+        Path file = resolve(bucket, key);
+        Path temp = null;
+        try {
+            Files.createDirectories(file.getParent());
+            temp = file.resolveSibling(TEMP_PREFIX + UUID.randomUUID());
+            Files.write(temp, content);
+            try {
+                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw map(e, "write", bucket, key);
+        } finally {
+            if (temp != null) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException ignored) {
+                    // best effort: a leftover temp file is skipped by listings
+                }
+            }
+        }
+    }
+
+    @Override
+    public boolean exists(String bucket, String key) {
+        return Files.isRegularFile(resolve(bucket, key));
+    }
+
+    /** A file found by {@link #list}. */
+    public record Entry(String key, long size, long lastModifiedMillis) {
+    }
+
+    /**
+     * Regular files of a bucket, recursively, as keys with {@code /} separators, skipping in-flight temporary
+     * files and everything under {@code excludedPrefix}.
+     */
+    public List<Entry> list(String bucket, String excludedPrefix) {
+        Path bucketDir = resolveBucket(bucket);
+        List<Entry> entries = new ArrayList<>();
+        if (!Files.isDirectory(bucketDir)) {
+            return entries;
+        }
+        try (Stream<Path> files = Files.walk(bucketDir)) {
+            files.forEach(path -> {
+                if (path.getFileName().toString().startsWith(TEMP_PREFIX)) {
+                    return;
+                }
+                String key = bucketDir.relativize(path).toString().replace('\\', '/');
+                if (key.startsWith(excludedPrefix)) {
+                    return;
+                }
+                try {
+                    BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    if (a.isRegularFile()) {
+                        entries.add(new Entry(key, a.size(), a.lastModifiedTime().toMillis()));
+                    }
+                } catch (IOException e) {
+                    // vanished between listing and reading its attributes: the next poll sees the truth
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            throw StorageException.unavailable("list", bucket, excludedPrefix + "*", e);
+        }
+        return entries;
+    }
+
+    private Path resolveBucket(String bucket) {
+        String why = ObjectKeys.whyUnsafeBucket(bucket);
+        if (why != null) {
+            throw StorageException.outsideBucket(bucket, "", why);
+        }
+        return root.resolve(bucket).normalize();
+    }
+
+    private static StorageException map(IOException e, String operation, String bucket, String key) {
+        if (e instanceof NoSuchFileException || e instanceof NotDirectoryException) {
+            return StorageException.notFound(bucket, key, e);
+        }
+        if (e instanceof AccessDeniedException) {
+            return StorageException.forbidden(operation, bucket, key, e);
+        }
+        if (e instanceof FileAlreadyExistsException) {
+            return new StorageException(JepaException.Kind.INTERNAL, "storage_conflict", "Cannot " + operation + " '" + key
+                    + "' in bucket '" + bucket + "': a file stands where a directory is needed (" + e.getMessage() + ")", e);
+        }
+        return StorageException.unavailable(operation, bucket, key, e);
+    }
+
+    private static MessageDigest md5() {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("MD5 is required of every Java runtime", e);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package dev.jepascore.storage;
+
+import java.io.IOException;
+
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+import dev.jepascore.JepaException.Kind;
+
+/**
+ * Any S3-compatible endpoint through the AWS SDK v2 client that quarkus-amazon-s3 builds from {@code quarkus.s3.*}
+ * (endpoint override, path-style access, region, credentials). Objects are streamed: the declared length is checked
+ * before the body is read, and at most one byte past the limit is ever read.
+ */
+public class S3ObjectStore implements ObjectStore {
+
+    /** S3 answers 501 Not Implemented for APIs a server lacks (S3Proxy: tagging, notifications): not transient. */
+    private static final int NOT_IMPLEMENTED = 501;
+
+    private final S3Client s3;
+
+    public S3ObjectStore(S3Client s3) {
+        this.s3 = s3;
+    }
+
+    @Override
+    public ObjectInfo head(String bucket, String key) {
+        try {
+            HeadObjectResponse head = s3.headObject(b -> b.bucket(bucket).key(key));
+            return new ObjectInfo(head.contentLength(), stripQuotes(head.eTag()), head.contentType());
+        } catch (SdkException e) {
+            throw map(e, "head", bucket, key);
+        }
+    }
+
+    @Override
+    public StoredObject get(String bucket, String key, long maxBytes) {
+        try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(bucket).key(key))) {
+            GetObjectResponse response = in.response();
+            Long declared = response.contentLength();
+            if (declared != null && declared > maxBytes) {
+                in.abort();
+                throw StorageException.tooLarge(bucket, key, declared, maxBytes);
+            }
+            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+            if (bytes.length > maxBytes) {
+                in.abort();
+                throw StorageException.tooLarge(bucket, key, -1, maxBytes);
+            }
+            return new StoredObject(bytes, stripQuotes(response.eTag()), response.contentType());
+        } catch (SdkException e) {
+            throw map(e, "read", bucket, key);
+        } catch (IOException e) {
+            throw StorageException.unavailable("read", bucket, key, e);
+        }
+    }
+
+    @Override
+    public void put(String bucket, String key, byte[] content, String contentType) {
+        try {
+            s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType), RequestBody.fromBytes(content));
+        } catch (SdkException e) {
+            throw map(e, "write", bucket, key);
+        }
+    }
+
+    @Override
+    public boolean exists(String bucket, String key) {
+        try {
+            s3.headObject(b -> b.bucket(bucket).key(key));
+            return true;
+        } catch (SdkException e) {
+            StorageException mapped = map(e, "head", bucket, key);
+            if (mapped.code().equals("object_not_found")) {
+                return false;
+            }
+            throw mapped;
+        }
+    }
+
+    /** One place where SDK failures become storage failures; only transient ones are {@code UNAVAILABLE}. */
+    static StorageException map(SdkException e, String operation, String bucket, String key) {
+        if (e instanceof NoSuchKeyException) {
+            return StorageException.notFound(bucket, key, e);
+        }
+        if (e instanceof NoSuchBucketException) {
+            return StorageException.bucketNotFound(bucket, e);
+        }
+        if (e instanceof S3Exception s3e) {
+            int status = s3e.statusCode();
+            String code = s3e.awsErrorDetails() == null ? null : s3e.awsErrorDetails().errorCode();
+            if (status == 404) {
+                return "NoSuchBucket".equals(code) ? StorageException.bucketNotFound(bucket, e)
+                        : StorageException.notFound(bucket, key, e);
+            }
+            if (status == 403) {
+                return StorageException.forbidden(operation, bucket, key, e);
+            }
+            if (s3e.isThrottlingException() || status == 429 || (status >= 500 && status != NOT_IMPLEMENTED)) {
+                return StorageException.unavailable(operation, bucket, key, e);
+            }
+            return new StorageException(Kind.INTERNAL, "storage_error", "S3 refused to " + operation + " '" + key
+                    + "' in bucket '" + bucket + "': HTTP " + status + (code == null ? "" : " " + code), e);
+        }
+        if (e instanceof SdkClientException) {
+            // connection refused or reset, timeouts, DNS: the endpoint may come back
+            return StorageException.unavailable(operation, bucket, key, e);
+        }
+        return StorageException.unavailable(operation, bucket, key, e);
+    }
+
+    private static String stripQuotes(String eTag) {
+        if (eTag != null && eTag.length() >= 2 && eTag.startsWith("\"") && eTag.endsWith("\"")) {
+            return eTag.substring(1, eTag.length() - 1);
+        }
+        return eTag;
+    }
+}

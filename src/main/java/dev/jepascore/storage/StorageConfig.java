@@ -1,0 +1,95 @@
+package dev.jepascore.storage;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * Where objects are read from and result documents written to. The S3 connection itself (endpoint, region,
+ * path-style access, credentials) is configured with the standard {@code quarkus.s3.*} properties.
+ */
+@ConfigMapping(prefix = "jepa.storage")
+public interface StorageConfig {
+
+    /** Which store to use. */
+    enum Kind {
+        /** A directory on the local file system; each bucket is a directory below {@code local.root}. */
+        LOCAL,
+        /** Any S3-compatible endpoint (AWS, MinIO, Ceph RGW, S3Proxy) through the AWS SDK v2 client. */
+        S3
+    }
+
+    /** {@code local} (default, no cloud needed) or {@code s3}. */
+    @WithDefault("local")
+    Kind kind();
+
+    /** Local store settings (used when {@code kind=local}). */
+    Local local();
+
+    /**
+     * The bucket watched by the embedded poller: {@code data/uploads} with the default {@code local.root}.
+     * With the local store, events naming this bucket read from that directory too.
+     */
+    @WithDefault("uploads")
+    String uploadsBucket();
+
+    /**
+     * Key prefix under which result documents are written. Objects under it are never scored, so writing a result
+     * never triggers another scoring. Must end with {@code /}.
+     */
+    @WithDefault("jepa-scores/")
+    String resultsPrefix();
+
+    /**
+     * Bucket for result documents. Unset: each document goes into the bucket of the object it describes. When set,
+     * the document key also carries the source bucket name, so objects of different buckets never collide.
+     */
+    Optional<String> resultsBucket();
+
+    /**
+     * Objects larger than this many bytes are not read; they get a failure document ({@code object_too_large}).
+     * Default 16 MiB.
+     */
+    @WithDefault("16777216")
+    long maxObjectBytes();
+
+    /** Retries of storage operations that failed in a way that may pass (timeouts, 5xx, throttling, refused). */
+    Retry retry();
+
+    interface Local {
+        /** Root directory of the local store; relative paths are resolved against the working directory. */
+        @WithDefault("data")
+        Path root();
+
+        /**
+         * How often the embedded poller looks for new files in the uploads bucket, as a Quarkus scheduler
+         * interval ({@code 2s}, {@code 500ms}); {@code off} disables it. Only active when {@code kind=local}.
+         */
+        @WithDefault("2s")
+        String pollInterval();
+
+        /**
+         * A file is picked up once it has not been modified for this long, so files still being copied in are
+         * not read half-written.
+         */
+        @WithDefault("1s")
+        Duration settleTime();
+    }
+
+    interface Retry {
+        /** Attempts per storage operation, including the first. 1 disables retrying. */
+        @WithDefault("3")
+        int maxAttempts();
+
+        /** Pause before the first retry; doubled for each further retry. */
+        @WithDefault("200ms")
+        Duration initialBackoff();
+
+        /** Upper bound of a single pause. */
+        @WithDefault("2s")
+        Duration maxBackoff();
+    }
+}
