@@ -1,0 +1,118 @@
+package dev.jepascore.storage;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.jepascore.JepaException.Kind;
+
+class LocalObjectStoreTest {
+
+    @TempDir
+    Path root;
+
+    private LocalObjectStore store() {
+        return new LocalObjectStore(root.resolve("store"));
+    }
+
+    @Test
+    void put_then_get_round_trips_bytes_with_md5_version_tag() {
+        LocalObjectStore store = store();
+        store.put("uploads", "a/b/c.png", "hello".getBytes(StandardCharsets.UTF_8), "image/png");
+        StoredObject object = store.get("uploads", "a/b/c.png", 100);
+        assertArrayEquals("hello".getBytes(StandardCharsets.UTF_8), object.bytes());
+        // md5("hello"), as S3 reports it for a single-part upload
+        assertEquals("5d41402abc4b2a76b9719d911017c592", object.versionTag());
+        assertEquals("5d41402abc4b2a76b9719d911017c592", store.head("uploads", "a/b/c.png").versionTag());
+        assertTrue(Files.isRegularFile(root.resolve("store/uploads/a/b/c.png")));
+    }
+
+    @Test
+    void keys_with_spaces_plus_percent_and_unicode_are_plain_file_names() {
+        LocalObjectStore store = store();
+        String key = "dir one/x+y%2F \u00fc\u6f22.png";
+        store.put("uploads", key, new byte[] {1, 2, 3}, null);
+        assertTrue(store.exists("uploads", key));
+        assertArrayEquals(new byte[] {1, 2, 3}, store.get("uploads", key, 10).bytes());
+    }
+
+    @Test
+    void missing_object_is_not_found() {
+        StorageException e = assertThrows(StorageException.class, () -> store().get("uploads", "nope.png", 10));
+        assertEquals(Kind.NOT_FOUND, e.kind());
+        assertEquals("object_not_found", e.code());
+        assertFalse(store().exists("uploads", "nope.png"));
+    }
+
+    @Test
+    void object_over_the_limit_is_refused_without_reading() {
+        LocalObjectStore store = store();
+        store.put("uploads", "big.bin", new byte[101], null);
+        StorageException e = assertThrows(StorageException.class, () -> store.get("uploads", "big.bin", 100));
+        assertEquals(Kind.TOO_LARGE, e.kind());
+        assertEquals("object_too_large", e.code());
+        assertEquals(100, store.get("uploads", "big.bin", 101).bytes().length - 1);
+    }
+
+    @Test
+    void keys_that_climb_out_of_the_bucket_are_refused() throws IOException {
+        LocalObjectStore store = store();
+        Files.createDirectories(root.resolve("store/uploads"));
+        Files.writeString(root.resolve("secret.txt"), "secret");
+        for (String key : List.of("../../secret.txt", "a/../../other/x", "/etc/passwd", "..", "a/./b")) {
+            StorageException e = assertThrows(StorageException.class, () -> store.get("uploads", key, 100), key);
+            assertEquals("key_outside_bucket", e.code(), key);
+            assertThrows(StorageException.class, () -> store.put("uploads", key, new byte[1], null), key);
+        }
+        for (String bucket : List.of("..", "a/b", ".", "")) {
+            assertThrows(StorageException.class, () -> store.get(bucket, "x", 100), bucket);
+        }
+        assertFalse(Files.exists(root.resolve("other")));
+    }
+
+    @Test
+    void symbolic_link_out_of_the_bucket_is_refused() throws IOException {
+        LocalObjectStore store = store();
+        Path outside = Files.createDirectories(root.resolve("outside"));
+        Files.writeString(outside.resolve("secret.txt"), "secret");
+        Files.createDirectories(root.resolve("store/uploads"));
+        Files.createSymbolicLink(root.resolve("store/uploads/link"), outside);
+        StorageException e = assertThrows(StorageException.class, () -> store.get("uploads", "link/secret.txt", 100));
+        assertEquals("key_outside_bucket", e.code());
+    }
+
+    @Test
+    void put_replaces_atomically_and_leaves_no_temp_files() throws IOException {
+        LocalObjectStore store = store();
+        store.put("uploads", "r/doc.json", "{}".getBytes(StandardCharsets.UTF_8), "application/json");
+        store.put("uploads", "r/doc.json", "{\"a\":1}".getBytes(StandardCharsets.UTF_8), "application/json");
+        assertEquals("{\"a\":1}", Files.readString(root.resolve("store/uploads/r/doc.json")));
+        try (var files = Files.list(root.resolve("store/uploads/r"))) {
+            assertEquals(List.of("doc.json"), files.map(p -> p.getFileName().toString()).toList());
+        }
+    }
+
+    @Test
+    void listing_skips_results_prefix_and_temp_files() throws IOException {
+        LocalObjectStore store = store();
+        store.put("uploads", "a.png", new byte[3], null);
+        store.put("uploads", "sub/b.png", new byte[4], null);
+        store.put("uploads", "jepa-scores/a.png@x.json", new byte[5], null);
+        Files.write(root.resolve("store/uploads/" + LocalObjectStore.TEMP_PREFIX + "123"), new byte[1]);
+        List<String> keys = store.list("uploads", "jepa-scores/").stream().map(LocalObjectStore.Entry::key).sorted()
+                .toList();
+        assertEquals(List.of("a.png", "sub/b.png"), keys);
+        assertTrue(store.list("absent", "jepa-scores/").isEmpty());
+    }
+}
