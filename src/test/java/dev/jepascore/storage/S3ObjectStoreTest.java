@@ -1,0 +1,112 @@
+package dev.jepascore.storage;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import software.amazon.awssdk.services.s3.S3Client;
+
+import dev.jepascore.JepaException.Kind;
+import dev.jepascore.testing.S3ProxyServer;
+import dev.jepascore.testing.TestS3;
+
+/** The S3 store against a real S3 server (S3Proxy, separate process), without the application around it. */
+class S3ObjectStoreTest {
+
+    private static S3ProxyServer server;
+    private static S3Client client;
+    private static S3ObjectStore store;
+
+    @BeforeAll
+    static void startServer() {
+        server = S3ProxyServer.startNew();
+        client = TestS3.client(server);
+        client.createBucket(b -> b.bucket("bucket"));
+        store = new S3ObjectStore(client);
+    }
+
+    @AfterAll
+    static void stopServer() {
+        client.close();
+        server.destroy();
+    }
+
+    @Test
+    void put_then_get_round_trips_bytes_with_etag_as_version_tag() throws Exception {
+        byte[] content = "hello".getBytes(StandardCharsets.UTF_8);
+        store.put("bucket", "dir/hello.txt", content, "text/plain");
+        StoredObject object = store.get("bucket", "dir/hello.txt", 100);
+        assertArrayEquals(content, object.bytes());
+        String md5 = HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(content));
+        assertEquals(md5, object.versionTag());
+        assertEquals(md5, store.head("bucket", "dir/hello.txt").versionTag());
+        assertTrue(store.exists("bucket", "dir/hello.txt"));
+    }
+
+    @Test
+    void keys_with_spaces_plus_percent_and_unicode_round_trip() {
+        String key = "odd keys/a+b%2Fc \u00fc\u6f22.png";
+        store.put("bucket", key, new byte[] {7, 8}, "image/png");
+        assertArrayEquals(new byte[] {7, 8}, store.get("bucket", key, 10).bytes());
+    }
+
+    @Test
+    void missing_object_is_not_found_and_does_not_exist() {
+        StorageException e = assertThrows(StorageException.class, () -> store.get("bucket", "absent.png", 10));
+        assertEquals(Kind.NOT_FOUND, e.kind());
+        assertEquals("object_not_found", e.code());
+        assertFalse(store.exists("bucket", "absent.png"));
+        assertEquals("object_not_found",
+                assertThrows(StorageException.class, () -> store.head("bucket", "absent.png")).code());
+    }
+
+    @Test
+    void missing_bucket_is_not_found() {
+        StorageException e = assertThrows(StorageException.class, () -> store.get("no-such-bucket", "x.png", 10));
+        assertEquals(Kind.NOT_FOUND, e.kind());
+    }
+
+    @Test
+    void oversized_object_is_refused_from_its_declared_length() {
+        store.put("bucket", "big.bin", new byte[2048], null);
+        StorageException e = assertThrows(StorageException.class, () -> store.get("bucket", "big.bin", 1024));
+        assertEquals(Kind.TOO_LARGE, e.kind());
+        assertEquals("object_too_large", e.code());
+    }
+
+    @Test
+    void wrong_credentials_are_access_denied_not_retriable() {
+        try (S3Client intruder = TestS3.client(server, "someone-else", "wrong-secret")) {
+            S3ObjectStore denied = new S3ObjectStore(intruder);
+            StorageException e = assertThrows(StorageException.class, () -> denied.get("bucket", "dir/hello.txt", 10));
+            assertEquals(Kind.FORBIDDEN, e.kind());
+            assertEquals("access_denied", e.code());
+            assertFalse(e.kind().retriable());
+        }
+    }
+
+    @Test
+    void unreachable_endpoint_is_unavailable_and_retriable() {
+        S3ProxyServer nobody = S3ProxyServer.current();
+        try (S3Client client = software.amazon.awssdk.services.s3.S3Client.builder()
+                .endpointOverride(java.net.URI.create("http://127.0.0.1:1"))
+                .region(software.amazon.awssdk.regions.Region.US_EAST_1).forcePathStyle(true)
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider.create())
+                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build()) {
+            StorageException e = assertThrows(StorageException.class,
+                    () -> new S3ObjectStore(client).get("bucket", "x", 10));
+            assertEquals(Kind.UNAVAILABLE, e.kind());
+            assertTrue(e.kind().retriable());
+        }
+        assertEquals(server.port(), nobody.port());
+    }
+}
