@@ -21,8 +21,8 @@ public class ObjectCreatedFunction {
      * {@code Object Created}, GCS {@code object.v1.finalized} and Azure {@code BlobCreated} CloudEvents in structured
      * mode, as delivered. Scores every created object, writes one result (or failure) document per object version
      * and returns one line per object: {@code scored}, {@code failed}, {@code skipped} or {@code duplicate}.
-     * Served over HTTP at {@code POST /onObjectCreated}; errors answer {@code {"error": {...}}} with 400 for a
-     * malformed event and 503 while storage is unavailable (redeliver).
+     * Served over HTTP at {@code POST /onObjectCreated}; failures answer {@code {"error": {...}}} through
+     * {@link ErrorMapping}: 400 for a malformed event, 503 while storage is unavailable (redeliver).
      */
     @Funq("onObjectCreated")
     public ScoringReport onObjectCreated(JsonNode event) {

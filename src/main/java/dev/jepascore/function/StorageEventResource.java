@@ -9,14 +9,10 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
-
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.jepascore.JepaException;
 import dev.jepascore.event.BadEventException;
 import dev.jepascore.event.ParsedEvent;
 import dev.jepascore.event.StorageEventParser;
@@ -61,11 +57,5 @@ public class StorageEventResource {
             throw new BadEventException("malformed_event", "The event body is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""),
                     e);
         }
-    }
-
-    @ServerExceptionMapper
-    Response failed(JepaException e) {
-        EventErrors.Answer answer = EventErrors.of(e);
-        return Response.status(answer.status()).type(MediaType.APPLICATION_JSON).entity(answer.body()).build();
     }
 }
