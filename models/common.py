@@ -1,0 +1,146 @@
+"""Shared code for the model-building scripts (train, export, fixtures, evaluate, bench).
+
+Everything here runs with Debian's packages and /usr/bin/python3:
+  python3-torch (1.13.1, CPU), python3-onnx, python3-numpy, python3-pil, python3-matplotlib,
+  python3-skimage (photo patches for the evaluation), dataset-fashion-mnist.
+"""
+import gzip
+import importlib.util
+import json
+import os
+import sys
+
+MODELS = os.path.dirname(os.path.abspath(__file__))
+MODEL_ID = "fmnist-lejepa"
+MODEL_DIR = os.path.join(MODELS, MODEL_ID)
+WORK = os.environ.get("JEPA_WORK", "/tmp/jepa-score-models")  # large intermediate files
+FMNIST_DIR = os.environ.get("FMNIST_DIR", "/usr/share/datasets/fashion-mnist")
+
+# Input normalisation written into model.json; the encoder takes (uint8 * SCALE - MEAN) / STD.
+SCALE = 1.0 / 255.0  # 0.00392156862745098, written to the manifest as this exact double
+MEAN = 0.2860  # Fashion-MNIST training-split pixel mean (0.28604) rounded to 4 digits
+STD = 0.3530  # Fashion-MNIST training-split pixel std (0.35302) rounded to 4 digits
+EPS = 1e-6  # the paper's clip on singular values before the log
+HOLDOUT = 5000  # last 5000 training images: never trained on; used for calibration
+LABELS = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+          "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
+
+
+def die(msg):
+    sys.stderr.write("error: " + msg + "\n")
+    sys.exit(2)
+
+
+def require_torch():
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        die("PyTorch is missing: run these scripts with /usr/bin/python3 and "
+            "`apt-get install python3-torch` (Debian's 1.13.1 CPU build).")
+    import torch
+    torch.set_num_threads(int(os.environ.get("TORCH_THREADS", "2")))
+    return torch
+
+
+def require_onnx():
+    try:
+        import onnx  # noqa: F401
+    except ImportError:
+        die("the onnx Python package is missing: `apt-get install python3-onnx` "
+            "and run with /usr/bin/python3.")
+    import onnx
+    return onnx
+
+
+def load_model_module():
+    """models/fmnist-lejepa/model.py, imported from its path (the folder name has a dash)."""
+    require_torch()
+    spec = importlib.util.spec_from_file_location("fmnist_lejepa_model", os.path.join(MODEL_DIR, "model.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _read_idx(path):
+    import numpy as np
+    with gzip.open(path, "rb") as f:
+        data = f.read()
+    magic = int.from_bytes(data[0:4], "big")
+    ndim = magic & 0xFF
+    dims = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim)]
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
+
+
+def load_fmnist(split):
+    """uint8 images [N,28,28] and labels [N] of 'train' or 'test' from dataset-fashion-mnist."""
+    prefix = {"train": "train", "test": "t10k"}[split]
+    img = os.path.join(FMNIST_DIR, prefix + "-images-idx3-ubyte.gz")
+    lab = os.path.join(FMNIST_DIR, prefix + "-labels-idx1-ubyte.gz")
+    for p in (img, lab):
+        if not os.path.exists(p):
+            die(f"Fashion-MNIST file {p} not found: `apt-get install dataset-fashion-mnist` "
+                f"(or set FMNIST_DIR to a folder holding the four idx .gz files).")
+    return _read_idx(img), _read_idx(lab)
+
+
+def splits():
+    """train (55000, used for training), holdout (5000, calibration), test (10000, evaluation)."""
+    xtr, ytr = load_fmnist("train")
+    xte, yte = load_fmnist("test")
+    n = len(xtr) - HOLDOUT
+    return (xtr[:n], ytr[:n]), (xtr[n:], ytr[n:]), (xte, yte)
+
+
+def normalise(u8, dtype=None):
+    """uint8 [N,28,28] (numpy) -> the encoder's input tensor [N,1,28,28]."""
+    torch = require_torch()
+    dtype = dtype or torch.float32
+    x = torch.from_numpy(u8.astype("float64")).reshape(-1, 1, 28, 28)
+    return ((x * SCALE - MEAN) / STD).to(dtype)
+
+
+def jepa_score_listing(f, x):
+    """The paper's listing for one image x [1,1,28,28] (float64 module and input)."""
+    torch = require_torch()
+    J = torch.autograd.functional.jacobian(lambda t: f(t).sum(0), x)
+    J = J.reshape(J.shape[0], -1)
+    return torch.linalg.svdvals(J).clamp_min(EPS).log().sum()
+
+
+def scores_from_jacobian(J):
+    """JEPA-SCORE for a batch of Jacobians [N,K,D] (any float), computed in float64."""
+    torch = require_torch()
+    return torch.linalg.svdvals(J.double()).clamp_min(EPS).log().sum(-1)
+
+
+def embed_and_score(model, u8, batch=250):
+    """Embeddings (float64 numpy [N,K]) and JEPA-SCOREs (numpy [N]) with the written-out
+    float32 Jacobian (the scorer graph's math) and float64 singular values."""
+    import numpy as np
+    torch = require_torch()
+    zs, ss = [], []
+    with torch.no_grad():
+        for i in range(0, len(u8), batch):
+            z, J = model.forward_with_jacobian(normalise(u8[i:i + batch]))
+            zs.append(z.double().numpy())
+            ss.append(scores_from_jacobian(J).numpy())
+    return np.concatenate(zs), np.concatenate(ss)
+
+
+def embed(model, u8, batch=1000):
+    import numpy as np
+    torch = require_torch()
+    with torch.no_grad():
+        return np.concatenate([model(normalise(u8[i:i + batch])).double().numpy()
+                               for i in range(0, len(u8), batch)])
+
+
+def write_json(path, obj):
+    with open(path, "w") as f:
+        json.dump(obj, f, indent=2)
+        f.write("\n")
+
+
+def read_json(path):
+    with open(path) as f:
+        return json.load(f)

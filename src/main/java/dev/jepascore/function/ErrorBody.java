@@ -1,0 +1,19 @@
+package dev.jepascore.function;
+
+import dev.jepascore.JepaException;
+
+/** The JSON every failed call returns: {@code {"error": {"code": ..., "message": ...}}}. */
+public record ErrorBody(Detail error) {
+
+    /** @param code stable machine-readable code; @param message what was wrong, for a person */
+    public record Detail(String code, String message) {
+    }
+
+    public static ErrorBody of(String code, String message) {
+        return new ErrorBody(new Detail(code, message));
+    }
+
+    public static ErrorBody of(JepaException e) {
+        return of(e.code(), e.getMessage());
+    }
+}

@@ -1,0 +1,117 @@
+package dev.jepascore.function;
+
+import java.util.concurrent.CompletionException;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.jepascore.JepaException;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The one place where failures become HTTP responses, for the REST resources (exception mappers)
+ * and for the Funqy functions (a Vert.x failure handler, since Funqy hands thrown exceptions and
+ * unreadable JSON to the router). Client mistakes are logged at DEBUG, never at ERROR.
+ */
+@ApplicationScoped
+public class ErrorMapping {
+
+    private static final Logger LOG = Logger.getLogger(ErrorMapping.class);
+
+    private final ObjectMapper json;
+
+    public ErrorMapping(ObjectMapper json) {
+        this.json = json;
+    }
+
+    @ServerExceptionMapper
+    public Response mapJepa(JepaException e) {
+        log(e);
+        return Response.status(e.kind().httpStatus()).type(MediaType.APPLICATION_JSON).entity(ErrorBody.of(e)).build();
+    }
+
+    @ServerExceptionMapper
+    public Response mapWebApplication(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        String code = switch (status) {
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 406 -> "not_acceptable";
+            case 413 -> "request_too_large";
+            case 415 -> "unsupported_media_type";
+            default -> status < 500 ? "bad_request" : "internal_error";
+        };
+        LOG.debugf("HTTP %d: %s", status, e.getMessage());
+        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(ErrorBody.of(code, e.getMessage()))
+                .build();
+    }
+
+    /** Installs the failure handler that renders Funqy failures as JSON errors. */
+    void installFailureHandler(@Observes Router router) {
+        router.route().order(-100).failureHandler(this::onFailure);
+    }
+
+    private void onFailure(RoutingContext ctx) {
+        if (ctx.response().ended() || ctx.response().headWritten()) {
+            return;
+        }
+        JepaException jepa = findJepa(ctx.failure());
+        if (jepa != null) {
+            log(jepa);
+            respond(ctx, jepa.kind().httpStatus(), ErrorBody.of(jepa));
+            return;
+        }
+        int status = ctx.statusCode();
+        if (ctx.failure() == null && (status == 400 || status == 405)) {
+            String path = ctx.request().path();
+            ErrorBody body = status == 400
+                    ? ErrorBody.of("malformed_json", "the body of " + path + " is not JSON of the expected shape")
+                    : ErrorBody.of("method_not_allowed", path + " takes POST (or GET with query parameters)");
+            LOG.debugf("HTTP %d on %s", status, path);
+            respond(ctx, status, body);
+            return;
+        }
+        ctx.next();
+    }
+
+    private void respond(RoutingContext ctx, int status, ErrorBody body) {
+        try {
+            ctx.response().setStatusCode(status).putHeader("Content-Type", MediaType.APPLICATION_JSON)
+                    .end(json.writeValueAsString(body));
+        } catch (JsonProcessingException e) {
+            ctx.response().setStatusCode(500).end();
+        }
+    }
+
+    private static JepaException findJepa(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof JepaException j) {
+                return j;
+            }
+            if (!(c instanceof CompletionException) && !(c.getCause() instanceof JepaException)) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    private static void log(JepaException e) {
+        if (e.kind().clientError()) {
+            LOG.debugf("client error %s: %s", e.code(), e.getMessage());
+        } else if (e.kind().retriable()) {
+            LOG.warnf("retriable failure %s: %s", e.code(), e.getMessage());
+        } else {
+            LOG.errorf(e, "failure %s: %s", e.code(), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package dev.jepascore.function;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.jepascore.score.ScoreMode;
+import dev.jepascore.score.ScoreResult;
+import dev.jepascore.score.ScoringService;
+import io.quarkus.funqy.Funq;
+
+/** On-demand scoring as Funqy functions ({@code POST /score}, {@code POST /scoreBatch} with the HTTP binding). */
+public class ScoreFunction {
+
+    /** @param image base64 image bytes (or a data: URL); @param mode {@code exact} (default) */
+    public record ScoreRequest(String image, String mode) {
+    }
+
+    /** @param images base64 images, scored in shared ONNX runs; @param mode {@code exact} (default) */
+    public record BatchScoreRequest(List<String> images, String mode) {
+    }
+
+    /** @param results one result per image, in request order */
+    public record BatchScoreResponse(List<ScoreResult> results) {
+    }
+
+    private final ScoringService scoring;
+
+    public ScoreFunction(ScoringService scoring) {
+        this.scoring = scoring;
+    }
+
+    /** Scores one image sent as base64 JSON; triggered by an HTTP call. Returns its JEPA-SCORE, percentile and label. */
+    @Funq("score")
+    public ScoreResult score(ScoreRequest request) {
+        ScoreRequest r = request == null ? new ScoreRequest(null, null) : request;
+        return scoring.score(Base64Images.decode("image", r.image()), ScoreMode.parse(r.mode()));
+    }
+
+    /** Scores several base64 images in one call; returns their results in order. */
+    @Funq("scoreBatch")
+    public BatchScoreResponse scoreBatch(BatchScoreRequest request) {
+        if (request == null || request.images() == null) {
+            throw new Base64Images.RequestException("missing_images", "the request has no 'images' (a list of base64 images)");
+        }
+        List<byte[]> images = new ArrayList<>(request.images().size());
+        for (int i = 0; i < request.images().size(); i++) {
+            images.add(Base64Images.decode("images[" + i + "]", request.images().get(i)));
+        }
+        return new BatchScoreResponse(scoring.scoreAll(images, ScoreMode.parse(request.mode())));
+    }
+}

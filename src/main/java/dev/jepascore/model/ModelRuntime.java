@@ -1,0 +1,314 @@
+package dev.jepascore.model;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import dev.jepascore.image.InputSpec;
+import io.quarkus.runtime.Startup;
+
+/**
+ * The model package, open for the life of the process: one {@link OrtEnvironment}, an encoder
+ * session and a scorer session, created at start-up, checked against the manifest, warmed up, and
+ * shared by all concurrent requests ({@link OrtSession#run} is thread-safe). The only class that
+ * talks to ONNX Runtime.
+ */
+@Startup
+@ApplicationScoped
+public class ModelRuntime {
+
+    private static final Logger LOG = Logger.getLogger(ModelRuntime.class);
+
+    /** Embeddings and Jacobians (or Gram matrices) of a batch, row-major, as the scorer graph produced them. */
+    public record ScorerOutput(int batch, int embeddingDim, int inputSize, boolean gram, float[] embeddings,
+            float[] jacobians) {
+
+        /** Values per image in {@link #jacobians()}: K x D for a Jacobian, K x K for a Gram matrix. */
+        public int jacobianStride() {
+            return gram ? embeddingDim * embeddingDim : embeddingDim * inputSize;
+        }
+    }
+
+    private final ModelConfig config;
+    private Path packageDir;
+    private ModelManifest manifest;
+    private OrtEnvironment env;
+    private OrtSession encoder;
+    private OrtSession scorer;
+    private String provider;
+    private volatile boolean ready;
+
+    public ModelRuntime(ModelConfig config) {
+        this.config = config;
+    }
+
+    @PostConstruct
+    void open() {
+        long start = System.nanoTime();
+        packageDir = Path.of(config.dir()).resolve(config.id());
+        manifest = ModelManifest.read(packageDir);
+        if (!manifest.id().equals(config.id())) {
+            LOG.warnf("model package directory %s holds model id %s", packageDir, manifest.id());
+        }
+        env = OrtEnvironment.getEnvironment();
+        try {
+            openSessions();
+            checkEncoder();
+            if (scorer != null) {
+                checkScorer();
+            }
+            warmUp();
+        } catch (OrtException e) {
+            close();
+            throw new ModelException("model_load_failed", "ONNX Runtime could not load " + packageDir + ": "
+                    + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        ready = true;
+        LOG.infof("model %s %s loaded from %s on %s in %d ms (K=%d, input %dx%dx%d, exact scorer: %s)",
+                manifest.id(), manifest.version(), packageDir.toAbsolutePath(), provider,
+                (System.nanoTime() - start) / 1_000_000, manifest.embeddingDim(), manifest.input().channels(),
+                manifest.input().height(), manifest.input().width(), scorer != null ? manifest.scorer().kind() : "none");
+    }
+
+    private void openSessions() throws OrtException {
+        boolean wantCuda = config.provider() != ModelConfig.Provider.CPU;
+        EnumSet<OrtProvider> available = OrtEnvironment.getAvailableProviders();
+        if (wantCuda && !available.contains(OrtProvider.CUDA)) {
+            if (config.provider() == ModelConfig.Provider.CUDA) {
+                throw new ModelException("cuda_unavailable", "jepa.model.provider=cuda but this ONNX Runtime build "
+                        + "offers only " + available + "; build with -Pcuda (onnxruntime_gpu) and run on a host "
+                        + "with CUDA 12 and cuDNN 9");
+            }
+            LOG.infof("execution provider: CPU (auto: this ONNX Runtime build offers %s, no CUDA)", available);
+            wantCuda = false;
+        }
+        if (wantCuda) {
+            try {
+                encoder = createSession(manifest.encoder().file(), true);
+                scorer = manifest.scorer() == null ? null : createSession(manifest.scorer().file(), true);
+                provider = "cuda:" + config.cudaDevice();
+                return;
+            } catch (OrtException e) {
+                closeSessions();
+                if (config.provider() == ModelConfig.Provider.CUDA) {
+                    throw new ModelException("cuda_unavailable", "jepa.model.provider=cuda but the CUDA execution "
+                            + "provider failed to start on device " + config.cudaDevice() + ": " + e.getMessage(), e);
+                }
+                LOG.warnf("execution provider: CPU (auto: CUDA is in this build but failed to start: %s)",
+                        e.getMessage());
+            }
+        }
+        encoder = createSession(manifest.encoder().file(), false);
+        scorer = manifest.scorer() == null ? null : createSession(manifest.scorer().file(), false);
+        provider = "cpu";
+    }
+
+    private OrtSession createSession(String file, boolean cuda) throws OrtException {
+        Path path = packageDir.resolve(file);
+        if (!Files.isRegularFile(path)) {
+            throw new ModelException("model_missing", "model file not found: " + path.toAbsolutePath()
+                    + " (named in " + packageDir.resolve("model.json") + ")");
+        }
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            if (config.intraOpThreads() > 0) {
+                options.setIntraOpNumThreads(config.intraOpThreads());
+            }
+            if (cuda) {
+                options.addCUDA(config.cudaDevice());
+            }
+            return env.createSession(path.toString(), options);
+        }
+    }
+
+    private void checkEncoder() throws OrtException {
+        InputSpec in = manifest.input();
+        String file = manifest.encoder().file();
+        checkTensor(file, "input", encoder.getInputInfo(), manifest.encoder().input(),
+                new long[] { -1, in.channels(), in.height(), in.width() });
+        checkTensor(file, "output", encoder.getOutputInfo(), manifest.encoder().output(),
+                new long[] { -1, manifest.embeddingDim() });
+    }
+
+    private void checkScorer() throws OrtException {
+        InputSpec in = manifest.input();
+        ModelManifest.Scorer s = manifest.scorer();
+        int k = manifest.embeddingDim();
+        checkTensor(s.file(), "input", scorer.getInputInfo(), s.input(),
+                new long[] { -1, in.channels(), in.height(), in.width() });
+        checkTensor(s.file(), "output", scorer.getOutputInfo(), s.embedding(), new long[] { -1, k });
+        long cols = "gram".equals(s.kind()) ? k : in.size();
+        checkTensor(s.file(), "output", scorer.getOutputInfo(), s.output(), new long[] { -1, k, cols });
+    }
+
+    /** Fails with expected vs found when a named tensor is absent or its fixed dimensions differ; -1 means any. */
+    static void checkTensor(String file, String role, Map<String, NodeInfo> infos, String name, long[] expected) {
+        NodeInfo info = infos.get(name);
+        if (info == null) {
+            throw new ModelException("model_mismatch", file + ": no " + role + " named '" + name
+                    + "' (from model.json); the graph has " + infos.keySet());
+        }
+        if (!(info.getInfo() instanceof TensorInfo tensor)) {
+            throw new ModelException("model_mismatch", file + ": " + role + " '" + name + "' is not a tensor");
+        }
+        long[] found = tensor.getShape();
+        boolean ok = found.length == expected.length;
+        for (int i = 0; ok && i < found.length; i++) {
+            ok = expected[i] < 0 || found[i] < 0 || found[i] == expected[i];
+        }
+        if (!ok) {
+            throw new ModelException("model_mismatch", file + ": " + role + " '" + name + "' has shape "
+                    + Arrays.toString(found) + ", the manifest implies " + Arrays.toString(expected)
+                    + " (-1: any)");
+        }
+    }
+
+    private void warmUp() throws OrtException {
+        int size = manifest.input().size();
+        for (int i = 0; i < Math.max(1, config.warmupRuns()); i++) {
+            int batch = i == 0 ? 1 : Math.min(8, config.maxRunBatch());
+            float[] zeros = new float[batch * size];
+            embedRun(zeros, batch);
+            if (scorer != null) {
+                scorerRun(zeros, batch);
+            }
+        }
+    }
+
+    /** Embeddings of {@code batch} images laid out NCHW in {@code pixels}: {@code [batch * K]}. */
+    public float[] embed(float[] pixels, int batch) {
+        try {
+            return embedRun(pixels, batch);
+        } catch (OrtException e) {
+            throw new ModelException("inference_failed", "encoder run failed for a batch of " + batch + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Embeddings and Jacobians of {@code batch} images through the scorer graph, in one run. */
+    public ScorerOutput score(float[] pixels, int batch) {
+        if (scorer == null) {
+            throw new ModelException("no_exact_scorer", "model " + manifest.id() + " has no scorer graph; "
+                    + "exact JEPA-SCORE needs scorer.onnx in the model package");
+        }
+        try {
+            return scorerRun(pixels, batch);
+        } catch (OrtException e) {
+            throw new ModelException("inference_failed", "scorer run failed for a batch of " + batch + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private float[] embedRun(float[] pixels, int batch) throws OrtException {
+        ModelManifest.Graph g = manifest.encoder();
+        try (OnnxTensor input = tensor(pixels, batch);
+                OrtSession.Result result = encoder.run(Map.of(g.input(), input), Set.of(g.output()))) {
+            return floats(result, g.output());
+        }
+    }
+
+    private ScorerOutput scorerRun(float[] pixels, int batch) throws OrtException {
+        ModelManifest.Scorer s = manifest.scorer();
+        try (OnnxTensor input = tensor(pixels, batch);
+                OrtSession.Result result = scorer.run(Map.of(s.input(), input), Set.of(s.embedding(), s.output()))) {
+            return new ScorerOutput(batch, manifest.embeddingDim(), manifest.input().size(), "gram".equals(s.kind()),
+                    floats(result, s.embedding()), floats(result, s.output()));
+        }
+    }
+
+    private OnnxTensor tensor(float[] pixels, int batch) throws OrtException {
+        InputSpec in = manifest.input();
+        if (pixels.length != batch * in.size()) {
+            throw new IllegalArgumentException("pixels hold " + pixels.length + " values, expected " + batch + " x "
+                    + in.size());
+        }
+        FloatBuffer buffer = ByteBuffer.allocateDirect(pixels.length * Float.BYTES).order(ByteOrder.nativeOrder())
+                .asFloatBuffer();
+        buffer.put(pixels).rewind();
+        return OnnxTensor.createTensor(env, buffer, new long[] { batch, in.channels(), in.height(), in.width() });
+    }
+
+    private static float[] floats(OrtSession.Result result, String name) throws OrtException {
+        OnnxValue value = result.get(name).orElseThrow(() -> new ModelException("model_mismatch",
+                "the graph returned no output '" + name + "'"));
+        FloatBuffer buffer = ((OnnxTensor) value).getFloatBuffer();
+        float[] out = new float[buffer.remaining()];
+        buffer.get(out);
+        return out;
+    }
+
+    public ModelManifest manifest() {
+        return manifest;
+    }
+
+    public InputSpec inputSpec() {
+        return manifest.input();
+    }
+
+    /** {@code cpu} or {@code cuda:<device>}: where inference runs. */
+    public String provider() {
+        return provider;
+    }
+
+    public boolean hasExactScorer() {
+        return scorer != null;
+    }
+
+    /** True once the sessions are open and warmed up, until shutdown. */
+    public boolean ready() {
+        return ready;
+    }
+
+    public int maxRunBatch() {
+        return Math.max(1, config.maxRunBatch());
+    }
+
+    /** Providers this ONNX Runtime build offers, for health output. */
+    public List<String> availableProviders() {
+        return OrtEnvironment.getAvailableProviders().stream().map(Enum::name).toList();
+    }
+
+    @PreDestroy
+    void close() {
+        ready = false;
+        closeSessions();
+    }
+
+    private void closeSessions() {
+        for (OrtSession session : new OrtSession[] { encoder, scorer }) {
+            if (session != null) {
+                try {
+                    session.close();
+                } catch (OrtException e) {
+                    LOG.warnf("closing an ONNX session failed: %s", e.getMessage());
+                }
+            }
+        }
+        encoder = null;
+        scorer = null;
+    }
+}

@@ -1,0 +1,66 @@
+package dev.jepascore.score;
+
+import java.util.List;
+
+import dev.jepascore.model.ModelManifest;
+
+/**
+ * The model's calibration: JEPA-SCORE percentiles of held-out in-distribution images, and two-sided
+ * bands. Two-sided because out-of-distribution images can score higher as well as lower than the
+ * training data (simpler images such as digits score higher on a Fashion-MNIST JEPA, as with the
+ * likelihoods of generative models).
+ */
+public record Calibration(double[] percentiles, double[] scores, double unusualLow, double unusualHigh,
+        double outlierLow, double outlierHigh) {
+
+    public static Calibration of(ModelManifest.Calibration c) {
+        ModelManifest.Band unusual = c.thresholds().unusual();
+        ModelManifest.Band outlier = c.thresholds().outlier();
+        return new Calibration(toArray(c.percentiles()), toArray(c.scores()), unusual.low(), unusual.high(),
+                outlier.low(), outlier.high());
+    }
+
+    /** Percentile (0-100) of {@code score} among the calibration scores, by linear interpolation. */
+    public double percentile(double score) {
+        int n = scores.length;
+        if (score <= scores[0]) {
+            return percentiles[0];
+        }
+        if (score >= scores[n - 1]) {
+            return percentiles[n - 1];
+        }
+        int hi = 1;
+        while (scores[hi] <= score) {
+            hi++;
+        }
+        int lo = hi - 1;
+        double span = scores[hi] - scores[lo];
+        double t = span > 0 ? (score - scores[lo]) / span : 0.5;
+        return percentiles[lo] + t * (percentiles[hi] - percentiles[lo]);
+    }
+
+    public Label label(double score) {
+        if (score < outlierLow || score > outlierHigh) {
+            return Label.OUTLIER;
+        }
+        if (score < unusualLow || score > unusualHigh) {
+            return Label.UNUSUAL;
+        }
+        return Label.TYPICAL;
+    }
+
+    /** {@code low} or {@code high} for a score outside the unusual band, else {@code null}. */
+    public String tail(double score) {
+        if (score < unusualLow) {
+            return "low";
+        }
+        if (score > unusualHigh) {
+            return "high";
+        }
+        return null;
+    }
+
+    private static double[] toArray(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+}

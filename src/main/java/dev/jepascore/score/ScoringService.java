@@ -1,0 +1,142 @@
+package dev.jepascore.score;
+
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.jepascore.JepaException;
+import dev.jepascore.image.BadImageException;
+import dev.jepascore.image.ImageConfig;
+import dev.jepascore.image.ImageDecoder;
+import dev.jepascore.image.InputSpec;
+import dev.jepascore.image.Preprocessor;
+import dev.jepascore.model.ModelManifest;
+import dev.jepascore.model.ModelRuntime;
+import dev.jepascore.model.ModelRuntime.ScorerOutput;
+
+/**
+ * Bytes to JEPA-SCORE: decode and preprocess every image, run the scorer graph once per batch,
+ * then take the log singular values of each Jacobian in double precision and place the score
+ * against the calibration set. Every entry point (Funqy, REST upload, storage events) calls this.
+ */
+@ApplicationScoped
+public class ScoringService {
+
+    private final ModelRuntime model;
+    private final ImageDecoder decoder;
+    private final ImageConfig imageConfig;
+    private final ScoreMetrics metrics;
+    private final Calibration calibration;
+    private final ScoreResult.ModelRef modelRef;
+    private final double eps;
+
+    public ScoringService(ModelRuntime model, ImageDecoder decoder, ImageConfig imageConfig, ScoreMetrics metrics) {
+        this.model = model;
+        this.decoder = decoder;
+        this.imageConfig = imageConfig;
+        this.metrics = metrics;
+        ModelManifest manifest = model.manifest();
+        this.calibration = Calibration.of(manifest.calibration());
+        this.modelRef = new ScoreResult.ModelRef(manifest.id(), manifest.version());
+        this.eps = manifest.eps();
+    }
+
+    /** Scores one encoded image (PNG, JPEG, GIF, BMP, WebP). */
+    public ScoreResult score(byte[] encodedImage, ScoreMode mode) {
+        return scoreAll(List.of(encodedImage), mode).get(0);
+    }
+
+    /** Scores several encoded images; they share ONNX runs of up to {@code jepa.model.max-run-batch}. */
+    public List<ScoreResult> scoreAll(List<byte[]> encodedImages, ScoreMode mode) {
+        long start = System.nanoTime();
+        try {
+            List<ScoreResult> results = run(encodedImages, mode, start);
+            results.forEach(metrics::scored);
+            return results;
+        } catch (JepaException e) {
+            metrics.failed(e.code());
+            throw e;
+        } finally {
+            metrics.latency(System.nanoTime() - start);
+        }
+    }
+
+    private List<ScoreResult> run(List<byte[]> images, ScoreMode mode, long start) {
+        if (images.isEmpty()) {
+            throw new InvalidScoreRequestException("no_images", "the request holds no image");
+        }
+        if (images.size() > imageConfig.maxBatch()) {
+            throw new InvalidScoreRequestException(JepaException.Kind.TOO_LARGE, "batch_too_large", "the request holds "
+                    + images.size() + " images; the limit is " + imageConfig.maxBatch() + " (jepa.image.max-batch)", null);
+        }
+        InputSpec spec = model.inputSpec();
+        int size = spec.size();
+        int n = images.size();
+        float[] pixels = new float[n * size];
+        double[] decodeMs = new double[n];
+        for (int i = 0; i < n; i++) {
+            long t = System.nanoTime();
+            BufferedImage image = decode(images.get(i), i, n);
+            Preprocessor.toTensor(image, spec, pixels, i * size);
+            decodeMs[i] = millis(System.nanoTime() - t);
+        }
+        List<ScoreResult> results = new ArrayList<>(n);
+        int chunk = model.maxRunBatch();
+        for (int from = 0; from < n; from += chunk) {
+            int b = Math.min(chunk, n - from);
+            float[] batch = new float[b * size];
+            System.arraycopy(pixels, from * size, batch, 0, b * size);
+            long t = System.nanoTime();
+            ScorerOutput out = model.score(batch, b);
+            double inferenceMs = millis(System.nanoTime() - t) / b;
+            double[] scores = new double[b];
+            double[] jacobianMs = new double[b];
+            IntStream.range(0, b).parallel().forEach(i -> {
+                long tj = System.nanoTime();
+                scores[i] = out.gram()
+                        ? JacobianMath.scoreFromGram(out.jacobians(), i * out.jacobianStride(), out.embeddingDim(), eps)
+                        : JacobianMath.scoreFromJacobian(out.jacobians(), i * out.jacobianStride(),
+                                out.embeddingDim(), out.inputSize(), eps);
+                jacobianMs[i] = millis(System.nanoTime() - tj);
+            });
+            for (int i = 0; i < b; i++) {
+                double norm = JacobianMath.norm(out.embeddings(), i * out.embeddingDim(), out.embeddingDim());
+                double score = scores[i];
+                results.add(new ScoreResult(score, calibration.percentile(score), calibration.label(score),
+                        calibration.tail(score), modelRef, mode, model.provider(), norm,
+                        new ScoreResult.Timings(decodeMs[from + i], inferenceMs, jacobianMs[i], 0, b)));
+            }
+        }
+        double totalMs = millis(System.nanoTime() - start) / n;
+        return results.stream().map(r -> withTotal(r, totalMs)).toList();
+    }
+
+    private BufferedImage decode(byte[] bytes, int index, int count) {
+        try {
+            return decoder.decode(bytes);
+        } catch (BadImageException e) {
+            if (count == 1) {
+                throw e;
+            }
+            throw new BadImageException(e.kind(), e.code(), "images[" + index + "]: " + e.getMessage(), e);
+        }
+    }
+
+    private static ScoreResult withTotal(ScoreResult r, double totalMs) {
+        ScoreResult.Timings t = r.timingsMs();
+        return new ScoreResult(r.jepaScore(), r.percentile(), r.label(), r.tail(), r.model(), r.mode(), r.provider(),
+                r.embeddingNorm(), new ScoreResult.Timings(round(t.decode()), round(t.inference()),
+                        round(t.jacobian()), round(totalMs), t.batchSize()));
+    }
+
+    private static double millis(long nanos) {
+        return nanos / 1e6;
+    }
+
+    private static double round(double ms) {
+        return Math.round(ms * 1000) / 1000.0;
+    }
+}
