@@ -1,0 +1,260 @@
+package dev.jepascore.function;
+
+import static dev.jepascore.testing.EventTestSupport.json;
+import static dev.jepascore.testing.EventTestSupport.md5;
+import static dev.jepascore.testing.EventTestSupport.onDemandScore;
+import static dev.jepascore.testing.EventTestSupport.png;
+import static dev.jepascore.testing.EventTestSupport.post;
+import static dev.jepascore.testing.EventTestSupport.s3Event;
+import static dev.jepascore.testing.EventTestSupport.sample;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.io.IOException;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+import dev.jepascore.testing.S3ProxyResource;
+import dev.jepascore.testing.S3ProxyServer;
+import dev.jepascore.testing.TestS3;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** Storage events end to end through the HTTP endpoints, against a real S3 server (S3Proxy, separate process). */
+@QuarkusTest
+@QuarkusTestResource(value = S3ProxyResource.class, restrictToAnnotatedClass = true)
+class S3StorageEventTest {
+
+    private static final String BUCKET = S3ProxyResource.BUCKET;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static S3Client s3;
+
+    @BeforeAll
+    static void client() {
+        s3 = TestS3.client(S3ProxyServer.current());
+    }
+
+    @AfterAll
+    static void close() {
+        s3.close();
+    }
+
+    private static void upload(String key, byte[] bytes) {
+        s3.putObject(b -> b.bucket(BUCKET).key(key).contentType("image/png"), RequestBody.fromBytes(bytes));
+    }
+
+    private static JsonNode document(String key) throws IOException {
+        return JSON.readTree(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(key)).asByteArray());
+    }
+
+    private static List<String> results(String keyPrefix) {
+        return s3.listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix("jepa-scores/" + keyPrefix)).contents().stream()
+                .map(S3Object::key).toList();
+    }
+
+    @ParameterizedTest(name = "{0} via {2}")
+    @CsvSource(delimiter = '|', value = {
+            "aws-s3-put.json                    | shirts/red shirt (2).png         | /onObjectCreated",
+            "minio-put.json                     | scans/2026/11/shoe \u00fc+1.png  | /onObjectCreated",
+            "ceph-rgw-put.json                  | raw keys/coat+hood.png           | /onObjectCreated",
+            "eventbridge-object-created.json    | bags/tote bag.png                | /onObjectCreated",
+            "gcs-finalized-structured.json      | dresses/summer dress.png         | /onObjectCreated",
+            "azure-blob-created-cloudevent.json | knitwear/jumper #3.png           | /onObjectCreated",
+            "azure-blob-created-eventgrid.json  | knitwear/scarf.png               | /v1/events",
+    })
+    void each_event_format_scores_the_object_with_the_on_demand_score(String sample, String key, String path)
+            throws IOException {
+        byte[] image = png(sample.hashCode());
+        upload(key, image);
+
+        JsonNode answer = json(post(path, sample(sample)).statusCode(200).body("objects", hasSize(1))
+                .body("objects[0].outcome", equalTo("scored"))
+                .body("objects[0].object.key", equalTo(key))
+                .extract().asString()).path("objects").path(0);
+
+        JsonNode document = document(answer.path("resultKey").asText());
+        assertEquals("scored", document.path("outcome").asText());
+        assertEquals(key, document.path("object").path("key").asText());
+        assertEquals(onDemandScore(image), document.path("jepaScore").asDouble(), 0.0,
+                "result document score must equal the on-demand score of the same bytes");
+        assertEquals(document.path("jepaScore").asDouble(), answer.path("jepaScore").asDouble(), 0.0);
+    }
+
+    @Test
+    void gcs_binary_mode_cloudevent_is_scored_through_v1_events() throws IOException {
+        byte[] image = png(42);
+        upload("sneakers/pair-1.png", image);
+        String resultKey = given().contentType("application/json")
+                .header("ce-specversion", "1.0")
+                .header("ce-type", "google.cloud.storage.object.v1.finalized")
+                .header("ce-source", "//storage.googleapis.com/projects/_/buckets/uploads")
+                .header("ce-subject", "objects/sneakers/pair-1.png")
+                .header("ce-id", "1234567890")
+                .body(sample("gcs-finalized-binary-body.json"))
+                .when().post("/v1/events").then().statusCode(200)
+                .body("objects[0].outcome", equalTo("scored"))
+                .body("objects[0].object.versionTag", equalTo("1732741901223344"))
+                .extract().jsonPath().getString("objects[0].resultKey");
+        assertEquals("jepa-scores/sneakers/pair-1.png@1732741901223344.json", resultKey);
+        assertEquals(onDemandScore(image), document(resultKey).path("jepaScore").asDouble(), 0.0);
+    }
+
+    @Test
+    void several_records_in_one_event_are_all_scored_and_deletes_ignored() {
+        upload("batch/one.png", png(1));
+        upload("batch/two.png", png(2));
+        post("/onObjectCreated", sample("aws-s3-two-records.json")).statusCode(200)
+                .body("objects", hasSize(2))
+                .body("objects.outcome", equalTo(List.of("scored", "scored")))
+                .body("objects.object.key", equalTo(List.of("batch/one.png", "batch/two.png")))
+                .body("ignored", equalTo(List.of("ObjectRemoved:Delete")));
+        assertEquals(2, results("batch/").size());
+    }
+
+    @Test
+    void duplicate_delivery_writes_one_document() throws IOException {
+        byte[] image = png(7);
+        String key = "dup/shoe.png";
+        upload(key, image);
+        byte[] event = s3Event(BUCKET, key, md5(image), image.length);
+
+        String first = post("/onObjectCreated", event).statusCode(200).body("objects[0].outcome", equalTo("scored"))
+                .extract().jsonPath().getString("objects[0].resultKey");
+        String written = document(first).path("recordedAt").asText();
+        String again = post("/onObjectCreated", event).statusCode(200)
+                .body("objects[0].outcome", equalTo("duplicate"))
+                .body("objects[0].resultKey", equalTo(first))
+                .extract().asString();
+        assertEquals(document(first).path("jepaScore").asDouble(),
+                json(again).path("objects").path(0).path("jepaScore").asDouble(), 0.0, "the stored score is returned");
+        post("/v1/events", event).statusCode(200).body("objects[0].outcome", equalTo("duplicate"));
+
+        assertEquals(List.of(first), results("dup/"));
+        assertEquals(written, document(first).path("recordedAt").asText(), "the stored document was not rewritten");
+    }
+
+    @Test
+    void new_version_of_an_object_gets_its_own_document() {
+        String key = "versions/coat.png";
+        byte[] v1 = png(11);
+        byte[] v2 = png(12);
+        upload(key, v1);
+        post("/onObjectCreated", s3Event(BUCKET, key, md5(v1), v1.length)).statusCode(200)
+                .body("objects[0].outcome", equalTo("scored"));
+        upload(key, v2);
+        post("/onObjectCreated", s3Event(BUCKET, key, md5(v2), v2.length)).statusCode(200)
+                .body("objects[0].outcome", equalTo("scored"));
+        assertEquals(List.of("jepa-scores/versions/coat.png@" + md5(v1) + ".json",
+                "jepa-scores/versions/coat.png@" + md5(v2) + ".json").stream().sorted().toList(), results("versions/"));
+    }
+
+    @Test
+    void keys_with_spaces_plus_unicode_and_percent_are_decoded_and_scored() throws IOException {
+        byte[] image = png(21);
+        String key = "odd names/a+b %2F \u00e9t\u00e9 \u6f22\u5b57 (1).png";
+        upload(key, image);
+        String resultKey = post("/onObjectCreated", s3Event(BUCKET, key, md5(image), image.length)).statusCode(200)
+                .body("objects[0].outcome", equalTo("scored"))
+                .body("objects[0].object.key", equalTo(key))
+                .extract().jsonPath().getString("objects[0].resultKey");
+        assertEquals(onDemandScore(image), document(resultKey).path("jepaScore").asDouble(), 0.0);
+    }
+
+    @Test
+    void object_that_is_not_an_image_gets_a_failure_document() throws IOException {
+        String key = "bad/notes.png";
+        byte[] text = "these are not pixels".getBytes();
+        upload(key, text);
+        String resultKey = post("/onObjectCreated", s3Event(BUCKET, key, md5(text), text.length)).statusCode(200)
+                .body("objects[0].outcome", equalTo("failed"))
+                .body("objects[0].error.code", equalTo("not_an_image"))
+                .extract().jsonPath().getString("objects[0].resultKey");
+        JsonNode document = document(resultKey);
+        assertEquals("failed", document.path("outcome").asText());
+        assertEquals("not_an_image", document.path("error").path("code").asText());
+        assertFalse(document.has("jepaScore"));
+    }
+
+    @Test
+    void oversized_object_gets_a_failure_document_without_being_scored() throws IOException {
+        String key = "bad/huge.png";
+        byte[] big = new byte[(int) S3ProxyResource.MAX_OBJECT_BYTES + 1];
+        upload(key, big);
+        String resultKey = post("/onObjectCreated", s3Event(BUCKET, key, md5(big), big.length)).statusCode(200)
+                .body("objects[0].outcome", equalTo("failed"))
+                .body("objects[0].error.code", equalTo("object_too_large"))
+                .extract().jsonPath().getString("objects[0].resultKey");
+        assertEquals("object_too_large", document(resultKey).path("error").path("code").asText());
+    }
+
+    @Test
+    void missing_object_gets_a_failure_document() throws IOException {
+        String resultKey = post("/onObjectCreated", s3Event(BUCKET, "bad/gone.png", "0123456789abcdef0123456789abcdef", 10))
+                .statusCode(200)
+                .body("objects[0].outcome", equalTo("failed"))
+                .body("objects[0].error.code", equalTo("object_not_found"))
+                .extract().jsonPath().getString("objects[0].resultKey");
+        assertEquals("jepa-scores/bad/gone.png@0123456789abcdef0123456789abcdef.json", resultKey);
+        assertEquals("object_not_found", document(resultKey).path("error").path("code").asText());
+    }
+
+    @Test
+    void results_prefix_is_never_scored() {
+        upload("jepa-scores/loop.png", png(5));
+        post("/onObjectCreated", s3Event(BUCKET, "jepa-scores/loop.png", "abc", 10)).statusCode(200)
+                .body("objects[0].outcome", equalTo("skipped"));
+        assertEquals(List.of("jepa-scores/loop.png"), results("loop"));
+    }
+
+    @Test
+    void delete_events_are_acknowledged_and_ignored() {
+        post("/onObjectCreated", sample("aws-s3-delete.json")).statusCode(200)
+                .body("objects", hasSize(0))
+                .body("ignored", equalTo(List.of("ObjectRemoved:DeleteMarkerCreated")));
+    }
+
+    @Test
+    void malformed_event_json_is_400_with_json_error() {
+        post("/onObjectCreated", sample("malformed-truncated.json")).statusCode(400)
+                .body("error.code", equalTo("malformed_json"));
+        post("/v1/events", sample("malformed-truncated.json")).statusCode(400)
+                .body("error.code", equalTo("malformed_event"));
+    }
+
+    @Test
+    void event_with_no_records_is_400() {
+        post("/onObjectCreated", sample("s3-no-records.json")).statusCode(400).body("error.code", equalTo("no_records"));
+    }
+
+    @Test
+    void unknown_event_type_is_400() {
+        post("/onObjectCreated", sample("unknown-cloudevent.json")).statusCode(400)
+                .body("error.code", equalTo("unknown_event_type"));
+        given().contentType("application/json").header("ce-type", "com.example.thing.happened")
+                .body("{}").when().post("/v1/events").then().statusCode(400)
+                .body("error.code", equalTo("unknown_event_type"));
+    }
+
+    @Test
+    void key_that_tries_to_escape_the_bucket_is_400_and_nothing_is_written() {
+        post("/onObjectCreated", sample("s3-escaping-key.json")).statusCode(400)
+                .body("error.code", equalTo("unsafe_object_key"));
+        assertFalse(s3.listObjectsV2Paginator(b -> b.bucket(BUCKET)).contents().stream()
+                .anyMatch(o -> o.key().contains("passwd")), "nothing was written for the unsafe key");
+    }
+}
