@@ -1,0 +1,113 @@
+package dev.jepascore.function;
+
+import static dev.jepascore.testing.EventTestSupport.json;
+import static dev.jepascore.testing.EventTestSupport.md5;
+import static dev.jepascore.testing.EventTestSupport.onDemandScore;
+import static dev.jepascore.testing.EventTestSupport.png;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+/** The embedded default: a file copied into the uploads directory gets its result document, as after an event. */
+@QuarkusTest
+@TestProfile(LocalUploadsPollerTest.Polling.class)
+class LocalUploadsPollerTest {
+
+    static final Path ROOT = Path.of("target/poll-test-data");
+    static final Path UPLOADS = ROOT.resolve("uploads");
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    /** Polls every 200 ms and takes files at once. */
+    public static class Polling implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("jepa.storage.local.root", ROOT.toString(),
+                    "jepa.storage.local.poll-interval", "200ms",
+                    "jepa.storage.local.settle-time", "0s");
+        }
+    }
+
+    @BeforeAll
+    static void emptyRoot() throws IOException {
+        if (Files.exists(ROOT)) {
+            try (Stream<Path> files = Files.walk(ROOT)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /** Copies like a user would: write elsewhere, then move in. */
+    private static void copyIn(String key, byte[] bytes) throws IOException {
+        Path staged = Files.createTempFile(ROOT.toAbsolutePath().getParent(), "staged-", ".tmp");
+        Files.write(staged, bytes);
+        Path target = UPLOADS.resolve(key);
+        Files.createDirectories(target.getParent());
+        Files.move(staged, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static JsonNode awaitDocument(Path document) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!Files.exists(document)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no result document " + document + " after " + WAIT);
+            }
+            Thread.sleep(100);
+        }
+        return json(Files.readString(document));
+    }
+
+    @Test
+    void image_copied_into_uploads_gets_a_result_document_with_the_on_demand_score() throws Exception {
+        byte[] image = png(31);
+        copyIn("new arrivals/boot.png", image);
+        JsonNode document = awaitDocument(UPLOADS.resolve("jepa-scores/new arrivals/boot.png@" + md5(image) + ".json"));
+        assertEquals("scored", document.path("outcome").asText());
+        assertEquals("local-poll", document.path("object").path("format").asText());
+        assertEquals(onDemandScore(image), document.path("jepaScore").asDouble(), 0.0);
+    }
+
+    @Test
+    void non_image_copied_into_uploads_gets_a_failure_document() throws Exception {
+        byte[] text = "not an image".getBytes();
+        copyIn("junk.png", text);
+        JsonNode document = awaitDocument(UPLOADS.resolve("jepa-scores/junk.png@" + md5(text) + ".json"));
+        assertEquals("failed", document.path("outcome").asText());
+        assertEquals("not_an_image", document.path("error").path("code").asText());
+    }
+
+    @Test
+    void replaced_file_gets_a_new_document_and_results_are_never_rescored() throws Exception {
+        byte[] v1 = png(41);
+        byte[] v2 = png(42);
+        copyIn("swap.png", v1);
+        awaitDocument(UPLOADS.resolve("jepa-scores/swap.png@" + md5(v1) + ".json"));
+        Thread.sleep(20); // a different modification time
+        copyIn("swap.png", v2);
+        awaitDocument(UPLOADS.resolve("jepa-scores/swap.png@" + md5(v2) + ".json"));
+        Thread.sleep(1000); // several polls
+        try (Stream<Path> files = Files.walk(UPLOADS.resolve("jepa-scores"))) {
+            List<String> documents = files.filter(Files::isRegularFile).map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith("swap.png")).sorted().toList();
+            assertEquals(2, documents.size(), documents::toString);
+            assertTrue(documents.stream().noneMatch(n -> n.contains(".json@")), "a result document was scored");
+        }
+    }
+}
