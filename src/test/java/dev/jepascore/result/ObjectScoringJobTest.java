@@ -1,0 +1,201 @@
+package dev.jepascore.result;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.jepascore.JepaException.Kind;
+import dev.jepascore.event.BadEventException;
+import dev.jepascore.event.EventFormat;
+import dev.jepascore.event.ObjectRef;
+import dev.jepascore.event.ParsedEvent;
+import dev.jepascore.storage.ObjectInfo;
+import dev.jepascore.storage.ObjectStore;
+import dev.jepascore.storage.StorageConfig;
+import dev.jepascore.storage.StorageException;
+import dev.jepascore.storage.StoredObject;
+
+/**
+ * The job's storage decisions without a model: these paths never reach the scoring service, so it is absent.
+ * Paths that score are covered end to end by the HTTP tests.
+ */
+class ObjectScoringJobTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A map as a store; keys listed in {@code failures} fail with the given exception on read or write. */
+    static final class MemoryStore implements ObjectStore {
+        final Map<String, byte[]> objects = new HashMap<>();
+        final Map<String, StorageException> readFailures = new HashMap<>();
+        final Map<String, StorageException> writeFailures = new HashMap<>();
+        int puts;
+
+        private static String id(String bucket, String key) {
+            return bucket + "/" + key;
+        }
+
+        @Override
+        public ObjectInfo head(String bucket, String key) {
+            return new ObjectInfo(get(bucket, key, Long.MAX_VALUE).bytes().length, "t", null);
+        }
+
+        @Override
+        public StoredObject get(String bucket, String key, long maxBytes) {
+            StorageException failure = readFailures.get(id(bucket, key));
+            if (failure != null) {
+                throw failure;
+            }
+            byte[] bytes = objects.get(id(bucket, key));
+            if (bytes == null) {
+                throw StorageException.notFound(bucket, key, null);
+            }
+            return new StoredObject(bytes, "t", null);
+        }
+
+        @Override
+        public void put(String bucket, String key, byte[] content, String contentType) {
+            StorageException failure = writeFailures.get(id(bucket, key));
+            if (failure != null) {
+                throw failure;
+            }
+            puts++;
+            objects.put(id(bucket, key), content);
+        }
+
+        @Override
+        public boolean exists(String bucket, String key) {
+            return objects.containsKey(id(bucket, key));
+        }
+    }
+
+    private static StorageConfig config() {
+        return new StorageConfig() {
+            @Override
+            public Kind kind() {
+                return Kind.LOCAL;
+            }
+
+            @Override
+            public Local local() {
+                return new Local() {
+                    @Override
+                    public Path root() {
+                        return Path.of("unused");
+                    }
+
+                    @Override
+                    public String pollInterval() {
+                        return "off";
+                    }
+
+                    @Override
+                    public Duration settleTime() {
+                        return Duration.ZERO;
+                    }
+                };
+            }
+
+            @Override
+            public String uploadsBucket() {
+                return "uploads";
+            }
+
+            @Override
+            public String resultsPrefix() {
+                return "jepa-scores/";
+            }
+
+            @Override
+            public Optional<String> resultsBucket() {
+                return Optional.empty();
+            }
+
+            @Override
+            public long maxObjectBytes() {
+                return 1024;
+            }
+
+            @Override
+            public Retry retry() {
+                throw new UnsupportedOperationException("the job does not retry itself");
+            }
+        };
+    }
+
+    private static ObjectRef ref(String key, String tag) {
+        return new ObjectRef("uploads", key, tag, null, null, "ObjectCreated:Put", EventFormat.S3_RECORDS);
+    }
+
+    private final MemoryStore store = new MemoryStore();
+    private final ObjectScoringJob job = new ObjectScoringJob(store, null, JSON, config());
+
+    @Test
+    void access_denied_object_gets_a_failure_document() throws Exception {
+        store.readFailures.put("uploads/private.png", StorageException.forbidden("read", "uploads", "private.png", null));
+        ObjectOutcome outcome = job.process(ref("private.png", "v1"));
+        assertEquals(Outcome.FAILED, outcome.outcome());
+        assertEquals("access_denied", outcome.error().code());
+        JsonNode document = JSON.readTree(store.objects.get("uploads/jepa-scores/private.png@v1.json"));
+        assertEquals("access_denied", document.path("error").path("code").asText());
+        assertEquals("private.png", document.path("object").path("key").asText());
+    }
+
+    @Test
+    void oversized_object_gets_a_failure_document() {
+        store.objects.put("uploads/huge.png", new byte[2048]);
+        store.readFailures.put("uploads/huge.png", StorageException.tooLarge("uploads", "huge.png", 2048, 1024));
+        assertEquals("object_too_large", job.process(ref("huge.png", "v1")).error().code());
+    }
+
+    @Test
+    void storage_outage_on_read_propagates_and_writes_nothing() {
+        store.readFailures.put("uploads/a.png", StorageException.unavailable("read", "uploads", "a.png", null));
+        StorageException e = assertThrows(StorageException.class, () -> job.process(ref("a.png", "v1")));
+        assertTrue(e.kind().retriable());
+        assertEquals(0, store.puts);
+    }
+
+    @Test
+    void storage_outage_on_writing_the_document_propagates() {
+        store.writeFailures.put("uploads/jepa-scores/gone.png@v1.json",
+                StorageException.unavailable("write", "uploads", "jepa-scores/gone.png@v1.json", null));
+        StorageException e = assertThrows(StorageException.class, () -> job.process(ref("gone.png", "v1")));
+        assertEquals(Kind.UNAVAILABLE, e.kind());
+    }
+
+    @Test
+    void redelivered_failure_returns_the_stored_document_and_writes_nothing() {
+        assertEquals(Outcome.FAILED, job.process(ref("gone.png", "v1")).outcome());
+        assertEquals(1, store.puts);
+        ObjectOutcome again = job.process(ref("gone.png", "v1"));
+        assertEquals(Outcome.DUPLICATE, again.outcome());
+        assertEquals("object_not_found", again.error().code());
+        assertEquals(1, store.puts);
+    }
+
+    @Test
+    void one_unsafe_key_rejects_the_whole_event_before_any_work() {
+        ParsedEvent event = new ParsedEvent(List.of(ref("fine.png", "v1"), ref("../escape.png", "v1")), List.of());
+        BadEventException e = assertThrows(BadEventException.class, () -> job.process(event));
+        assertEquals("unsafe_object_key", e.code());
+        assertEquals(0, store.puts);
+    }
+
+    @Test
+    void result_documents_are_skipped_without_reading() {
+        store.readFailures.put("uploads/jepa-scores/x.json", StorageException.unavailable("read", "uploads", "x", null));
+        assertEquals(Outcome.SKIPPED, job.process(ref("jepa-scores/x.json", null)).outcome());
+    }
+}
