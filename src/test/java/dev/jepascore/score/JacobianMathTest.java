@@ -73,18 +73,27 @@ class JacobianMathTest {
         for (int i = 0; i < j.length; i++) {
             j[i] = (float) random.nextGaussian();
         }
-        float[] gram = new float[k * k];
+        double[] gram = new double[k * k];
         for (int r = 0; r < k; r++) {
             for (int c = 0; c < k; c++) {
                 double sum = 0;
                 for (int i = 0; i < d; i++) {
                     sum += (double) j[r * d + i] * j[c * d + i];
                 }
-                gram[r * k + c] = (float) sum;
+                gram[r * k + c] = sum;
             }
         }
-        assertEquals(JacobianMath.scoreFromJacobian(j, 0, k, d, EPS), JacobianMath.scoreFromGram(gram, 0, k, EPS),
-                1e-5);
+        assertEquals(JacobianMath.scoreFromJacobian(j, 0, k, d, EPS), JacobianMath.scoreFromDoubleGram(gram, 0, null, 0, k, d, EPS),
+                1e-9);
+    }
+
+    @Test
+    void ill_conditioned_gram_falls_back_to_the_singular_values_of_j() {
+        float[] j = { 1000f, 0f, 0f, 0f, 1e-5f, 0f };
+        // a Gram matrix whose small eigenvalue is lost: the Jacobian decides
+        double[] gram = { 1e6, 0, 0, 0 };
+        double expected = Math.log(1000) + Math.log(1e-5f);
+        assertEquals(expected, JacobianMath.scoreFromDoubleGram(gram, 0, j, 0, 2, 3, EPS), 1e-6);
     }
 
     @Test
