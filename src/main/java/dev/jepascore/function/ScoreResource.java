@@ -1,11 +1,13 @@
 package dev.jepascore.function;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -34,8 +36,12 @@ public class ScoreResource {
     /** {@code POST /v1/score} with the image as body ({@code Content-Type: image/png}, {@code image/jpeg}, ...). */
     @POST
     @Consumes(MediaType.WILDCARD)
-    public ScoreResult score(byte[] body, @QueryParam("mode") String mode) {
-        return scoring.score(body, ScoreMode.parse(mode));
+    public ScoreResult score(InputStream body, @HeaderParam("Content-Length") Long contentLength,
+            @QueryParam("mode") String mode) throws IOException {
+        // With Content-Length: 0 the body was already consumed by the router's body handler and the
+        // stream would wait for bytes that never come: an empty body is empty, without reading it.
+        byte[] bytes = contentLength != null && contentLength == 0 ? new byte[0] : body.readAllBytes();
+        return scoring.score(bytes, ScoreMode.parse(mode));
     }
 
     /** {@code POST /v1/score/batch}, multipart/form-data with one {@code image} part per image. */

@@ -1,7 +1,10 @@
 package dev.jepascore.model;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,19 +39,21 @@ import io.quarkus.runtime.Startup;
  */
 @Startup
 @ApplicationScoped
-public class ModelRuntime {
+public class ModelRuntime implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ModelRuntime.class);
 
-    /** Embeddings and Jacobians (or Gram matrices) of a batch, row-major, as the scorer graph produced them. */
-    public record ScorerOutput(int batch, int embeddingDim, int inputSize, boolean gram, float[] embeddings,
+    /**
+     * What the scorer graph yields for a batch, row-major: embeddings {@code [N,K]}, the Gram
+     * matrices {@code J J^T} in double precision {@code [N,K,K]}, and the float32 Jacobians
+     * {@code [N,K,D]} when the scorer outputs J (null when it outputs the Gram matrix itself).
+     */
+    public record ScorerOutput(int batch, int embeddingDim, int inputSize, float[] embeddings, double[] grams,
             float[] jacobians) {
-
-        /** Values per image in {@link #jacobians()}: K x D for a Jacobian, K x K for a Gram matrix. */
-        public int jacobianStride() {
-            return gram ? embeddingDim * embeddingDim : embeddingDim * inputSize;
-        }
     }
+
+    /** J [N,K,D] float32 to J J^T [N,K,K] float64 (models/tools/make_graphs.py), for scorers of kind jacobian. */
+    private static final String GRAM_GRAPH = "/onnx/gram-float64.onnx";
 
     private final ModelConfig config;
     private Path packageDir;
@@ -56,11 +61,19 @@ public class ModelRuntime {
     private OrtEnvironment env;
     private OrtSession encoder;
     private OrtSession scorer;
+    private OrtSession gram;
     private String provider;
     private volatile boolean ready;
 
     public ModelRuntime(ModelConfig config) {
         this.config = config;
+    }
+
+    /** Opens a model package outside the container (benchmarks, tools); close it when done. */
+    public static ModelRuntime open(ModelConfig config) {
+        ModelRuntime runtime = new ModelRuntime(config);
+        runtime.open();
+        return runtime;
     }
 
     @PostConstruct
@@ -110,6 +123,7 @@ public class ModelRuntime {
             try {
                 encoder = createSession(manifest.encoder().file(), true);
                 scorer = manifest.scorer() == null ? null : createSession(manifest.scorer().file(), true);
+                gram = createGramSession(true);
                 provider = "cuda:" + config.cudaDevice();
                 return;
             } catch (OrtException e) {
@@ -124,6 +138,7 @@ public class ModelRuntime {
         }
         encoder = createSession(manifest.encoder().file(), false);
         scorer = manifest.scorer() == null ? null : createSession(manifest.scorer().file(), false);
+        gram = createGramSession(false);
         provider = "cpu";
     }
 
@@ -133,7 +148,32 @@ public class ModelRuntime {
             throw new ModelException("model_missing", "model file not found: " + path.toAbsolutePath()
                     + " (named in " + packageDir.resolve("model.json") + ")");
         }
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+        try (OrtSession.SessionOptions options = sessionOptions(cuda)) {
+            return env.createSession(path.toString(), options);
+        }
+    }
+
+    private OrtSession createGramSession(boolean cuda) throws OrtException {
+        if (scorer == null || !"jacobian".equals(manifest.scorer().kind())) {
+            return null;
+        }
+        byte[] graph;
+        try (InputStream in = ModelRuntime.class.getResourceAsStream(GRAM_GRAPH)) {
+            if (in == null) {
+                throw new ModelException("model_missing", "resource " + GRAM_GRAPH + " is missing from the build");
+            }
+            graph = in.readAllBytes();
+        } catch (IOException e) {
+            throw new ModelException("model_missing", "cannot read resource " + GRAM_GRAPH, e);
+        }
+        try (OrtSession.SessionOptions options = sessionOptions(cuda)) {
+            return env.createSession(graph, options);
+        }
+    }
+
+    private OrtSession.SessionOptions sessionOptions(boolean cuda) throws OrtException {
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        try {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             if (config.intraOpThreads() > 0) {
                 options.setIntraOpNumThreads(config.intraOpThreads());
@@ -141,7 +181,10 @@ public class ModelRuntime {
             if (cuda) {
                 options.addCUDA(config.cudaDevice());
             }
-            return env.createSession(path.toString(), options);
+            return options;
+        } catch (OrtException | RuntimeException e) {
+            options.close();
+            throw e;
         }
     }
 
@@ -233,10 +276,27 @@ public class ModelRuntime {
 
     private ScorerOutput scorerRun(float[] pixels, int batch) throws OrtException {
         ModelManifest.Scorer s = manifest.scorer();
+        int k = manifest.embeddingDim();
         try (OnnxTensor input = tensor(pixels, batch);
                 OrtSession.Result result = scorer.run(Map.of(s.input(), input), Set.of(s.embedding(), s.output()))) {
-            return new ScorerOutput(batch, manifest.embeddingDim(), manifest.input().size(), "gram".equals(s.kind()),
-                    floats(result, s.embedding()), floats(result, s.output()));
+            float[] embeddings = floats(result, s.embedding());
+            if (gram == null) {
+                float[] g = floats(result, s.output());
+                double[] grams = new double[g.length];
+                for (int i = 0; i < g.length; i++) {
+                    grams[i] = g[i];
+                }
+                return new ScorerOutput(batch, k, manifest.input().size(), embeddings, grams, null);
+            }
+            OnnxTensor jacobian = (OnnxTensor) result.get(s.output()).orElseThrow(() -> new ModelException(
+                    "model_mismatch", "the scorer returned no output '" + s.output() + "'"));
+            try (OrtSession.Result g = gram.run(Map.of("jacobian", jacobian))) {
+                DoubleBuffer buffer = ((OnnxTensor) g.get(0)).getDoubleBuffer();
+                double[] grams = new double[buffer.remaining()];
+                buffer.get(grams);
+                return new ScorerOutput(batch, k, manifest.input().size(), embeddings, grams,
+                        floats(result, s.output()));
+            }
         }
     }
 
@@ -293,13 +353,14 @@ public class ModelRuntime {
     }
 
     @PreDestroy
-    void close() {
+    @Override
+    public void close() {
         ready = false;
         closeSessions();
     }
 
     private void closeSessions() {
-        for (OrtSession session : new OrtSession[] { encoder, scorer }) {
+        for (OrtSession session : new OrtSession[] { encoder, scorer, gram }) {
             if (session != null) {
                 try {
                     session.close();
@@ -310,5 +371,6 @@ public class ModelRuntime {
         }
         encoder = null;
         scorer = null;
+        gram = null;
     }
 }

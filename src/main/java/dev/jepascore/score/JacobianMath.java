@@ -46,16 +46,25 @@ public final class JacobianMath {
         return sumLogClipped(sqrtNonNegative(eigen), eps);
     }
 
-    /** JEPA-SCORE of one K x K Gram matrix {@code J J^T} stored row-major in {@code g} from {@code offset}. */
-    public static double scoreFromGram(float[] g, int offset, int k, double eps) {
-        DMatrixRMaj gram = new DMatrixRMaj(k, k);
-        for (int r = 0; r < k; r++) {
-            for (int c = 0; c < k; c++) {
-                // symmetrise: a float32 Gram need not be exactly symmetric
-                gram.data[r * k + c] = 0.5 * ((double) g[offset + r * k + c] + g[offset + c * k + r]);
+    /**
+     * JEPA-SCORE of one image from its Gram matrix {@code J J^T} formed in double precision
+     * ({@code gram} from {@code gramOffset}, K x K) and its float32 Jacobian ({@code j} from
+     * {@code jOffset}, K x D), which is only read when the Gram matrix is too ill-conditioned for
+     * its small eigenvalues to be trusted.
+     */
+    public static double scoreFromDoubleGram(double[] gram, int gramOffset, float[] j, int jOffset, int k, int d,
+            double eps) {
+        DMatrixRMaj g = new DMatrixRMaj(k, k);
+        System.arraycopy(gram, gramOffset, g.data, 0, k * k);
+        double[] eigen = symmetricEigenvalues(g);
+        if (j != null && illConditioned(eigen)) {
+            DMatrixRMaj jacobian = new DMatrixRMaj(k, d);
+            for (int i = 0; i < k * d; i++) {
+                jacobian.data[i] = j[jOffset + i];
             }
+            return sumLogClipped(SingularOps_DDRM.singularValues(jacobian), eps);
         }
-        return sumLogClipped(sqrtNonNegative(symmetricEigenvalues(gram)), eps);
+        return sumLogClipped(sqrtNonNegative(eigen), eps);
     }
 
     /** Eigenvalues of a symmetric matrix (the input is not modified). */

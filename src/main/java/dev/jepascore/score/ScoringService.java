@@ -96,10 +96,9 @@ public class ScoringService {
             double[] jacobianMs = new double[b];
             IntStream.range(0, b).parallel().forEach(i -> {
                 long tj = System.nanoTime();
-                scores[i] = out.gram()
-                        ? JacobianMath.scoreFromGram(out.jacobians(), i * out.jacobianStride(), out.embeddingDim(), eps)
-                        : JacobianMath.scoreFromJacobian(out.jacobians(), i * out.jacobianStride(),
-                                out.embeddingDim(), out.inputSize(), eps);
+                int k = out.embeddingDim();
+                scores[i] = JacobianMath.scoreFromDoubleGram(out.grams(), i * k * k, out.jacobians(),
+                        i * k * out.inputSize(), k, out.inputSize(), eps);
                 jacobianMs[i] = millis(System.nanoTime() - tj);
             });
             for (int i = 0; i < b; i++) {

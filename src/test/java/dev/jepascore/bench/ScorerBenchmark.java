@@ -1,0 +1,288 @@
+package dev.jepascore.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.jepascore.image.ImageConfig;
+import dev.jepascore.image.ImageDecoder;
+import dev.jepascore.image.Preprocessor;
+import dev.jepascore.model.ModelConfig;
+import dev.jepascore.model.ModelRuntime;
+import dev.jepascore.score.ScoreMetrics;
+import dev.jepascore.score.ScoreMode;
+import dev.jepascore.score.ScoringService;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/**
+ * Speed of the exact scorer on the bundled model, side by side with the paper's PyTorch listing
+ * on the same fixture images in the same run, and against this machine's matrix-multiply peak.
+ * Prints figures; asserts nothing. Run: {@code ./mvnw -q -Pbench test-compile exec:java}.
+ */
+public final class ScorerBenchmark {
+
+    private static final Path MODEL = Path.of("models", "fmnist-lejepa");
+
+    public static void main(String[] args) throws Exception {
+        int repeats = Integer.getInteger("bench.repeats", 20);
+        int batch = Integer.getInteger("bench.batch", 32);
+        String python = System.getProperty("bench.python", "/usr/bin/python3");
+
+        JsonNode manifest = new ObjectMapper().readTree(MODEL.resolve("model.json").toFile());
+        double flopsPerScore = manifest.path("provenance").path("flopsPerScore").asDouble(Double.NaN);
+        List<byte[]> images = fixtureImages();
+        System.out.printf("machine: %d cores, %s; model %s %s, %d fixture images, batch %d, %d repeats%n",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name") + " "
+                        + System.getProperty("java.version"),
+                manifest.get("id").asText(), manifest.get("version").asText(), images.size(), batch, repeats);
+
+        double peak = matmulPeak();
+        System.out.printf("matrix-multiply peak (ONNX Runtime MatMul, float32, best of sizes): %.1f GFLOP/s%n", peak / 1e9);
+
+        try (ModelRuntime model = ModelRuntime.open(modelConfig(batch))) {
+            ImageConfig limits = imageConfig();
+            ScoringService scoring = new ScoringService(model, new ImageDecoder(limits), limits,
+                    new ScoreMetrics(new SimpleMeterRegistry()));
+
+            // single request latency: one image per call, bytes to result
+            for (byte[] image : images) {
+                scoring.score(image, ScoreMode.EXACT);
+            }
+            List<Double> latencies = new ArrayList<>();
+            for (int r = 0; r < repeats; r++) {
+                for (byte[] image : images) {
+                    long t = System.nanoTime();
+                    scoring.score(image, ScoreMode.EXACT);
+                    latencies.add((System.nanoTime() - t) / 1e6);
+                }
+            }
+            double javaP50 = percentile(latencies, 50);
+            double javaP99 = percentile(latencies, 99);
+
+            // batch throughput: the fixtures repeated to fill batches, bytes to results
+            List<byte[]> many = new ArrayList<>();
+            while (many.size() < batch * 4) {
+                many.addAll(images);
+            }
+            many = many.subList(0, batch * 4);
+            scoring.scoreAll(many.subList(0, batch), ScoreMode.EXACT);
+            long t0 = System.nanoTime();
+            int scored = 0;
+            for (int r = 0; r < Math.max(1, repeats / 4); r++) {
+                for (int from = 0; from < many.size(); from += batch) {
+                    scored += scoring.scoreAll(many.subList(from, from + batch), ScoreMode.EXACT).size();
+                }
+            }
+            double javaThroughput = scored / ((System.nanoTime() - t0) / 1e9);
+
+            // the Jacobian graph alone, on a preprocessed batch: its arithmetic rate against the peak
+            float[] pixels = preprocess(model, many.subList(0, batch));
+            model.score(pixels, batch);
+            long tg = System.nanoTime();
+            int graphRuns = Math.max(3, repeats);
+            for (int r = 0; r < graphRuns; r++) {
+                model.score(pixels, batch);
+            }
+            double graphSecondsPerImage = (System.nanoTime() - tg) / 1e9 / graphRuns / batch;
+            double graphRate = flopsPerScore / graphSecondsPerImage;
+
+            System.out.println();
+            System.out.println("java (ONNX Runtime scorer graph + double-precision Gram/eigen), bytes to result:");
+            System.out.printf("  single image latency  p50 %.2f ms  p99 %.2f ms%n", javaP50, javaP99);
+            System.out.printf("  batch throughput      %.1f images/s (batches of %d)%n", javaThroughput, batch);
+            System.out.printf("  Jacobian graph alone  %.3f ms/image, %.2e FLOP/image -> %.1f GFLOP/s = %.0f%% of the "
+                    + "matmul peak%n", graphSecondsPerImage * 1e3, flopsPerScore, graphRate / 1e9, 100 * graphRate / peak);
+            System.out.printf("  end to end            %.1f GFLOP/s of Jacobian work = %.0f%% of the matmul peak%n",
+                    flopsPerScore * javaThroughput / 1e9, 100 * flopsPerScore * javaThroughput / peak);
+
+            JsonNode ref = pytorchReference(python, Math.max(2, repeats / 4));
+            System.out.println();
+            if (ref == null) {
+                System.out.println("pytorch listing: not run (see the message above)");
+                return;
+            }
+            System.out.println("pytorch listing (paper: autograd.functional.jacobian + svdvals), same images, this run:");
+            report("float64", ref.path("float64"), javaP50, javaThroughput);
+            report("float32", ref.path("float32"), javaP50, javaThroughput);
+        }
+    }
+
+    private static void report(String name, JsonNode r, double javaP50, double javaThroughput) {
+        if (r.isMissingNode()) {
+            return;
+        }
+        double p50 = r.path("p50Ms").asDouble();
+        double p99 = r.path("p99Ms").asDouble();
+        double throughput = r.path("imagesPerSecond").asDouble();
+        System.out.printf("  %s  p50 %.2f ms  p99 %.2f ms  %.1f images/s   -> java/pytorch: throughput x%.1f, "
+                + "p50 latency x%.1f faster%n", name, p50, p99, throughput, javaThroughput / throughput, p50 / javaP50);
+    }
+
+    private static JsonNode pytorchReference(String python, int repeats) {
+        Path script = Path.of("models", "bench_reference.py");
+        if (!Files.isExecutable(Path.of(python)) || !Files.exists(script)) {
+            System.out.println("pytorch listing: " + python + " or " + script + " missing");
+            return null;
+        }
+        try {
+            Process p = new ProcessBuilder(python, script.toString(), "--model", MODEL.toString(), "--repeats",
+                    Integer.toString(repeats)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            String last = null;
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = out.readLine()) != null;) {
+                    if (line.startsWith("{")) {
+                        last = line;
+                    }
+                }
+            }
+            if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0 || last == null) {
+                System.out.println("pytorch listing: " + script + " failed (exit " + p.exitValue() + ")");
+                return null;
+            }
+            return new ObjectMapper().readTree(last);
+        } catch (IOException e) {
+            System.out.println("pytorch listing: cannot run " + python + ": " + e.getMessage());
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** Best float32 MatMul rate ONNX Runtime reaches here, over a few square sizes. */
+    static double matmulPeak() throws OrtException, IOException {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        byte[] graph;
+        try (InputStream in = ScorerBenchmark.class.getResourceAsStream("/bench/matmul.onnx")) {
+            graph = in.readAllBytes();
+        }
+        double best = 0;
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+                OrtSession session = env.createSession(graph, options)) {
+            Random random = new Random(1);
+            for (int n : new int[] { 512, 1024, 2048 }) {
+                float[] values = new float[n * n];
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = (float) random.nextGaussian();
+                }
+                try (OnnxTensor a = tensor(env, values, n); OnnxTensor b = tensor(env, values, n)) {
+                    int runs = n >= 2048 ? 5 : 20;
+                    for (int w = 0; w < 2; w++) {
+                        session.run(Map.of("a", a, "b", b)).close();
+                    }
+                    long t = System.nanoTime();
+                    for (int r = 0; r < runs; r++) {
+                        session.run(Map.of("a", a, "b", b)).close();
+                    }
+                    double seconds = (System.nanoTime() - t) / 1e9 / runs;
+                    best = Math.max(best, 2.0 * n * n * n / seconds);
+                }
+            }
+        }
+        return best;
+    }
+
+    private static OnnxTensor tensor(OrtEnvironment env, float[] values, int n) throws OrtException {
+        FloatBuffer buffer = ByteBuffer.allocateDirect(values.length * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        buffer.put(values).rewind();
+        return OnnxTensor.createTensor(env, buffer, new long[] { n, n });
+    }
+
+    private static float[] preprocess(ModelRuntime model, List<byte[]> images) {
+        ImageDecoder decoder = new ImageDecoder(imageConfig());
+        int size = model.inputSpec().size();
+        float[] pixels = new float[images.size() * size];
+        for (int i = 0; i < images.size(); i++) {
+            Preprocessor.toTensor(decoder.decode(images.get(i)), model.inputSpec(), pixels, i * size);
+        }
+        return pixels;
+    }
+
+    private static List<byte[]> fixtureImages() throws IOException {
+        JsonNode ref = new ObjectMapper().readTree(MODEL.resolve("fixtures").resolve("reference.json").toFile());
+        List<byte[]> images = new ArrayList<>();
+        for (JsonNode f : ref.get("fixtures")) {
+            images.add(Files.readAllBytes(MODEL.resolve("fixtures").resolve(f.get("file").asText())));
+        }
+        return images;
+    }
+
+    static double percentile(List<Double> values, double p) {
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double rank = p / 100 * (sorted.length - 1);
+        int lo = (int) Math.floor(rank);
+        int hi = Math.min(sorted.length - 1, lo + 1);
+        return sorted[lo] + (rank - lo) * (sorted[hi] - sorted[lo]);
+    }
+
+    private static ModelConfig modelConfig(int batch) {
+        return new ModelConfig() {
+            public String dir() {
+                return MODEL.getParent().toString();
+            }
+
+            public String id() {
+                return MODEL.getFileName().toString();
+            }
+
+            public Provider provider() {
+                return Provider.valueOf(System.getProperty("bench.provider", "AUTO"));
+            }
+
+            public int cudaDevice() {
+                return 0;
+            }
+
+            public int intraOpThreads() {
+                return 0;
+            }
+
+            public int warmupRuns() {
+                return 3;
+            }
+
+            public int maxRunBatch() {
+                return batch;
+            }
+        };
+    }
+
+    private static ImageConfig imageConfig() {
+        return new ImageConfig() {
+            public long maxBytes() {
+                return 20 << 20;
+            }
+
+            public long maxPixels() {
+                return 40_000_000;
+            }
+
+            public int maxBatch() {
+                return 1024;
+            }
+        };
+    }
+
+    private ScorerBenchmark() {
+    }
+
+}

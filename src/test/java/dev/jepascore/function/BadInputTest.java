@@ -1,0 +1,171 @@
+package dev.jepascore.function;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.jepascore.image.TestImages;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+/**
+ * Every client mistake gets a 4xx with {@code {"error": {"code", "message"}}}, is not logged at
+ * ERROR, and leaves the function ready.
+ */
+@QuarkusTest
+class BadInputTest {
+
+    private final List<LogRecord> errors = new ArrayList<>();
+    private final Handler errorCollector = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            if (record.getLevel().intValue() >= Level.SEVERE.intValue()) {
+                synchronized (errors) {
+                    errors.add(record);
+                }
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    @BeforeEach
+    void collectErrors() {
+        Logger.getLogger("").addHandler(errorCollector);
+    }
+
+    @AfterEach
+    void noErrorLoggedAndStillReady() {
+        Logger.getLogger("").removeHandler(errorCollector);
+        synchronized (errors) {
+            assertEquals(List.of(), errors.stream().map(r -> r.getLoggerName() + ": " + r.getMessage()).toList(),
+                    "a client's mistake was logged at ERROR");
+        }
+        given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+    }
+
+    @Test
+    void empty_body_is_400_empty_image() {
+        upload(new byte[0], "image/png", 400, "empty_image");
+    }
+
+    @Test
+    void text_is_400_not_an_image() {
+        upload("just some words".getBytes(StandardCharsets.UTF_8), "image/png", 400, "not_an_image");
+    }
+
+    @Test
+    void truncated_png_is_400_image_corrupt() {
+        upload(TestImages.truncated(TestImages.picture("png", 300, 300), 0.4), "image/png", 400, "image_corrupt");
+    }
+
+    @Test
+    void truncated_jpeg_is_400_image_corrupt() {
+        upload(TestImages.truncated(TestImages.picture("jpg", 300, 300), 0.4), "image/jpeg", 400, "image_corrupt");
+    }
+
+    @Test
+    void heic_is_415_unsupported_format() {
+        byte[] heic = "\0\0\0\u0018ftypheic\0\0\0\0mif1heic".getBytes(StandardCharsets.ISO_8859_1);
+        upload(heic, "image/heic", 415, "unsupported_format");
+    }
+
+    @Test
+    void image_over_the_byte_limit_is_413_image_too_large() {
+        byte[] big = new byte[20 * 1024 * 1024 + 1];
+        upload(big, "image/png", 413, "image_too_large");
+    }
+
+    @Test
+    void decompression_bomb_header_is_413_too_many_pixels() {
+        upload(TestImages.pngDeclaring(60_000, 60_000), "image/png", 413, "too_many_pixels");
+    }
+
+    @Test
+    void malformed_json_is_400_malformed_json() {
+        given().contentType(ContentType.JSON).body("{\"image\": ").when().post("/score")
+                .then().statusCode(400).body("error.code", equalTo("malformed_json"));
+    }
+
+    @Test
+    void json_of_the_wrong_shape_is_400_malformed_json() {
+        given().contentType(ContentType.JSON).body("{\"image\": {\"nested\": true}}").when().post("/score")
+                .then().statusCode(400).body("error.code", equalTo("malformed_json"));
+    }
+
+    @Test
+    void missing_image_field_is_400_missing_image() {
+        given().contentType(ContentType.JSON).body("{\"picture\": \"abc\"}").when().post("/score")
+                .then().statusCode(400).body("error.code", equalTo("missing_image"))
+                .body("error.message", containsString("'image'"));
+    }
+
+    @Test
+    void bad_base64_is_400_bad_base64() {
+        given().contentType(ContentType.JSON).body(Map.of("image", "this is not base64!!")).when().post("/score")
+                .then().statusCode(400).body("error.code", equalTo("bad_base64"));
+    }
+
+    @Test
+    void base64_of_a_non_image_is_400_not_an_image() {
+        String text = Base64.getEncoder().encodeToString("plain text".getBytes(StandardCharsets.UTF_8));
+        given().contentType(ContentType.JSON).body(Map.of("image", text)).when().post("/score")
+                .then().statusCode(400).body("error.code", equalTo("not_an_image"));
+    }
+
+    @Test
+    void unknown_mode_is_400_unsupported_mode() {
+        String png = Base64.getEncoder().encodeToString(TestImages.picture("png", 28, 28));
+        given().contentType(ContentType.JSON).body(Map.of("image", png, "mode", "psychic")).when().post("/score")
+                .then().statusCode(400).body("error.code", equalTo("unsupported_mode"));
+    }
+
+    @Test
+    void one_bad_image_in_a_batch_names_its_index() {
+        String good = Base64.getEncoder().encodeToString(TestImages.picture("png", 28, 28));
+        String bad = Base64.getEncoder().encodeToString("nope".getBytes(StandardCharsets.UTF_8));
+        given().contentType(ContentType.JSON).body(Map.of("images", List.of(good, bad))).when().post("/scoreBatch")
+                .then().statusCode(400).body("error.code", equalTo("not_an_image"))
+                .body("error.message", containsString("images[1]"));
+    }
+
+    @Test
+    void batch_over_the_limit_is_413_batch_too_large() {
+        String good = Base64.getEncoder().encodeToString(TestImages.picture("png", 28, 28));
+        List<String> images = new ArrayList<>();
+        for (int i = 0; i < 65; i++) {
+            images.add(good);
+        }
+        given().contentType(ContentType.JSON).body(Map.of("images", images)).when().post("/scoreBatch")
+                .then().statusCode(413).body("error.code", equalTo("batch_too_large"));
+    }
+
+    private static void upload(byte[] body, String contentType, int status, String code) {
+        given().contentType(contentType).body(body).when().post("/v1/score")
+                .then().statusCode(status)
+                .contentType(ContentType.JSON)
+                .body("error.code", equalTo(code))
+                .body("error.message", org.hamcrest.Matchers.not(org.hamcrest.Matchers.emptyOrNullString()));
+    }
+}

@@ -1,0 +1,103 @@
+package dev.jepascore.function;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.anyOf;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.jepascore.function.Fixtures.Fixture;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+
+/**
+ * JEPA-SCORE through the real HTTP endpoints equals the paper's PyTorch listing (float64
+ * {@code torch.autograd.functional.jacobian} + {@code torch.linalg.svdvals}, clip 1e-6) on every
+ * reference fixture of the bundled model, within 1e-3 absolute.
+ */
+@QuarkusTest
+class GoldenScoreTest {
+
+    /** Absolute tolerance against the float64 reference; the graph runs in float32. */
+    private static final double TOLERANCE = 1e-3;
+
+    @Test
+    void every_fixture_scores_as_the_pytorch_listing_through_the_upload_endpoint() {
+        List<Fixture> fixtures = Fixtures.all();
+        assertTrue(fixtures.size() >= 32, "expected at least 32 fixtures, found " + fixtures.size());
+        List<String> off = new ArrayList<>();
+        for (Fixture f : fixtures) {
+            double score = given().contentType("image/png").body(f.png())
+                    .when().post("/v1/score")
+                    .then().statusCode(200)
+                    .body("model.id", equalTo("fmnist-lejepa"))
+                    .body("mode", equalTo("exact"))
+                    .body("provider", equalTo("cpu"))
+                    .body("label", anyOf(equalTo("typical"), equalTo("unusual"), equalTo("outlier")))
+                    .extract().jsonPath().getDouble("jepaScore");
+            if (Math.abs(score - f.jepaScore()) > TOLERANCE) {
+                off.add(f.name() + ": java " + score + " vs reference " + f.jepaScore());
+            }
+        }
+        assertEquals(List.of(), off, "fixtures off by more than " + TOLERANCE);
+    }
+
+    @Test
+    void funqy_score_function_matches_the_reference() {
+        for (Fixture f : Fixtures.all().subList(0, 4)) {
+            double score = given().contentType(ContentType.JSON)
+                    .body(Map.of("image", Base64.getEncoder().encodeToString(f.png())))
+                    .when().post("/score")
+                    .then().statusCode(200)
+                    .body("percentile", is(both0and100()))
+                    .body("timingsMs.total", greaterThanOrEqualTo(0f))
+                    .extract().jsonPath().getDouble("jepaScore");
+            assertEquals(f.jepaScore(), score, TOLERANCE, f.name());
+        }
+    }
+
+    @Test
+    void batch_of_all_fixtures_is_scored_in_one_request_with_the_same_scores() {
+        List<Fixture> fixtures = Fixtures.all();
+        List<String> images = fixtures.stream().map(f -> Base64.getEncoder().encodeToString(f.png())).toList();
+        Response response = given().contentType(ContentType.JSON).body(Map.of("images", images))
+                .when().post("/scoreBatch")
+                .then().statusCode(200).extract().response();
+        List<Float> scores = response.jsonPath().getList("results.jepaScore", Float.class);
+        assertEquals(fixtures.size(), scores.size());
+        for (int i = 0; i < fixtures.size(); i++) {
+            assertEquals(fixtures.get(i).jepaScore(), scores.get(i), TOLERANCE, fixtures.get(i).name());
+        }
+        assertTrue(response.jsonPath().getInt("results[0].timingsMs.batchSize") > 1);
+    }
+
+    @Test
+    void multipart_batch_upload_scores_each_part() {
+        List<Fixture> fixtures = Fixtures.all().subList(0, 3);
+        RequestSpecification request = given().contentType("multipart/form-data");
+        for (Fixture f : fixtures) {
+            request = request.multiPart("image", f.name() + ".png", f.png(), "image/png");
+        }
+        List<Float> scores = request.when().post("/v1/score/batch")
+                .then().statusCode(200).extract().jsonPath().getList("results.jepaScore", Float.class);
+        for (int i = 0; i < fixtures.size(); i++) {
+            assertEquals(fixtures.get(i).jepaScore(), scores.get(i), TOLERANCE);
+        }
+    }
+
+    private static org.hamcrest.Matcher<Float> both0and100() {
+        return org.hamcrest.Matchers.both(org.hamcrest.Matchers.greaterThanOrEqualTo(0f))
+                .and(org.hamcrest.Matchers.lessThanOrEqualTo(100f));
+    }
+}

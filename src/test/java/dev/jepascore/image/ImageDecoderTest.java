@@ -1,0 +1,103 @@
+package dev.jepascore.image;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.Test;
+
+import dev.jepascore.JepaException.Kind;
+
+class ImageDecoderTest {
+
+    private final ImageDecoder decoder = new ImageDecoder(limits(1_000_000, 4_000_000));
+
+    static ImageConfig limits(long maxBytes, long maxPixels) {
+        return new ImageConfig() {
+            @Override
+            public long maxBytes() {
+                return maxBytes;
+            }
+
+            @Override
+            public long maxPixels() {
+                return maxPixels;
+            }
+
+            @Override
+            public int maxBatch() {
+                return 64;
+            }
+        };
+    }
+
+    @Test
+    void decodes_png_jpeg_gif_and_bmp() {
+        for (String format : new String[] { "png", "jpg", "gif", "bmp" }) {
+            BufferedImage image = decoder.decode(TestImages.picture(format, 40, 30));
+            assertEquals(40, image.getWidth(), format);
+            assertEquals(30, image.getHeight(), format);
+        }
+    }
+
+    @Test
+    void decodes_webp() throws IOException {
+        try (InputStream in = getClass().getResourceAsStream("/images/shirt.webp")) {
+            BufferedImage image = decoder.decode(in.readAllBytes());
+            assertEquals(28, image.getWidth());
+        }
+    }
+
+    @Test
+    void rejects_empty_bytes() {
+        assertCode("empty_image", Kind.BAD_INPUT, new byte[0]);
+    }
+
+    @Test
+    void rejects_text_as_not_an_image() {
+        assertCode("not_an_image", Kind.BAD_INPUT, "hello, this is not a picture".getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void rejects_truncated_png() {
+        assertCode("image_corrupt", Kind.BAD_INPUT, TestImages.truncated(TestImages.picture("png", 200, 200), 0.5));
+    }
+
+    @Test
+    void rejects_truncated_jpeg() {
+        assertCode("image_corrupt", Kind.BAD_INPUT, TestImages.truncated(TestImages.picture("jpg", 200, 200), 0.5));
+    }
+
+    @Test
+    void refuses_a_decompression_bomb_from_its_header() {
+        assertCode("too_many_pixels", Kind.TOO_LARGE, TestImages.pngDeclaring(100_000, 100_000));
+    }
+
+    @Test
+    void refuses_bytes_over_the_limit_before_decoding() {
+        ImageDecoder small = new ImageDecoder(limits(100, 4_000_000));
+        assertCode(small, "image_too_large", Kind.TOO_LARGE, TestImages.picture("png", 64, 64));
+    }
+
+    @Test
+    void names_known_formats_it_does_not_read() {
+        byte[] heic = "\0\0\0\u0018ftypheic\0\0\0\0mif1heic".getBytes(StandardCharsets.ISO_8859_1);
+        BadImageException e = assertCode("unsupported_format", Kind.UNSUPPORTED, heic);
+        assertEquals(true, e.getMessage().contains("HEIF"), e.getMessage());
+    }
+
+    private BadImageException assertCode(String code, Kind kind, byte[] bytes) {
+        return assertCode(decoder, code, kind, bytes);
+    }
+
+    private static BadImageException assertCode(ImageDecoder decoder, String code, Kind kind, byte[] bytes) {
+        BadImageException e = assertThrows(BadImageException.class, () -> decoder.decode(bytes));
+        assertEquals(code, e.code(), e.getMessage());
+        assertEquals(kind, e.kind());
+        return e;
+    }
+}
