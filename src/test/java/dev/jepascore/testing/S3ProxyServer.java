@@ -26,7 +26,8 @@ public final class S3ProxyServer {
     public static final String SECRET_KEY = "jepa-test-secret";
     static final String PORT_PROPERTY = "jepa.test.s3proxy.port";
     static final String DIR_PROPERTY = "jepa.test.s3proxy.dir";
-    static final String PID_PROPERTY = "jepa.test.s3proxy.pid";
+    /** Followed by the port: several servers may be alive at once (a plain test beside a Quarkus test's). */
+    static final String PID_PROPERTY_PREFIX = "jepa.test.s3proxy.pid.";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     private final int port;
@@ -52,7 +53,7 @@ public final class S3ProxyServer {
         }
     }
 
-    /** The server started by {@link #startNew()} in this JVM, seen from any class loader. */
+    /** The server most recently started by {@link #startNew()} in this JVM, seen from any class loader. */
     public static S3ProxyServer current() {
         String port = System.getProperty(PORT_PROPERTY);
         String dir = System.getProperty(DIR_PROPERTY);
@@ -93,7 +94,9 @@ public final class S3ProxyServer {
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("s3proxy.log").toFile()))
                     .start();
-            System.setProperty(PID_PROPERTY, Long.toString(process.pid()));
+            System.setProperty(pidProperty(), Long.toString(process.pid()));
+            // last resort if the test JVM ends without stopping it
+            Runtime.getRuntime().addShutdownHook(new Thread(process::destroy, "s3proxy-" + port + "-stop"));
             waitUntilAnswering(process);
         } catch (IOException e) {
             throw new IllegalStateException("Cannot start S3Proxy from " + jar, e);
@@ -102,7 +105,7 @@ public final class S3ProxyServer {
 
     /** Stops the process and waits until it is gone; the data directory is kept. */
     public void stop() {
-        String pid = System.getProperty(PID_PROPERTY);
+        String pid = System.getProperty(pidProperty());
         if (pid == null) {
             return;
         }
@@ -115,7 +118,11 @@ public final class S3ProxyServer {
                 h.destroyForcibly();
             }
         });
-        System.clearProperty(PID_PROPERTY);
+        System.clearProperty(pidProperty());
+    }
+
+    private String pidProperty() {
+        return PID_PROPERTY_PREFIX + port;
     }
 
     /** Stops the process and deletes its data directory. */
@@ -126,8 +133,10 @@ public final class S3ProxyServer {
         } catch (IOException e) {
             // a leftover temp directory is harmless
         }
-        System.clearProperty(PORT_PROPERTY);
-        System.clearProperty(DIR_PROPERTY);
+        if (Integer.toString(port).equals(System.getProperty(PORT_PROPERTY))) {
+            System.clearProperty(PORT_PROPERTY);
+            System.clearProperty(DIR_PROPERTY);
+        }
     }
 
     private void waitUntilAnswering(Process process) {
