@@ -25,6 +25,8 @@ import dev.jepascore.storage.ObjectStore;
 import dev.jepascore.storage.StorageConfig;
 import dev.jepascore.storage.StorageException;
 import dev.jepascore.storage.StoredObject;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Scores every object an event names and records one document per object version.
@@ -48,9 +50,12 @@ public class ObjectScoringJob {
     private final ObjectMapper json;
     private final ResultKeys keys;
     private final long maxObjectBytes;
+    private final MeterRegistry metrics;
 
     @Inject
-    public ObjectScoringJob(ObjectStore store, ScoringService scoring, ObjectMapper json, StorageConfig config) {
+    public ObjectScoringJob(ObjectStore store, ScoringService scoring, ObjectMapper json, StorageConfig config,
+            MeterRegistry metrics) {
+        this.metrics = metrics;
         this.store = store;
         this.scoring = scoring;
         this.json = json;
@@ -82,6 +87,20 @@ public class ObjectScoringJob {
 
     /** Processes one object; see the class comment. */
     public ObjectOutcome process(ObjectRef ref) {
+        try {
+            ObjectOutcome outcome = processOne(ref);
+            Counter.builder("jepa.storage.objects").description("Objects named by storage events, by outcome")
+                    .tag("outcome", outcome.outcome().id()).register(metrics).increment();
+            return outcome;
+        } catch (JepaException e) {
+            Counter.builder("jepa.storage.errors")
+                    .description("Objects whose event failed without a document (redelivery expected), by code")
+                    .tag("code", e.code()).register(metrics).increment();
+            throw e;
+        }
+    }
+
+    private ObjectOutcome processOne(ObjectRef ref) {
         ObjectKeys.requireSafe(ref.bucket(), ref.key());
         if (keys.isResult(ref)) {
             LOG.debugf("Skipping %s: it is under the results prefix %s", ref, keys.prefix());

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.jepascore.JepaException.Kind;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.jepascore.event.BadEventException;
 import dev.jepascore.event.EventFormat;
 import dev.jepascore.event.ObjectRef;
@@ -139,7 +140,8 @@ class ObjectScoringJobTest {
     }
 
     private final MemoryStore store = new MemoryStore();
-    private final ObjectScoringJob job = new ObjectScoringJob(store, null, JSON, config());
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final ObjectScoringJob job = new ObjectScoringJob(store, null, JSON, config(), registry);
 
     @Test
     void access_denied_object_gets_a_failure_document() throws Exception {
@@ -165,6 +167,7 @@ class ObjectScoringJobTest {
         StorageException e = assertThrows(StorageException.class, () -> job.process(ref("a.png", "v1")));
         assertTrue(e.kind().retriable());
         assertEquals(0, store.puts);
+        assertEquals(1.0, registry.counter("jepa.storage.errors", "code", "storage_unavailable").count());
     }
 
     @Test
@@ -183,6 +186,8 @@ class ObjectScoringJobTest {
         assertEquals(Outcome.DUPLICATE, again.outcome());
         assertEquals("object_not_found", again.error().code());
         assertEquals(1, store.puts);
+        assertEquals(1.0, registry.counter("jepa.storage.objects", "outcome", "failed").count());
+        assertEquals(1.0, registry.counter("jepa.storage.objects", "outcome", "duplicate").count());
     }
 
     @Test
