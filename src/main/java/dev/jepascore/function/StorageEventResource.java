@@ -1,6 +1,7 @@
 package dev.jepascore.function;
 
 import java.io.IOException;
+import java.io.InputStream;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -39,8 +40,11 @@ public class StorageEventResource {
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
     public ScoringReport receive(@HeaderParam("ce-type") String type, @HeaderParam("ce-source") String source,
-            @HeaderParam("ce-subject") String subject, byte[] body) {
-        JsonNode data = read(body);
+            @HeaderParam("ce-subject") String subject, @HeaderParam("Content-Length") Long contentLength,
+            InputStream body) throws IOException {
+        // With Content-Length: 0 the router has already consumed the (empty) body and reading the stream would
+        // wait for bytes that never come; the same guard as the upload endpoint.
+        JsonNode data = read(contentLength != null && contentLength == 0 ? new byte[0] : body.readAllBytes());
         ParsedEvent event = type == null
                 ? StorageEventParser.parse(data)
                 : StorageEventParser.parseCloudEvent(type, source, subject, data);

@@ -173,6 +173,18 @@ class LocalStorageEventTest {
     }
 
     @Test
+    void empty_or_non_json_body_is_400_with_json_error() {
+        given().contentType("application/json").body("").when().post("/onObjectCreated").then().statusCode(400)
+                .body("error.code", equalTo("empty_event"));
+        given().contentType("application/json").body("").when().post("/v1/events").then().statusCode(400)
+                .body("error.code", equalTo("empty_event"));
+        given().contentType("application/json").body("not json").when().post("/onObjectCreated").then()
+                .statusCode(400).body("error.code", equalTo("malformed_json"));
+        given().contentType("application/json").body("[1, 2]").when().post("/onObjectCreated").then()
+                .statusCode(400).body("error.code", equalTo("malformed_event"));
+    }
+
+    @Test
     void results_prefix_is_never_scored() throws IOException {
         upload("jepa-scores/self.png", png(3));
         post("/onObjectCreated", s3Event("uploads", "jepa-scores/self.png", "abc", 1)).statusCode(200)
