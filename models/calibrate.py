@@ -8,6 +8,7 @@ Usage: /usr/bin/python3 models/calibrate.py
 import os
 import sys
 
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # many small LAPACK calls: threads only spin
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common  # noqa: E402
 
