@@ -202,9 +202,15 @@ public final class StorageEventParser {
     }
 
     private static void azureBlob(String type, String subject, JsonNode data, Collector out) {
-        if (subject == null) {
-            throw new BadEventException("malformed_event", "The Azure BlobCreated event has no 'subject'");
-        }
+        JsonNode d = data == null ? JSON.createObjectNode() : data;
+        String[] containerAndBlob = subject != null ? fromSubject(subject) : fromBlobUrl(optText(d, "url"));
+        out.objects.add(new ObjectRef(containerAndBlob[0], containerAndBlob[1], stripQuotes(optText(d, "eTag")),
+                optLong(d, "contentLength", "data.contentLength"), optText(d, "contentType"), type,
+                EventFormat.AZURE_BLOB));
+    }
+
+    /** {@code /blobServices/default/containers/<container>/blobs/<path>}, the path as stored. */
+    private static String[] fromSubject(String subject) {
         int c = subject.indexOf(AZURE_CONTAINERS);
         int b = subject.indexOf(AZURE_BLOBS, c < 0 ? 0 : c + AZURE_CONTAINERS.length());
         if (c < 0 || b < 0) {
@@ -216,10 +222,29 @@ public final class StorageEventParser {
         if (container.isEmpty() || blob.isEmpty()) {
             throw new BadEventException("malformed_event", "Azure subject '" + subject + "' has an empty container or blob");
         }
-        JsonNode d = data == null ? JSON.createObjectNode() : data;
-        out.objects.add(new ObjectRef(container, blob, stripQuotes(optText(d, "eTag")),
-                optLong(d, "contentLength", "data.contentLength"), optText(d, "contentType"), type,
-                EventFormat.AZURE_BLOB));
+        return new String[] {container, blob};
+    }
+
+    /**
+     * Binary mode without {@code ce-subject}: {@code https://<account>.blob.core.windows.net/<container>/<path>},
+     * the path percent-encoded.
+     */
+    private static String[] fromBlobUrl(String url) {
+        if (url == null) {
+            throw new BadEventException("malformed_event",
+                    "The Azure BlobCreated event has neither a 'subject' nor a 'data.url' naming the blob");
+        }
+        String path;
+        try {
+            path = java.net.URI.create(url).getPath();
+        } catch (IllegalArgumentException e) {
+            throw new BadEventException("malformed_event", "Azure blob URL '" + url + "' is not a URL", e);
+        }
+        int slash = path == null ? -1 : path.indexOf('/', 1);
+        if (slash < 0 || slash == path.length() - 1) {
+            throw new BadEventException("malformed_event", "Azure blob URL '" + url + "' names no container and blob");
+        }
+        return new String[] {path.substring(1, slash), path.substring(slash + 1)};
     }
 
     /** Structured-mode data: {@code data} as JSON, or as a string holding JSON. */

@@ -152,6 +152,14 @@ class StorageEventParserTest {
     }
 
     @Test
+    void azure_binary_mode_without_subject_takes_container_and_blob_from_the_url() {
+        JsonNode data = sample("azure-blob-created-cloudevent.json").path("data");
+        ObjectRef ref = only(StorageEventParser.parseCloudEvent("Microsoft.Storage.BlobCreated", null, null, data));
+        assertEquals("uploads", ref.bucket());
+        assertEquals("knitwear/jumper #3.png", ref.key());
+    }
+
+    @Test
     void azure_event_grid_batch_scores_created_and_ignores_deleted() {
         ParsedEvent event = StorageEventParser.parse(sample("azure-blob-created-eventgrid.json"));
         ObjectRef ref = only(event);
