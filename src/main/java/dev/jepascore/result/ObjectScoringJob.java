@@ -25,6 +25,7 @@ import dev.jepascore.storage.ObjectStore;
 import dev.jepascore.storage.StorageConfig;
 import dev.jepascore.storage.StorageException;
 import dev.jepascore.storage.StoredObject;
+import io.quarkus.runtime.Startup;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -36,7 +37,12 @@ import io.micrometer.core.instrument.MeterRegistry;
  * the result document, or a failure document when the object cannot be scored (not an image, too large, gone, access
  * denied). Storage failures that may pass ({@code UNAVAILABLE}) and internal failures propagate, so the event is
  * reported as failed and the platform redelivers it; they never produce a document.
+ * <p>
+ * A document is keyed by the version tag the event names (eTag, generation), so a redelivered event is answered
+ * without reading the object again; events without one (and the local poller) use the tag of the bytes read.
+ * Created at start-up so that a bad {@code jepa.storage.*} setting fails the start, not the first event.
  */
+@Startup
 @ApplicationScoped
 public class ObjectScoringJob {
 

@@ -6,11 +6,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
@@ -19,7 +21,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 import dev.jepascore.JepaException;
 import dev.jepascore.event.ObjectKeys;
@@ -166,25 +167,32 @@ public class LocalObjectStore implements ObjectStore {
         if (!Files.isDirectory(bucketDir)) {
             return entries;
         }
-        try (Stream<Path> files = Files.walk(bucketDir)) {
-            files.forEach(path -> {
-                if (path.getFileName().toString().startsWith(TEMP_PREFIX)) {
-                    return;
+        Path excludedDir = excludedPrefix.endsWith("/") ? bucketDir.resolve(excludedPrefix).normalize() : null;
+        try {
+            Files.walkFileTree(bucketDir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
+                    // result documents pile up under the prefix: do not walk them on every poll
+                    return dir.equals(excludedDir) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
                 }
-                String key = bucketDir.relativize(path).toString().replace('\\', '/');
-                if (key.startsWith(excludedPrefix)) {
-                    return;
-                }
-                try {
-                    BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                    if (a.isRegularFile()) {
-                        entries.add(new Entry(key, a.size(), a.lastModifiedTime().toMillis()));
+
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                    String key = bucketDir.relativize(file).toString().replace('\\', '/');
+                    if (attributes.isRegularFile() && !file.getFileName().toString().startsWith(TEMP_PREFIX)
+                            && !key.startsWith(excludedPrefix)) {
+                        entries.add(new Entry(key, attributes.size(), attributes.lastModifiedTime().toMillis()));
                     }
-                } catch (IOException e) {
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) {
                     // vanished between listing and reading its attributes: the next poll sees the truth
+                    return FileVisitResult.CONTINUE;
                 }
             });
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException e) {
             throw StorageException.unavailable("list", bucket, excludedPrefix + "*", e);
         }
         return entries;
