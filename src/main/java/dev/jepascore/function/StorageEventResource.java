@@ -58,8 +58,8 @@ public class StorageEventResource {
         try {
             return json.readTree(body);
         } catch (IOException e) {
-            throw new BadEventException("malformed_event", "The event body is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""),
-                    e);
+            String reason = e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse("");
+            throw new BadEventException("malformed_event", "The event body is not valid JSON" + reason, e);
         }
     }
 }
