@@ -34,9 +34,22 @@ public class S3ProxyResource implements QuarkusTestResourceLifecycleManager {
         config.put("quarkus.s3.path-style-access", "true");
         config.put("quarkus.s3.aws.region", "us-east-1");
         config.put("quarkus.s3.aws.credentials.type", "static");
-        config.put("quarkus.s3.aws.credentials.static-provider.access-key-id", S3ProxyServer.ACCESS_KEY);
+        config.put("quarkus.s3.aws.credentials.static-provider.access-key-id", accessKey());
         config.put("quarkus.s3.aws.credentials.static-provider.secret-access-key", S3ProxyServer.SECRET_KEY);
         return config;
+    }
+
+    /** The access key the application signs with. */
+    protected String accessKey() {
+        return S3ProxyServer.ACCESS_KEY;
+    }
+
+    /** The application signs with a key S3Proxy does not know: every request is denied (403). */
+    public static class WrongCredentials extends S3ProxyResource {
+        @Override
+        protected String accessKey() {
+            return "not-" + S3ProxyServer.ACCESS_KEY;
+        }
     }
 
     @Override
