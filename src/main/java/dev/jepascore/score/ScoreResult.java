@@ -25,8 +25,9 @@ public record ScoreResult(double jepaScore, double percentile, Label label, Stri
 
     /**
      * @param decode    decoding and preprocessing this image
-     * @param inference this image's share of the ONNX run (embedding and Jacobian graph)
-     * @param jacobian  the Gram matrix, eigenvalues and log-sum in double precision
+     * @param inference this image's share of the ONNX runs: the scorer graph (embedding and Jacobian J) and
+     *                  the Gram matrix J J^T formed in double precision
+     * @param jacobian  eigenvalues of J J^T and the clipped log-sum, in double precision
      * @param total     wall time of the request divided by the images in it
      * @param batchSize images scored in the same ONNX run
      */
