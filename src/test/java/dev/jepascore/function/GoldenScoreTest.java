@@ -12,6 +12,10 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -93,6 +97,25 @@ class GoldenScoreTest {
                 .then().statusCode(200).extract().jsonPath().getList("results.jepaScore", Float.class);
         for (int i = 0; i < fixtures.size(); i++) {
             assertEquals(fixtures.get(i).jepaScore(), scores.get(i), TOLERANCE);
+        }
+    }
+
+    @Test
+    void concurrent_requests_share_the_warm_model_and_agree() throws Exception {
+        Fixture f = Fixtures.all().get(0);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Double>> futures = new ArrayList<>();
+            for (int i = 0; i < 32; i++) {
+                futures.add(pool.submit(() -> given().contentType("image/png").body(f.png())
+                        .when().post("/v1/score")
+                        .then().statusCode(200).extract().jsonPath().getDouble("jepaScore")));
+            }
+            for (Future<Double> future : futures) {
+                assertEquals(f.jepaScore(), future.get(60, TimeUnit.SECONDS), TOLERANCE);
+            }
+        } finally {
+            pool.shutdownNow();
         }
     }
 

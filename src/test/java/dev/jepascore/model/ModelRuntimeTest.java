@@ -1,0 +1,137 @@
+package dev.jepascore.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Start-up of the model package: the provider choice and every mismatch named with expected and found. */
+class ModelRuntimeTest {
+
+    private static final Path BUNDLED = Path.of("models", "fmnist-lejepa");
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void auto_provider_falls_back_to_cpu_without_a_gpu_build() {
+        try (ModelRuntime runtime = ModelRuntime.open(config(BUNDLED.getParent(), "fmnist-lejepa",
+                ModelConfig.Provider.AUTO))) {
+            assertEquals("cpu", runtime.provider());
+            assertTrue(runtime.ready());
+            assertTrue(runtime.hasExactScorer());
+        }
+    }
+
+    @Test
+    void cuda_provider_without_a_gpu_build_fails_at_start_up_with_the_reason() {
+        ModelException e = assertThrows(ModelException.class,
+                () -> ModelRuntime.open(config(BUNDLED.getParent(), "fmnist-lejepa", ModelConfig.Provider.CUDA)));
+        assertEquals("cuda_unavailable", e.code());
+        assertTrue(e.getMessage().contains("-Pcuda"), e.getMessage());
+    }
+
+    @Test
+    void missing_manifest_names_the_path_and_the_settings() {
+        ModelException e = assertThrows(ModelException.class,
+                () -> ModelRuntime.open(config(temp, "nope", ModelConfig.Provider.CPU)));
+        assertEquals("model_missing", e.code());
+        assertTrue(e.getMessage().contains(temp.resolve("nope").resolve("model.json").toAbsolutePath().toString()),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("jepa.model.dir"), e.getMessage());
+    }
+
+    @Test
+    void manifest_missing_fields_are_all_named() throws IOException {
+        Path dir = Files.createDirectories(temp.resolve("broken"));
+        Files.writeString(dir.resolve("model.json"), "{\"id\": \"broken\", \"input\": {\"channels\": 2}}");
+        ModelException e = assertThrows(ModelException.class,
+                () -> ModelRuntime.open(config(temp, "broken", ModelConfig.Provider.CPU)));
+        assertEquals("model_manifest_invalid", e.code());
+        for (String field : new String[] { "version", "embeddingDim", "eps", "input.channels", "encoder",
+                "calibration" }) {
+            assertTrue(e.getMessage().contains(field), field + " not named in: " + e.getMessage());
+        }
+    }
+
+    @Test
+    void wrong_input_name_names_expected_and_found() throws IOException {
+        Path dir = copyBundled("renamed");
+        Path manifest = dir.resolve("model.json");
+        Files.writeString(manifest, Files.readString(manifest).replaceFirst("\"input\": \"pixels\"", "\"input\": \"image\""));
+        ModelException e = assertThrows(ModelException.class,
+                () -> ModelRuntime.open(config(temp, "renamed", ModelConfig.Provider.CPU)));
+        assertEquals("model_mismatch", e.code());
+        assertTrue(e.getMessage().contains("'image'") && e.getMessage().contains("[pixels]"), e.getMessage());
+    }
+
+    @Test
+    void wrong_embedding_size_names_the_shapes() throws IOException {
+        Path dir = copyBundled("resized");
+        Path manifest = dir.resolve("model.json");
+        Files.writeString(manifest, Files.readString(manifest).replaceFirst("\"embeddingDim\": \\d+", "\"embeddingDim\": 12"));
+        ModelException e = assertThrows(ModelException.class,
+                () -> ModelRuntime.open(config(temp, "resized", ModelConfig.Provider.CPU)));
+        assertEquals("model_mismatch", e.code());
+        assertTrue(e.getMessage().contains("12"), e.getMessage());
+    }
+
+    @Test
+    void missing_onnx_file_names_the_file() throws IOException {
+        Path dir = copyBundled("no-scorer");
+        Files.delete(dir.resolve("scorer.onnx"));
+        ModelException e = assertThrows(ModelException.class,
+                () -> ModelRuntime.open(config(temp, "no-scorer", ModelConfig.Provider.CPU)));
+        assertEquals("model_missing", e.code());
+        assertTrue(e.getMessage().contains("scorer.onnx"), e.getMessage());
+    }
+
+    private Path copyBundled(String name) throws IOException {
+        Path dir = Files.createDirectories(temp.resolve(name));
+        try (Stream<Path> files = Files.list(BUNDLED)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.copy(f, dir.resolve(f.getFileName()));
+            }
+        }
+        return dir;
+    }
+
+    static ModelConfig config(Path dir, String id, ModelConfig.Provider provider) {
+        return new ModelConfig() {
+            public String dir() {
+                return dir.toString();
+            }
+
+            public String id() {
+                return id;
+            }
+
+            public Provider provider() {
+                return provider;
+            }
+
+            public int cudaDevice() {
+                return 0;
+            }
+
+            public int intraOpThreads() {
+                return 0;
+            }
+
+            public int warmupRuns() {
+                return 1;
+            }
+
+            public int maxRunBatch() {
+                return 8;
+            }
+        };
+    }
+}
