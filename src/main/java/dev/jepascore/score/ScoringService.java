@@ -1,10 +1,16 @@
 package dev.jepascore.score;
 
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 
+import javax.imageio.ImageIO;
+
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.jepascore.JepaException;
@@ -16,12 +22,14 @@ import dev.jepascore.image.Preprocessor;
 import dev.jepascore.model.ModelManifest;
 import dev.jepascore.model.ModelRuntime;
 import dev.jepascore.model.ModelRuntime.ScorerOutput;
+import io.quarkus.runtime.Startup;
 
 /**
  * Bytes to JEPA-SCORE: decode and preprocess every image, run the scorer graph once per batch,
  * then take the log singular values of each Jacobian in double precision and place the score
  * against the calibration set. Every entry point (Funqy, REST upload, storage events) calls this.
  */
+@Startup
 @ApplicationScoped
 public class ScoringService {
 
@@ -32,6 +40,7 @@ public class ScoringService {
     private final Calibration calibration;
     private final ScoreResult.ModelRef modelRef;
     private final double eps;
+    private volatile boolean warm;
 
     public ScoringService(ModelRuntime model, ImageDecoder decoder, ImageConfig imageConfig, ScoreMetrics metrics) {
         this.model = model;
@@ -42,6 +51,34 @@ public class ScoringService {
         this.calibration = Calibration.of(manifest.calibration());
         this.modelRef = new ScoreResult.ModelRef(manifest.id(), manifest.version());
         this.eps = manifest.eps();
+    }
+
+    /**
+     * Runs the whole path once at start-up (PNG and JPEG decoding, preprocessing, scorer, Gram,
+     * eigenvalues), so that the first request finds every class loaded and compiled code warm.
+     */
+    @PostConstruct
+    void warmUp() {
+        InputSpec spec = model.inputSpec();
+        BufferedImage blank = new BufferedImage(spec.width(), spec.height(), BufferedImage.TYPE_INT_RGB);
+        List<byte[]> images = new ArrayList<>();
+        for (String format : new String[] { "png", "jpg" }) {
+            try (ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+                ImageIO.write(blank, format, out);
+                images.add(out.toByteArray());
+            } catch (IOException e) {
+                throw new UncheckedIOException("warm-up image could not be encoded as " + format, e);
+            }
+        }
+        for (int i = 0; i < 3; i++) {
+            run(images, ScoreMode.DEFAULT, System.nanoTime());
+        }
+        warm = true;
+    }
+
+    /** True once {@link #warmUp()} has run the whole path. */
+    public boolean warm() {
+        return warm;
     }
 
     /** Scores one encoded image (PNG, JPEG, GIF, BMP, WebP). */
