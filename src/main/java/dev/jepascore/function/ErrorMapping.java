@@ -56,6 +56,15 @@ public class ErrorMapping {
                 .build();
     }
 
+    /** Anything else escaping a resource is the function's own failure: 500, logged with its stack. */
+    @ServerExceptionMapper
+    public Response mapUnexpected(Exception e) {
+        LOG.errorf(e, "unexpected failure: %s", e.getMessage());
+        return Response.status(500).type(MediaType.APPLICATION_JSON)
+                .entity(ErrorBody.of("internal_error", "the function failed: " + e.getClass().getSimpleName()))
+                .build();
+    }
+
     /** Installs the failure handler that renders Funqy failures as JSON errors. */
     void installFailureHandler(@Observes Router router) {
         router.route().order(-100).failureHandler(this::onFailure);
@@ -79,6 +88,12 @@ public class ErrorMapping {
                     : ErrorBody.of("method_not_allowed", path + " takes POST (or GET with query parameters)");
             LOG.debugf("HTTP %d on %s", status, path);
             respond(ctx, status, body);
+            return;
+        }
+        if (ctx.failure() != null && !ctx.request().path().startsWith("/q/")) {
+            LOG.errorf(ctx.failure(), "unexpected failure on %s: %s", ctx.request().path(), ctx.failure().getMessage());
+            respond(ctx, 500, ErrorBody.of("internal_error",
+                    "the function failed: " + ctx.failure().getClass().getSimpleName()));
             return;
         }
         ctx.next();
