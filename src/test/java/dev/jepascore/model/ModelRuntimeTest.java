@@ -93,6 +93,28 @@ class ModelRuntimeTest {
         assertTrue(e.getMessage().contains("scorer.onnx"), e.getMessage());
     }
 
+    /**
+     * ONNX Runtime 1.29 overflows a default 1 MB thread stack while creating its environment when
+     * the class path string is long (measured: SIGSEGV above about 4 KB); the model is loaded on a
+     * thread with a large stack, so a JVM launched with a long {@code -cp} still starts.
+     */
+    @Test
+    void model_loads_in_a_jvm_launched_with_a_long_class_path() throws Exception {
+        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        String padding = temp.resolve("x".repeat(200)).toString();
+        StringBuilder longPath = new StringBuilder(classPath);
+        while (longPath.length() < 12_000) {
+            longPath.append(java.io.File.pathSeparator).append(padding);
+        }
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xss1m", "-cp", longPath.toString(), LoadModelMain.class.getName())
+                .redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertTrue(process.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "the JVM did not exit");
+        assertEquals(0, process.exitValue(), output);
+        assertTrue(output.contains("loaded on cpu"), output);
+    }
+
     private Path copyBundled(String name) throws IOException {
         Path dir = Files.createDirectories(temp.resolve(name));
         try (Stream<Path> files = Files.list(BUNDLED)) {
