@@ -97,6 +97,32 @@ class JacobianMathTest {
     }
 
     @Test
+    void cholesky_fast_path_equals_the_eigenvalue_sum_on_well_conditioned_grams() {
+        Random random = new Random(3);
+        int k = 64;
+        int d = 784;
+        DMatrixRMaj j = new DMatrixRMaj(k, d);
+        for (int i = 0; i < j.data.length; i++) {
+            j.data[i] = random.nextGaussian() * 0.05;
+        }
+        DMatrixRMaj gram = new DMatrixRMaj(k, k);
+        org.ejml.dense.row.CommonOps_DDRM.multOuter(j, gram);
+        double fast = JacobianMath.halfLogDetIfSafe(gram, EPS);
+        double viaEigen = JacobianMath.sumLogClipped(
+                JacobianMath.sqrtNonNegative(JacobianMath.symmetricEigenvalues(gram)), EPS);
+        assertTrue(!Double.isNaN(fast), "a well-conditioned Gram matrix takes the fast path");
+        assertEquals(viaEigen, fast, 1e-9);
+    }
+
+    @Test
+    void cholesky_fast_path_declines_when_a_singular_value_nears_the_clip() {
+        DMatrixRMaj gram = new DMatrixRMaj(new double[][] { { 1, 0 }, { 0, 1e-13 } });
+        assertTrue(Double.isNaN(JacobianMath.halfLogDetIfSafe(gram, EPS)));
+        DMatrixRMaj singular = new DMatrixRMaj(new double[][] { { 1, 1 }, { 1, 1 } });
+        assertTrue(Double.isNaN(JacobianMath.halfLogDetIfSafe(singular, EPS)));
+    }
+
+    @Test
     void reads_the_jacobian_at_its_offset_in_a_batch() {
         int k = 2;
         int d = 2;
