@@ -44,12 +44,12 @@ public class ModelRuntime implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ModelRuntime.class);
 
     /**
-     * What the scorer graph yields for a batch, row-major: embeddings {@code [N,K]}, the Gram
-     * matrices {@code J J^T} in double precision {@code [N,K,K]}, and the float32 Jacobians
-     * {@code [N,K,D]} when the scorer outputs J (null when it outputs the Gram matrix itself).
+     * What the scorer graph yields for a batch, row-major: embeddings {@code [N,K]} and the Gram
+     * matrices {@code J J^T} in double precision {@code [N,K,K]}. J itself stays in native memory
+     * (copying it out cost more than forming the Gram); {@link #jacobian(float[])} recomputes it for
+     * the rare image that needs it.
      */
-    public record ScorerOutput(int batch, int embeddingDim, int inputSize, float[] embeddings, double[] grams,
-            float[] jacobians) {
+    public record ScorerOutput(int batch, int embeddingDim, int inputSize, float[] embeddings, double[] grams) {
     }
 
     /** J [N,K,D] float32 to J J^T [N,K,K] float64 (models/tools/make_graphs.py), for scorers of kind jacobian. */
@@ -296,6 +296,28 @@ public class ModelRuntime implements AutoCloseable {
         }
     }
 
+    /**
+     * The float32 Jacobian {@code [K * D]} of one image, or null when the scorer outputs only the
+     * Gram matrix. For the rare Gram matrix too ill-conditioned to trust its small eigenvalues.
+     */
+    public float[] jacobian(float[] pixels) {
+        if (scorer == null || gram == null) {
+            return null;
+        }
+        ModelManifest.Scorer s = manifest.scorer();
+        try (OnnxTensor input = tensor(pixels, 1);
+                OrtSession.Result result = scorer.run(Map.of(s.input(), input), Set.of(s.output()))) {
+            return floats(result, s.output());
+        } catch (OrtException e) {
+            throw new ModelException("inference_failed", "scorer run for one Jacobian failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** True when the scorer outputs J itself, so {@link #jacobian(float[])} can return it. */
+    public boolean outputsJacobian() {
+        return gram != null;
+    }
+
     private float[] embedRun(float[] pixels, int batch) throws OrtException {
         ModelManifest.Graph g = manifest.encoder();
         try (OnnxTensor input = tensor(pixels, batch);
@@ -316,7 +338,7 @@ public class ModelRuntime implements AutoCloseable {
                 for (int i = 0; i < g.length; i++) {
                     grams[i] = g[i];
                 }
-                return new ScorerOutput(batch, k, manifest.input().size(), embeddings, grams, null);
+                return new ScorerOutput(batch, k, manifest.input().size(), embeddings, grams);
             }
             OnnxTensor jacobian = (OnnxTensor) result.get(s.output()).orElseThrow(() -> new ModelException(
                     "model_mismatch", "the scorer returned no output '" + s.output() + "'"));
@@ -324,8 +346,7 @@ public class ModelRuntime implements AutoCloseable {
                 DoubleBuffer buffer = ((OnnxTensor) g.get(0)).getDoubleBuffer();
                 double[] grams = new double[buffer.remaining()];
                 buffer.get(grams);
-                return new ScorerOutput(batch, k, manifest.input().size(), embeddings, grams,
-                        floats(result, s.output()));
+                return new ScorerOutput(batch, k, manifest.input().size(), embeddings, grams);
             }
         }
     }

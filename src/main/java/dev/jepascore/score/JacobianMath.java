@@ -1,5 +1,7 @@
 package dev.jepascore.score;
 
+import java.util.function.Supplier;
+
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.SingularOps_DDRM;
@@ -50,11 +52,11 @@ public final class JacobianMath {
 
     /**
      * JEPA-SCORE of one image from its Gram matrix {@code J J^T} formed in double precision
-     * ({@code gram} from {@code gramOffset}, K x K) and its float32 Jacobian ({@code j} from
-     * {@code jOffset}, K x D), which is only read when the Gram matrix is too ill-conditioned for
-     * its small eigenvalues to be trusted.
+     * ({@code gram} from {@code gramOffset}, K x K). Its float32 Jacobian (K x D) is only asked of
+     * {@code jacobian} when the Gram matrix is too ill-conditioned for its small eigenvalues to be
+     * trusted (null: not available, the eigenvalues are used as they are).
      */
-    public static double scoreFromDoubleGram(double[] gram, int gramOffset, float[] j, int jOffset, int k, int d,
+    public static double scoreFromDoubleGram(double[] gram, int gramOffset, Supplier<float[]> jacobian, int k, int d,
             double eps) {
         DMatrixRMaj g = new DMatrixRMaj(k, k);
         System.arraycopy(gram, gramOffset, g.data, 0, k * k);
@@ -63,12 +65,13 @@ public final class JacobianMath {
             return fast;
         }
         double[] eigen = symmetricEigenvalues(g);
-        if (j != null && illConditioned(eigen)) {
-            DMatrixRMaj jacobian = new DMatrixRMaj(k, d);
+        if (jacobian != null && illConditioned(eigen)) {
+            float[] j = jacobian.get();
+            DMatrixRMaj m = new DMatrixRMaj(k, d);
             for (int i = 0; i < k * d; i++) {
-                jacobian.data[i] = j[jOffset + i];
+                m.data[i] = j[i];
             }
-            return sumLogClipped(SingularOps_DDRM.singularValues(jacobian), eps);
+            return sumLogClipped(SingularOps_DDRM.singularValues(m), eps);
         }
         return sumLogClipped(sqrtNonNegative(eigen), eps);
     }

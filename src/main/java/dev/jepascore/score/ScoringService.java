@@ -5,7 +5,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 import javax.imageio.ImageIO;
@@ -134,8 +136,10 @@ public class ScoringService {
             IntStream.range(0, b).parallel().forEach(i -> {
                 long tj = System.nanoTime();
                 int k = out.embeddingDim();
-                scores[i] = JacobianMath.scoreFromDoubleGram(out.grams(), i * k * k, out.jacobians(),
-                        i * k * out.inputSize(), k, out.inputSize(), eps);
+                Supplier<float[]> jacobian = model.outputsJacobian()
+                        ? () -> model.jacobian(Arrays.copyOfRange(batch, i * size, (i + 1) * size))
+                        : null;
+                scores[i] = JacobianMath.scoreFromDoubleGram(out.grams(), i * k * k, jacobian, k, out.inputSize(), eps);
                 jacobianMs[i] = millis(System.nanoTime() - tj);
             });
             for (int i = 0; i < b; i++) {

@@ -83,7 +83,7 @@ class JacobianMathTest {
                 gram[r * k + c] = sum;
             }
         }
-        assertEquals(JacobianMath.scoreFromJacobian(j, 0, k, d, EPS), JacobianMath.scoreFromDoubleGram(gram, 0, null, 0, k, d, EPS),
+        assertEquals(JacobianMath.scoreFromJacobian(j, 0, k, d, EPS), JacobianMath.scoreFromDoubleGram(gram, 0, null, k, d, EPS),
                 1e-9);
     }
 
@@ -93,7 +93,7 @@ class JacobianMathTest {
         // a Gram matrix whose small eigenvalue is lost: the Jacobian decides
         double[] gram = { 1e6, 0, 0, 0 };
         double expected = Math.log(1000) + Math.log(1e-5f);
-        assertEquals(expected, JacobianMath.scoreFromDoubleGram(gram, 0, j, 0, 2, 3, EPS), 1e-6);
+        assertEquals(expected, JacobianMath.scoreFromDoubleGram(gram, 0, () -> j, 2, 3, EPS), 1e-6);
     }
 
     @Test
