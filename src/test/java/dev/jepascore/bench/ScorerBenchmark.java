@@ -37,7 +37,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 /**
  * Speed of the exact scorer on the bundled model, side by side with the paper's PyTorch listing
  * on the same fixture images in the same run, and against this machine's matrix-multiply peak.
- * Prints figures; asserts nothing. Run: {@code ./mvnw -q -Pbench test-compile exec:java}.
+ * Prints figures; asserts nothing. Run: {@code ./mvnw -q -Pbench package -DskipTests exec:java}
+ * (packaging first adds the latency of single HTTP requests to the packaged application).
  */
 public final class ScorerBenchmark {
 
@@ -130,6 +131,12 @@ public final class ScorerBenchmark {
             System.out.printf("  end to end (throughput above) %.1f GFLOP/s of Jacobian work = %.0f%% of the matmul peak%n",
                     flopsPerScore * javaThroughput / 1e9, 100 * flopsPerScore * javaThroughput / peak);
 
+            double[] http = httpLatency(images, repeats);
+            if (http != null) {
+                System.out.printf("  single request over HTTP (POST /v1/score, packaged app on loopback) p50 %.2f ms  "
+                        + "p99 %.2f ms%n", http[0], http[1]);
+            }
+
             JsonNode ref = pytorchReference(python, Math.max(2, repeats / 4));
             System.out.println();
             if (ref == null) {
@@ -181,6 +188,70 @@ public final class ScorerBenchmark {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
+        }
+    }
+
+    /**
+     * p50 and p99 of single-image {@code POST /v1/score} requests against the packaged application
+     * ({@code target/quarkus-app}), started here on a free loopback port and stopped after; null
+     * when it has not been packaged.
+     */
+    static double[] httpLatency(List<byte[]> images, int repeats) throws IOException, InterruptedException {
+        Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            System.out.println("  (HTTP latency skipped: package the app first, see README)");
+            return null;
+        }
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        Process app = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1",
+                "-Djepa.storage.local.poll-interval=off", "-jar", jar.toString())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true).start();
+        try {
+            java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+            java.net.URI ready = java.net.URI.create("http://127.0.0.1:" + port + "/q/health/ready");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (true) {
+                try {
+                    if (client.send(java.net.http.HttpRequest.newBuilder(ready).build(),
+                            java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                        break;
+                    }
+                } catch (IOException e) {
+                    // not listening yet
+                }
+                if (System.nanoTime() > deadline || !app.isAlive()) {
+                    System.out.println("  (HTTP latency skipped: the packaged app did not become ready)");
+                    return null;
+                }
+                Thread.sleep(200);
+            }
+            java.net.URI score = java.net.URI.create("http://127.0.0.1:" + port + "/v1/score");
+            List<Double> latencies = new ArrayList<>();
+            for (int r = -1; r < repeats; r++) {
+                for (byte[] image : images) {
+                    java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(score)
+                            .header("Content-Type", "image/png")
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(image)).build();
+                    long t = System.nanoTime();
+                    int status = client.send(request, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+                    if (status != 200) {
+                        throw new IOException("POST /v1/score answered " + status);
+                    }
+                    if (r >= 0) {
+                        latencies.add((System.nanoTime() - t) / 1e6);
+                    }
+                }
+            }
+            return new double[] { percentile(latencies, 50), percentile(latencies, 99) };
+        } finally {
+            app.destroy();
+            if (!app.waitFor(20, TimeUnit.SECONDS)) {
+                app.destroyForcibly();
+            }
         }
     }
 

@@ -8,6 +8,10 @@ import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -20,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 import dev.jepascore.function.Fixtures.Fixture;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -98,6 +103,22 @@ class GoldenScoreTest {
         for (int i = 0; i < fixtures.size(); i++) {
             assertEquals(fixtures.get(i).jepaScore(), scores.get(i), TOLERANCE);
         }
+    }
+
+    @TestHTTPResource("/v1/score")
+    URI scoreUri;
+
+    @Test
+    void client_offering_http2_is_answered_over_http1_with_the_score() throws Exception {
+        Fixture f = Fixtures.all().get(1);
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(scoreUri)
+                .header("Content-Type", "image/png").POST(HttpRequest.BodyPublishers.ofByteArray(f.png())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        double score = new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body())
+                .get("jepaScore").asDouble();
+        assertEquals(f.jepaScore(), score, TOLERANCE);
     }
 
     @Test
