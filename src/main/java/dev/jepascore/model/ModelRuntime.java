@@ -25,6 +25,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
@@ -59,6 +60,7 @@ public class ModelRuntime implements AutoCloseable {
     private Path packageDir;
     private ModelManifest manifest;
     private OrtEnvironment env;
+    private boolean sharedThreads;
     private OrtSession encoder;
     private OrtSession scorer;
     private OrtSession gram;
@@ -114,8 +116,8 @@ public class ModelRuntime implements AutoCloseable {
         if (!manifest.id().equals(config.id())) {
             LOG.warnf("model package directory %s holds model id %s", packageDir, manifest.id());
         }
-        env = OrtEnvironment.getEnvironment();
         try {
+            env = environment();
             openSessions();
             checkEncoder();
             if (scorer != null) {
@@ -201,12 +203,39 @@ public class ModelRuntime implements AutoCloseable {
         }
     }
 
+    /**
+     * The process's ONNX Runtime environment, with ONE intra-op thread pool shared by the encoder,
+     * scorer and Gram sessions when this is the first to create it. Separate per-session pools on a
+     * 2-core machine left one pool's threads spinning while the next session ran: the scorer and
+     * Gram runs took about twice as long together as apart. When another component created the
+     * environment first, sessions get their own pools with spinning off.
+     */
+    private OrtEnvironment environment() throws OrtException {
+        try (OrtEnvironment.ThreadingOptions threading = new OrtEnvironment.ThreadingOptions()) {
+            if (config.intraOpThreads() > 0) {
+                threading.setGlobalIntraOpNumThreads(config.intraOpThreads());
+            }
+            OrtEnvironment created = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING,
+                    OrtEnvironment.DEFAULT_NAME, threading);
+            sharedThreads = true;
+            return created;
+        } catch (IllegalStateException alreadyCreated) {
+            sharedThreads = false;
+            return OrtEnvironment.getEnvironment();
+        }
+    }
+
     private OrtSession.SessionOptions sessionOptions(boolean cuda) throws OrtException {
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         try {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            if (config.intraOpThreads() > 0) {
-                options.setIntraOpNumThreads(config.intraOpThreads());
+            if (sharedThreads) {
+                options.disablePerSessionThreads();
+            } else {
+                if (config.intraOpThreads() > 0) {
+                    options.setIntraOpNumThreads(config.intraOpThreads());
+                }
+                options.addConfigEntry("session.intra_op.allow_spinning", "0");
             }
             if (cuda) {
                 options.addCUDA(config.cudaDevice());
