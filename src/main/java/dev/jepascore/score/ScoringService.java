@@ -116,11 +116,22 @@ public class ScoringService {
         int n = images.size();
         float[] pixels = new float[n * size];
         double[] decodeMs = new double[n];
-        for (int i = 0; i < n; i++) {
+        // decode in parallel; the first bad image in request order is the one reported
+        BadImageException[] failures = new BadImageException[n];
+        IntStream.range(0, n).parallel().forEach(i -> {
             long t = System.nanoTime();
-            BufferedImage image = decode(images.get(i), i, n);
-            Preprocessor.toTensor(image, spec, pixels, i * size);
+            try {
+                BufferedImage image = decode(images.get(i), i, n);
+                Preprocessor.toTensor(image, spec, pixels, i * size);
+            } catch (BadImageException e) {
+                failures[i] = e;
+            }
             decodeMs[i] = millis(System.nanoTime() - t);
+        });
+        for (BadImageException failure : failures) {
+            if (failure != null) {
+                throw failure;
+            }
         }
         List<ScoreResult> results = new ArrayList<>(n);
         int chunk = model.maxRunBatch();
