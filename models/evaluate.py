@@ -16,6 +16,7 @@ Scores compared (for each, AUROC with OOD = positive, in-distribution test = neg
 Usage: /usr/bin/python3 models/evaluate.py
 """
 import io
+import json
 import os
 import sys
 import time
@@ -33,7 +34,7 @@ N_OOD = 2000
 KNN_K = 10
 
 
-def ood_sets(xte):
+def ood_sets(xte, N_OOD=N_OOD):
     rng = np.random.default_rng(7)
     pick = rng.choice(len(xte), N_OOD, replace=False)
     sub = xte[pick]
@@ -44,7 +45,7 @@ def ood_sets(xte):
         ("photo-patches", "more complex", "random crops of python3-skimage's sample photographs, grayscale",
          oodsets.photo_patches(N_OOD, 3)),
         ("faces", "more complex", "the 200 LFW face crops shipped by python3-skimage, resized to 28x28",
-         oodsets.faces()),
+         oodsets.faces()[:N_OOD]),
         ("uniform-noise", "more complex", "i.i.d. uniform pixels 0..255", oodsets.uniform_noise(N_OOD, 4)),
         ("fmnist-noisy", "corrupted", "Fashion-MNIST test images + Gaussian noise sigma 40/255",
          oodsets.gaussian_noise(sub, 40, 5)),
@@ -139,17 +140,36 @@ def figure_hist(named_scores, cal, path):
 
 
 def main():
+    import argparse
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--checkpoint", help="evaluate this checkpoint instead (implies --quick)")
+    ap.add_argument("--quick", action="store_true",
+                    help="tuning mode: 3000 test / 600 per OOD set, prints one JSON line, writes no package file")
+    args = ap.parse_args()
+    quick = args.quick or args.checkpoint is not None
     t0 = time.time()
     manifest_path = os.path.join(common.MODEL_DIR, "model.json")
-    if not os.path.exists(manifest_path):
-        common.die("model.json missing: run models/calibrate.py first")
-    manifest = common.read_json(manifest_path)
-    cal = manifest["calibration"]
     M = common.load_model_module()
-    model = M.build_encoder()
+    if args.checkpoint:
+        model = M.build_encoder(args.checkpoint)
+    else:
+        model = M.build_encoder()
     (xtr, _), (xho, _), (xte, yte) = common.splits()
+    if quick:
+        rng = np.random.default_rng(0)
+        pick = rng.choice(len(xte), 3000, replace=False)
+        xte, yte = xte[pick], yte[pick]
+        cal = {"thresholds": {q: {"low": float(v[0]), "high": float(v[1])} for q, v in (("unusual", (0, 0)), ("outlier", (0, 0)))}}
+    else:
+        if not os.path.exists(manifest_path):
+            common.die("model.json missing: run models/calibrate.py first")
+        manifest = common.read_json(manifest_path)
+        cal = manifest["calibration"]
 
     z_ho, s_ho = common.embed_and_score(model, xho)
+    if quick:
+        for q, (lo, hi) in (("unusual", (2.5, 97.5)), ("outlier", (0.5, 99.5))):
+            cal["thresholds"][q] = {"low": float(np.percentile(s_ho, lo)), "high": float(np.percentile(s_ho, hi))}
     z_te, s_te = common.embed_and_score(model, xte)
     z_ref = common.embed(model, xtr[:10000])
     F_s = ecdf(s_ho)
@@ -171,7 +191,7 @@ def main():
     base["png1"], base["png2"] = png_te, np.abs(F_png(png_te) - 0.5)
     rows = []
     hist = [("Fashion-MNIST test (in-distribution)", s_te)]
-    for name, kind, desc, u8 in ood_sets(xte):
+    for name, kind, desc, u8 in ood_sets(xte, 600 if quick else N_OOD):
         z, s = common.embed_and_score(model, u8)
         sig = signals(u8, z, s)
         row = {"set": name, "kind": kind, "description": desc, "count": int(len(u8)),
@@ -183,7 +203,18 @@ def main():
             row["auroc_" + key] = auroc(base[key], sig[key])
         rows.append(row)
         hist.append((name, s))
-        print(f"{name:20s} " + " ".join(f"{k[6:]}={row[k]:.3f}" for k in row if k.startswith("auroc_")), flush=True)
+        print(f"{name:20s} " + " ".join(f"{k[6:]}={row[k]:.3f}" for k in row if k.startswith("auroc_"))
+              + f" flagged={row['flaggedUnusual']:.2f}", flush=True)
+    if quick:
+        mean_row = {k: round(float(np.mean([r[k] for r in rows])), 4) for k in rows[0] if k.startswith("auroc_")}
+        line = {"checkpoint": args.checkpoint or "package", "mean": mean_row,
+                "jepa2": {r["set"]: round(r["auroc_jepa2"], 3) for r in rows},
+                "jepa1": {r["set"]: round(r["auroc_jepa1"], 3) for r in rows},
+                "idFlaggedUnusual": float(base["unusual"].mean())}
+        print(json.dumps(line))
+        with open(os.path.join(common.WORK, "sweep.jsonl"), "a") as f:
+            f.write(json.dumps(line) + "\n")
+        return
 
     id_stats = {"count": int(len(s_te)), "percentiles": cal["percentiles"],
                 "scores": [float(v) for v in np.percentile(s_te, cal["percentiles"])],

@@ -76,10 +76,21 @@ def main():
         fixtures.append({"name": name, "file": name + ".png", "kind": kind, "label": label,
                          "jepaScore": score, "embedding": [float(v) for v in z]})
         print(f"{name:30s} {kind:16s} {score:12.6f}")
+    # the scorer graph's math (float32 Jacobian, as scorer.onnx) against the float64 listing
+    px = np.stack([np.asarray(Image.open(os.path.join(out_dir, f["file"]))) for f in fixtures])
+    with torch.no_grad():
+        _, J = M.build_encoder().forward_with_jacobian(common.normalise(px))
+    s32 = common.scores_from_jacobian(J).numpy()
+    diff = float(np.abs(s32 - np.array([f["jepaScore"] for f in fixtures])).max())
+    smallest = float(torch.linalg.svdvals(J.double()).min())
+    print(f"float32 scorer math vs float64 listing: max |diff| {diff:.2e}; smallest singular value {smallest:.2e}")
+    if diff > 1e-4:
+        common.die(f"float32 Jacobian scores differ from the float64 listing by {diff} (> 1e-4)")
     common.write_json(os.path.join(out_dir, "reference.json"),
                       {"method": METHOD, "eps": common.EPS, "model": common.MODEL_ID,
                        "input": {"scale": scale, "mean": mean, "std": std},
                        "embeddingPrecision": "float64 module on the same float64 input",
+                       "float32ScorerMaxAbsDiff": diff, "smallestSingularValue": smallest,
                        "fixtures": fixtures})
     print(f"wrote {len(fixtures)} fixtures to {out_dir}")
 

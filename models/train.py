@@ -22,7 +22,7 @@ import numpy as np  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
 
-def augment(x, scale, gen):
+def augment(x, scale, gen, noise=0.0):
     """Random resized crop (area fraction in `scale`, aspect 3/4..4/3), rotation (+-10 deg),
     horizontal flip, contrast/brightness jitter. x: float [B,1,28,28] in [0,1]."""
     b = x.shape[0]
@@ -42,7 +42,11 @@ def augment(x, scale, gen):
     y = F.grid_sample(x, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
     contrast = u(0.6, 1.4).view(b, 1, 1, 1)
     bright = u(-0.1, 0.1).view(b, 1, 1, 1)
-    y = (y * contrast + bright).clamp(0, 1)
+    y = y * contrast + bright
+    if noise > 0:  # Gaussian pixel noise of a random strength up to `noise`, on half the images
+        sigma = noise * torch.rand(b, 1, 1, 1, generator=gen) * (torch.rand(b, 1, 1, 1, generator=gen) < 0.5)
+        y = y + sigma * torch.randn(y.shape, generator=gen)
+    y = y.clamp(0, 1)
     return (y - common.MEAN) / common.STD
 
 
@@ -90,6 +94,7 @@ def main():
     ap.add_argument("--local-views", type=int, default=2)
     ap.add_argument("--global-scale", type=float, nargs=2, default=[0.4, 1.0])
     ap.add_argument("--local-scale", type=float, nargs=2, default=[0.15, 0.4])
+    ap.add_argument("--noise", type=float, default=0.0, help="max std of Gaussian pixel noise augmentation")
     ap.add_argument("--lam", type=float, default=0.05, help="SIGReg weight")
     ap.add_argument("--batch", type=int, default=256)
     ap.add_argument("--lr", type=float, default=2e-3)
@@ -122,8 +127,8 @@ def main():
         acc = {"pred": 0.0, "sigreg": 0.0}
         for s in range(steps_per_epoch):
             xb = data[perm[s * args.batch:(s + 1) * args.batch]]
-            views = [augment(xb, args.global_scale, gen) for _ in range(args.global_views)]
-            views += [augment(xb, args.local_scale, gen) for _ in range(args.local_views)]
+            views = [augment(xb, args.global_scale, gen, args.noise) for _ in range(args.global_views)]
+            views += [augment(xb, args.local_scale, gen, args.noise) for _ in range(args.local_views)]
             z = model(torch.cat(views)).reshape(len(views), xb.shape[0], -1)
             center = z[:args.global_views].mean(0)
             pred = (z - center).square().mean()
