@@ -16,9 +16,9 @@ import sys
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # many small LAPACK calls: threads only spin
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common  # noqa: E402
-import oodsets  # noqa: E402
 
 torch = common.require_torch()
+import oodsets  # noqa: E402
 import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402
 

@@ -12,8 +12,12 @@ All return uint8 arrays [N,28,28], deterministic for a given seed.
 import glob
 import os
 
-import numpy as np
-from PIL import Image, ImageDraw, ImageFont
+try:
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFont
+except ImportError as err:
+    raise SystemExit(f"error: {err.name} is missing: `apt-get install python3-numpy python3-pil` "
+                     "and run with /usr/bin/python3")
 
 FONT_ROOT = "/usr/share/fonts/truetype"
 DIGITS = "0123456789"
