@@ -23,11 +23,10 @@ PERCENTILES = [0, 0.1, 0.5, 1, 2.5, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 9
 UNUSUAL = (0.5, 95.5)
 OUTLIER = (0.1, 99.1)
 DEFAULT_RATIONALE = (
-    "Two-sided: on this model out-of-distribution images land in BOTH tails of the JEPA-SCORE "
-    "distribution (simpler images such as glyphs and digits tend to score higher than the training "
-    "data, noisy or photographic ones lower), so a one-sided 'low score = outlier' rule misses half "
-    "of them. 'unusual' flags 5% of held-out in-distribution images (outside the 0.5/95.5 "
-    "percentiles), 'outlier' 1% (0.1/99.1); see EVALUATION.md for the measured AUROCs.")
+    "Two-sided, because out-of-distribution images can land in either tail of the JEPA-SCORE "
+    "distribution. 'unusual' flags 5% of held-out in-distribution images (outside the 0.5/95.5 "
+    "percentiles), 'outlier' 1% (0.1/99.1). Placeholder until models/evaluate.py writes the "
+    "measured version.")
 
 
 def calibration_stats(model, u8):

@@ -238,7 +238,6 @@ def main():
               "perClassMedian": {common.LABELS[c]: float(np.median(s_te[yte == c])) for c in range(10)},
               "seconds": round(time.time() - t0, 1)}
     common.write_json(os.path.join(common.MODEL_DIR, "evaluation.json"), result)
-    write_markdown(manifest, result)
     sym = [t for t in splits_ if t["band"] == 5.0 and t["lowPercentile"] == 2.5][0]
     higher = [r["set"] for r in rows if r["fractionAboveTestMedian"] > 0.5]
     lower = [r["set"] for r in rows if r["fractionAboveTestMedian"] <= 0.5]
@@ -260,6 +259,7 @@ def main():
            mean_row["auroc_jepa2"], u["lowPercentile"], u["highPercentile"], 100 * id_stats["flaggedUnusual"],
            100 * flag_u, 100 * sym["meanFlagged"], o["lowPercentile"], o["highPercentile"],
            100 * id_stats["flaggedOutlier"], 100 * flag_o, mean_row["auroc_png2"], mean_row["auroc_knn"]))
+    write_markdown(manifest, result)
     common.write_json(manifest_path, manifest)
     print(f"evaluation done in {time.time() - t0:.0f} s")
 
