@@ -239,14 +239,16 @@ def main():
               "seconds": round(time.time() - t0, 1)}
     common.write_json(os.path.join(common.MODEL_DIR, "evaluation.json"), result)
     sym = [t for t in splits_ if t["band"] == 5.0 and t["lowPercentile"] == 2.5][0]
-    higher = [r["set"] for r in rows if r["fractionAboveTestMedian"] > 0.5]
-    lower = [r["set"] for r in rows if r["fractionAboveTestMedian"] <= 0.5]
+    higher = [r["set"] for r in rows if r["fractionAboveTestMedian"] > 0.55]
+    lower = [r["set"] for r in rows if r["fractionAboveTestMedian"] < 0.45]
+    middle = [r["set"] for r in rows if 0.45 <= r["fractionAboveTestMedian"] <= 0.55]
     u, o = thr["unusual"], thr["outlier"]
     flag_u = float(np.mean([r["flaggedUnusual"] for r in rows]))
     flag_o = float(np.mean([r["flaggedOutlier"] for r in rows]))
     manifest["calibration"]["rationale"] = (
         "Two-sided, because out-of-distribution images fall in both tails of this model's JEPA-SCORE: "
-        "measured (EVALUATION.md) %s score mostly ABOVE the in-distribution median and %s mostly below; "
+        "measured (EVALUATION.md) %s score mostly ABOVE the in-distribution median, %s mostly below "
+        "(%s: about even); "
         "the one-sided AUROC (low score = outlier, the paper's reading) averages %.2f over these sets, "
         "the two-sided %.2f. The bands lean to the high tail because that is where most OOD images "
         "land: 'unusual' = below the %g or above the %g percentile of held-out images (5%% nominal; "
@@ -255,8 +257,8 @@ def main():
         "OOD). Even so JEPA-SCORE is a weak OOD signal on this model (the PNG-size floor reaches "
         "%.2f two-sided, the embedding 10-NN distance %.2f): read the flags as 'atypical Jacobian "
         "volume', and use the embedding-space scores for OOD detection."
-        % (", ".join(higher) or "none", ", ".join(lower) or "none", mean_row["auroc_jepa1"],
-           mean_row["auroc_jepa2"], u["lowPercentile"], u["highPercentile"], 100 * id_stats["flaggedUnusual"],
+        % (", ".join(higher) or "none", ", ".join(lower) or "none", ", ".join(middle) or "none",
+           mean_row["auroc_jepa1"], mean_row["auroc_jepa2"], u["lowPercentile"], u["highPercentile"], 100 * id_stats["flaggedUnusual"],
            100 * flag_u, 100 * sym["meanFlagged"], o["lowPercentile"], o["highPercentile"],
            100 * id_stats["flaggedOutlier"], 100 * flag_o, mean_row["auroc_png2"], mean_row["auroc_knn"]))
     write_markdown(manifest, result)
