@@ -168,7 +168,8 @@ def main():
 
     z_ho, s_ho = common.embed_and_score(model, xho)
     if quick:
-        for q, (lo, hi) in (("unusual", (2.5, 97.5)), ("outlier", (0.5, 99.5))):
+        import calibrate
+        for q, (lo, hi) in (("unusual", calibrate.UNUSUAL), ("outlier", calibrate.OUTLIER)):
             cal["thresholds"][q] = {"low": float(np.percentile(s_ho, lo)), "high": float(np.percentile(s_ho, hi))}
     z_te, s_te = common.embed_and_score(model, xte)
     z_ref = common.embed(model, xtr[:10000])
