@@ -6,9 +6,9 @@ import com.fasterxml.jackson.annotation.JsonValue;
 public enum Label {
     /** Inside the central band of in-distribution scores. */
     TYPICAL,
-    /** Outside the {@code unusual} band (by default the central 95%) but inside the {@code outlier} band. */
+    /** Outside the model's {@code unusual} band but inside its {@code outlier} band. */
     UNUSUAL,
-    /** Outside the {@code outlier} band (by default the central 99%). */
+    /** Outside the model's {@code outlier} band. */
     OUTLIER;
 
     @JsonValue
