@@ -38,10 +38,7 @@ public class ScoreResource {
     @Consumes(MediaType.WILDCARD)
     public ScoreResult score(InputStream body, @HeaderParam("Content-Length") Long contentLength,
             @QueryParam("mode") String mode) throws IOException {
-        // With Content-Length: 0 the body was already consumed by the router's body handler and the
-        // stream would wait for bytes that never come: an empty body is empty, without reading it.
-        byte[] bytes = contentLength != null && contentLength == 0 ? new byte[0] : body.readAllBytes();
-        return scoring.score(bytes, ScoreMode.parse(mode));
+        return scoring.score(RequestBodies.read(body, contentLength), ScoreMode.parse(mode));
     }
 
     /** {@code POST /v1/score/batch}, multipart/form-data with one {@code image} part per image. */

@@ -42,9 +42,7 @@ public class StorageEventResource {
     public ScoringReport receive(@HeaderParam("ce-type") String type, @HeaderParam("ce-source") String source,
             @HeaderParam("ce-subject") String subject, @HeaderParam("Content-Length") Long contentLength,
             InputStream body) throws IOException {
-        // With Content-Length: 0 the router has already consumed the (empty) body and reading the stream would
-        // wait for bytes that never come; the same guard as the upload endpoint.
-        JsonNode data = read(contentLength != null && contentLength == 0 ? new byte[0] : body.readAllBytes());
+        JsonNode data = read(RequestBodies.read(body, contentLength));
         ParsedEvent event = type == null
                 ? StorageEventParser.parse(data)
                 : StorageEventParser.parseCloudEvent(type, source, subject, data);

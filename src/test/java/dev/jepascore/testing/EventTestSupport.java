@@ -3,7 +3,6 @@ package dev.jepascore.testing;
 import static io.restassured.RestAssured.given;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLEncoder;
@@ -12,11 +11,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-import javax.imageio.ImageIO;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.jepascore.image.TestImages;
 import io.restassured.response.ValidatableResponse;
 
 /** Images, events and on-demand scores for the storage-event tests. */
@@ -43,13 +42,7 @@ public final class EventTestSupport {
                 image.getRaster().setSample(x, y, 0, v);
             }
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(image, "png", out);
-        } catch (IOException e) {
-            throw new IllegalStateException("PNG encoding failed", e);
-        }
-        return out.toByteArray();
+        return TestImages.encode(image, "png");
     }
 
     public static String md5(byte[] bytes) {
