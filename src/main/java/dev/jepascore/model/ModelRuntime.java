@@ -33,10 +33,10 @@ import dev.jepascore.image.InputSpec;
 import io.quarkus.runtime.Startup;
 
 /**
- * The model package, open for the life of the process: one {@link OrtEnvironment}, an encoder
- * session and a scorer session, created at start-up, checked against the manifest, warmed up, and
- * shared by all concurrent requests ({@link OrtSession#run} is thread-safe). The only class that
- * talks to ONNX Runtime.
+ * The model package, open for the life of the process: one {@link OrtEnvironment}, the encoder,
+ * scorer and float64 Gram sessions, created at start-up, checked against the manifest, warmed up,
+ * and shared by all concurrent requests ({@link OrtSession#run} is thread-safe). The only class
+ * that talks to ONNX Runtime.
  */
 @Startup
 @ApplicationScoped
@@ -153,9 +153,7 @@ public class ModelRuntime implements AutoCloseable {
         }
         if (wantCuda) {
             try {
-                encoder = createSession(manifest.encoder().file(), true);
-                scorer = manifest.scorer() == null ? null : createSession(manifest.scorer().file(), true);
-                gram = createGramSession(true);
+                createSessions(true);
                 provider = "cuda:" + config.cudaDevice();
                 return;
             } catch (OrtException e) {
@@ -168,10 +166,14 @@ public class ModelRuntime implements AutoCloseable {
                         e.getMessage());
             }
         }
-        encoder = createSession(manifest.encoder().file(), false);
-        scorer = manifest.scorer() == null ? null : createSession(manifest.scorer().file(), false);
-        gram = createGramSession(false);
+        createSessions(false);
         provider = "cpu";
+    }
+
+    private void createSessions(boolean cuda) throws OrtException {
+        encoder = createSession(manifest.encoder().file(), cuda);
+        scorer = manifest.scorer() == null ? null : createSession(manifest.scorer().file(), cuda);
+        gram = createGramSession(cuda);
     }
 
     private OrtSession createSession(String file, boolean cuda) throws OrtException {

@@ -133,36 +133,43 @@ public class ScoringService {
                 throw failure;
             }
         }
-        List<ScoreResult> results = new ArrayList<>(n);
+        double[] scores = new double[n];
+        double[] norms = new double[n];
+        double[] inferenceMs = new double[n];
+        double[] jacobianMs = new double[n];
+        int[] batchSizes = new int[n];
         int chunk = model.maxRunBatch();
         for (int from = 0; from < n; from += chunk) {
             int b = Math.min(chunk, n - from);
-            float[] batch = new float[b * size];
-            System.arraycopy(pixels, from * size, batch, 0, b * size);
+            int first = from;
+            float[] batch = b == n ? pixels : Arrays.copyOfRange(pixels, from * size, (from + b) * size);
             long t = System.nanoTime();
             ScorerOutput out = model.score(batch, b);
-            double inferenceMs = millis(System.nanoTime() - t) / b;
-            double[] scores = new double[b];
-            double[] jacobianMs = new double[b];
+            double perImageMs = millis(System.nanoTime() - t) / b;
+            int k = out.embeddingDim();
             IntStream.range(0, b).parallel().forEach(i -> {
                 long tj = System.nanoTime();
-                int k = out.embeddingDim();
                 Supplier<float[]> jacobian = model.outputsJacobian()
                         ? () -> model.jacobian(Arrays.copyOfRange(batch, i * size, (i + 1) * size))
                         : null;
-                scores[i] = JacobianMath.scoreFromDoubleGram(out.grams(), i * k * k, jacobian, k, out.inputSize(), eps);
-                jacobianMs[i] = millis(System.nanoTime() - tj);
+                scores[first + i] = JacobianMath.scoreFromDoubleGram(out.grams(), i * k * k, jacobian, k,
+                        out.inputSize(), eps);
+                jacobianMs[first + i] = millis(System.nanoTime() - tj);
+                norms[first + i] = JacobianMath.norm(out.embeddings(), i * k, k);
+                inferenceMs[first + i] = perImageMs;
+                batchSizes[first + i] = b;
             });
-            for (int i = 0; i < b; i++) {
-                double norm = JacobianMath.norm(out.embeddings(), i * out.embeddingDim(), out.embeddingDim());
-                double score = scores[i];
-                results.add(new ScoreResult(score, calibration.percentile(score), calibration.label(score),
-                        calibration.tail(score), modelRef, mode, model.provider(), norm,
-                        new ScoreResult.Timings(decodeMs[from + i], inferenceMs, jacobianMs[i], 0, b)));
-            }
         }
-        double totalMs = millis(System.nanoTime() - start) / n;
-        return results.stream().map(r -> withTotal(r, totalMs)).toList();
+        double totalMs = round(millis(System.nanoTime() - start) / n);
+        List<ScoreResult> results = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            double score = scores[i];
+            results.add(new ScoreResult(score, calibration.percentile(score), calibration.label(score),
+                    calibration.tail(score), modelRef, mode, model.provider(), norms[i],
+                    new ScoreResult.Timings(round(decodeMs[i]), round(inferenceMs[i]), round(jacobianMs[i]), totalMs,
+                            batchSizes[i])));
+        }
+        return results;
     }
 
     private BufferedImage decode(byte[] bytes, int index, int count) {
@@ -174,13 +181,6 @@ public class ScoringService {
             }
             throw new BadImageException(e.kind(), e.code(), "images[" + index + "]: " + e.getMessage(), e);
         }
-    }
-
-    private static ScoreResult withTotal(ScoreResult r, double totalMs) {
-        ScoreResult.Timings t = r.timingsMs();
-        return new ScoreResult(r.jepaScore(), r.percentile(), r.label(), r.tail(), r.model(), r.mode(), r.provider(),
-                r.embeddingNorm(), new ScoreResult.Timings(round(t.decode()), round(t.inference()),
-                        round(t.jacobian()), round(totalMs), t.batchSize()));
     }
 
     private static double millis(long nanos) {
