@@ -7,7 +7,6 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 import javax.imageio.ImageIO;
@@ -23,13 +22,12 @@ import dev.jepascore.image.InputSpec;
 import dev.jepascore.image.Preprocessor;
 import dev.jepascore.model.ModelManifest;
 import dev.jepascore.model.ModelRuntime;
-import dev.jepascore.model.ModelRuntime.ScorerOutput;
 import io.quarkus.runtime.Startup;
 
 /**
  * Bytes to JEPA-SCORE: decode and preprocess every image, run the scorer graph once per batch,
- * then take the log singular values of each Jacobian in double precision and place the score
- * against the calibration set. Every entry point (Funqy, REST upload, storage events) calls this.
+ * hand the run to the scoring methods ({@link ScoringMethod}), and place each score against the
+ * calibration set. Every entry point (Funqy, REST upload, storage events) calls this.
  */
 @Startup
 @ApplicationScoped
@@ -41,7 +39,7 @@ public class ScoringService {
     private final ScoreMetrics metrics;
     private final Calibration calibration;
     private final ScoreResult.ModelRef modelRef;
-    private final double eps;
+    private final ScoringMethod jepa;
     private volatile boolean warm;
 
     public ScoringService(ModelRuntime model, ImageDecoder decoder, ImageConfig imageConfig, ScoreMetrics metrics) {
@@ -52,7 +50,7 @@ public class ScoringService {
         ModelManifest manifest = model.manifest();
         this.calibration = Calibration.of(manifest.calibration());
         this.modelRef = new ScoreResult.ModelRef(manifest.id(), manifest.version());
-        this.eps = manifest.eps();
+        this.jepa = new ExactJacobianScore(model);
     }
 
     /**
@@ -141,24 +139,20 @@ public class ScoringService {
         int chunk = model.maxRunBatch();
         for (int from = 0; from < n; from += chunk) {
             int b = Math.min(chunk, n - from);
-            int first = from;
             float[] batch = b == n ? pixels : Arrays.copyOfRange(pixels, from * size, (from + b) * size);
             long t = System.nanoTime();
-            ScorerOutput out = model.score(batch, b);
+            ModelRun run = ModelRun.of(batch, model.score(batch, b));
             double perImageMs = millis(System.nanoTime() - t) / b;
-            int k = out.embeddingDim();
-            IntStream.range(0, b).parallel().forEach(i -> {
-                long tj = System.nanoTime();
-                Supplier<float[]> jacobian = model.outputsJacobian()
-                        ? () -> model.jacobian(Arrays.copyOfRange(batch, i * size, (i + 1) * size))
-                        : null;
-                scores[first + i] = JacobianMath.scoreFromDoubleGram(out.grams(), i * k * k, jacobian, k,
-                        out.inputSize(), eps);
-                jacobianMs[first + i] = millis(System.nanoTime() - tj);
-                norms[first + i] = JacobianMath.norm(out.embeddings(), i * k, k);
-                inferenceMs[first + i] = perImageMs;
-                batchSizes[first + i] = b;
-            });
+            long tj = System.nanoTime();
+            double[] chunkScores = jepa.scores(run);
+            double perImageJacobianMs = millis(System.nanoTime() - tj) / b;
+            for (int i = 0; i < b; i++) {
+                scores[from + i] = chunkScores[i];
+                norms[from + i] = JacobianMath.norm(run.embeddings(), i * run.embeddingDim(), run.embeddingDim());
+                inferenceMs[from + i] = perImageMs;
+                jacobianMs[from + i] = perImageJacobianMs;
+                batchSizes[from + i] = b;
+            }
         }
         double totalMs = round(millis(System.nanoTime() - start) / n);
         List<ScoreResult> results = new ArrayList<>(n);
