@@ -15,6 +15,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.jepascore.JepaException;
+import dev.jepascore.event.CloudEventTypes;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -81,6 +82,14 @@ public class ErrorMapping {
             return;
         }
         int status = ctx.statusCode();
+        if (ctx.failure() == null && status == 404 && isCloudEvent(ctx)) {
+            String type = ctx.request().getHeader("ce-type");
+            LOG.debugf("CloudEvent of unmapped type %s on %s", type, ctx.request().path());
+            respond(ctx, 400, ErrorBody.of("unmapped_event_type", "no function is mapped to CloudEvent type "
+                    + (type == null ? "(the event's 'type')" : "'" + type + "'") + "; storage events of types "
+                    + CloudEventTypes.STORAGE_TRIGGERS + " are scored, and a function's own name is also a type"));
+            return;
+        }
         if (ctx.failure() == null && (status == 400 || status == 405)) {
             String path = ctx.request().path();
             ErrorBody body = status == 400
@@ -97,6 +106,17 @@ public class ErrorMapping {
             return;
         }
         ctx.next();
+    }
+
+    /**
+     * A CloudEvent in binary ({@code ce-id} header) or structured mode. Funqy's Knative binding answers 404 when no
+     * function is mapped to its type, which reads as a wrong address; the address is right and the event is what is
+     * not accepted (redelivering it will not help), so it becomes 400 with a body naming the type.
+     */
+    private static boolean isCloudEvent(RoutingContext ctx) {
+        String contentType = ctx.request().getHeader("Content-Type");
+        return ctx.request().getHeader("ce-id") != null
+                || (contentType != null && contentType.startsWith("application/cloudevents"));
     }
 
     private void respond(RoutingContext ctx, int status, ErrorBody body) {

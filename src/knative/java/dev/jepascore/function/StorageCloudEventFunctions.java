@@ -1,0 +1,56 @@
+package dev.jepascore.function;
+
+import jakarta.inject.Inject;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.jepascore.event.CloudEventTypes;
+import dev.jepascore.event.StorageEventParser;
+import dev.jepascore.result.ObjectScoringJob;
+import dev.jepascore.result.ScoringReport;
+
+import io.quarkus.funqy.Funq;
+import io.quarkus.funqy.knative.events.CloudEvent;
+import io.quarkus.funqy.knative.events.CloudEventMapping;
+
+/**
+ * The storage-event functions of the Knative build (Knative Eventing, Cloud Run with Eventarc): one per CloudEvent
+ * type, routed by {@code ce-type} (binary mode) or the {@code type} field (structured mode). Each scores the objects
+ * the event names with the same job as {@code onObjectCreated} and replies with a {@link CloudEventTypes#SCORED}
+ * event carrying the report. A type no function is mapped to is answered 400 {@code unmapped_event_type} by
+ * {@link ErrorMapping}.
+ */
+public class StorageCloudEventFunctions {
+
+    @Inject
+    ObjectScoringJob job;
+
+    /** GCS {@code object.v1.finalized}: bucket from {@code source}, object from the body (the object resource). */
+    @Funq("onGcsObjectFinalized")
+    @CloudEventMapping(trigger = CloudEventTypes.GCS_FINALIZED, responseType = CloudEventTypes.SCORED,
+            responseSource = CloudEventTypes.REPLY_SOURCE)
+    public ScoringReport onGcsObjectFinalized(CloudEvent<JsonNode> event) {
+        return fromAttributes(event);
+    }
+
+    /** Azure {@code BlobCreated}: container and blob path from {@code subject}, eTag and size from the data. */
+    @Funq("onAzureBlobCreated")
+    @CloudEventMapping(trigger = CloudEventTypes.AZURE_BLOB_CREATED, responseType = CloudEventTypes.SCORED,
+            responseSource = CloudEventTypes.REPLY_SOURCE)
+    public ScoringReport onAzureBlobCreated(CloudEvent<JsonNode> event) {
+        return fromAttributes(event);
+    }
+
+    /** S3 notification records relayed as the event's data (several objects, form-URL-encoded keys). */
+    @Funq("onS3Notification")
+    @CloudEventMapping(trigger = CloudEventTypes.S3_NOTIFICATION, responseType = CloudEventTypes.SCORED,
+            responseSource = CloudEventTypes.REPLY_SOURCE)
+    public ScoringReport onS3Notification(CloudEvent<JsonNode> event) {
+        return job.process(StorageEventParser.parse(event.data()));
+    }
+
+    private ScoringReport fromAttributes(CloudEvent<JsonNode> event) {
+        return job.process(StorageEventParser.parseCloudEvent(event.type(), event.source(), event.subject(),
+                event.data()));
+    }
+}
