@@ -1,5 +1,7 @@
 package dev.jepascore.model;
 
+import java.util.Optional;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -26,6 +28,31 @@ public interface ModelConfig {
     @WithDefault("0")
     int cudaDevice();
 
+    /**
+     * Most GPU memory, in bytes, the CUDA provider's arena may hold (ONNX Runtime's {@code gpu_mem_limit}); unset:
+     * no limit beyond the device's. Set it when several processes share one GPU.
+     */
+    Optional<Long> cudaMemoryLimit();
+
+    /** How the CUDA arena grows when it runs out (ONNX Runtime's {@code arena_extend_strategy}). */
+    @WithDefault("next-power-of-two")
+    ArenaExtendStrategy cudaArenaExtendStrategy();
+
+    /**
+     * How cuDNN picks convolution algorithms (ONNX Runtime's {@code cudnn_conv_algo_search}): {@code exhaustive}
+     * times every algorithm on the first run of each shape (slowest first run, fastest after), {@code heuristic}
+     * asks cuDNN's heuristics, {@code default} takes cuDNN's default algorithm.
+     */
+    @WithDefault("exhaustive")
+    ConvAlgoSearch cudnnConvAlgoSearch();
+
+    /**
+     * Directory holding ONNX Runtime's shared libraries ({@code libonnxruntime.so}, {@code libonnxruntime4j_jni.so}),
+     * loaded from there instead of being unpacked from the jar on every start. Unset: {@code onnxruntime/} beside
+     * {@code quarkus-run.jar} when the build put them there, else ONNX Runtime unpacks them itself.
+     */
+    Optional<String> nativePath();
+
     /** Threads ONNX Runtime may use inside one operator; 0 lets it use every core. */
     @WithDefault("0")
     int intraOpThreads();
@@ -41,5 +68,28 @@ public interface ModelConfig {
     /** Execution providers this function knows how to choose between. */
     enum Provider {
         CPU, CUDA, AUTO
+    }
+
+    /** Values of ONNX Runtime's {@code arena_extend_strategy}. */
+    enum ArenaExtendStrategy {
+        /** {@code kNextPowerOfTwo}: ONNX Runtime's default; fewer, larger allocations. */
+        NEXT_POWER_OF_TWO("kNextPowerOfTwo"),
+        /** {@code kSameAsRequested}: grow by what is asked; tighter memory, more allocations. */
+        SAME_AS_REQUESTED("kSameAsRequested");
+
+        private final String ortValue;
+
+        ArenaExtendStrategy(String ortValue) {
+            this.ortValue = ortValue;
+        }
+
+        public String ortValue() {
+            return ortValue;
+        }
+    }
+
+    /** Values of ONNX Runtime's {@code cudnn_conv_algo_search}. */
+    enum ConvAlgoSearch {
+        EXHAUSTIVE, HEURISTIC, DEFAULT
     }
 }

@@ -29,6 +29,7 @@ import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import ai.onnxruntime.providers.OrtCUDAProviderOptions;
 import dev.jepascore.image.InputSpec;
 import io.quarkus.runtime.Startup;
 
@@ -117,6 +118,7 @@ public class ModelRuntime implements AutoCloseable {
             LOG.warnf("model package directory %s holds model id %s", packageDir, manifest.id());
         }
         try {
+            OrtNativeLibraries.configure(config.nativePath());
             env = environment();
             openSessions();
             checkEncoder();
@@ -240,7 +242,9 @@ public class ModelRuntime implements AutoCloseable {
                 options.addConfigEntry("session.intra_op.allow_spinning", "0");
             }
             if (cuda) {
-                options.addCUDA(config.cudaDevice());
+                try (OrtCUDAProviderOptions cudaOptions = CudaProviderOptions.create(config)) {
+                    options.addCUDA(cudaOptions);
+                }
             }
             return options;
         } catch (OrtException | RuntimeException e) {

@@ -143,6 +143,22 @@ class ModelRuntimeTest {
                 return 0;
             }
 
+            public java.util.Optional<Long> cudaMemoryLimit() {
+                return java.util.Optional.empty();
+            }
+
+            public ArenaExtendStrategy cudaArenaExtendStrategy() {
+                return ArenaExtendStrategy.NEXT_POWER_OF_TWO;
+            }
+
+            public ConvAlgoSearch cudnnConvAlgoSearch() {
+                return ConvAlgoSearch.EXHAUSTIVE;
+            }
+
+            public java.util.Optional<String> nativePath() {
+                return java.util.Optional.empty();
+            }
+
             public int intraOpThreads() {
                 return 0;
             }

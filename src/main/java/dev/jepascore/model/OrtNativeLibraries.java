@@ -1,0 +1,75 @@
+package dev.jepascore.model;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+import org.jboss.logging.Logger;
+
+/**
+ * Where ONNX Runtime loads its shared libraries from. ONNX Runtime looks at the system property
+ * {@value #PROPERTY} (a directory) first and otherwise unpacks the libraries from its jar to a temporary directory,
+ * on every start (about 28 MB for Linux x64). The build extracts them once to {@code quarkus-app/onnxruntime/}
+ * (pom.xml, execution {@code onnxruntime-native}); this class points ONNX Runtime there before its first use:
+ * <ol>
+ * <li>{@value #PROPERTY} already set (e.g. {@code -Donnxruntime.native.path=...}): left alone;</li>
+ * <li>{@code jepa.model.native-path}: must hold the libraries, else start-up fails naming the key;</li>
+ * <li>a directory {@value #APP_DIR} beside {@code quarkus-run.jar} holding the libraries;</li>
+ * <li>otherwise ONNX Runtime's own unpacking (tests, benchmarks, {@code java -cp}).</li>
+ * </ol>
+ */
+final class OrtNativeLibraries {
+
+    private static final Logger LOG = Logger.getLogger(OrtNativeLibraries.class);
+
+    /** ONNX Runtime's own property (ai.onnxruntime.OnnxRuntime). */
+    static final String PROPERTY = "onnxruntime.native.path";
+    /** The folder beside quarkus-run.jar the build extracts the libraries to. */
+    static final String APP_DIR = "onnxruntime";
+    /** What the CPU and GPU builds both need (the GPU build also has provider libraries beside them). */
+    static final List<String> LIBRARIES = List.of("libonnxruntime.so", "libonnxruntime4j_jni.so");
+    private static final String RUNNER = "quarkus-run.jar";
+
+    private OrtNativeLibraries() {
+    }
+
+    /** Sets {@value #PROPERTY} as the class comment says; returns the directory in use, if any. */
+    static Optional<Path> configure(Optional<String> configured) {
+        String already = System.getProperty(PROPERTY);
+        if (already != null) {
+            return Optional.of(Path.of(already));
+        }
+        Optional<Path> dir = choose(configured, System.getProperty("java.class.path", ""));
+        dir.ifPresent(d -> {
+            System.setProperty(PROPERTY, d.toAbsolutePath().toString());
+            LOG.debugf("ONNX Runtime native libraries from %s", d.toAbsolutePath());
+        });
+        return dir;
+    }
+
+    /** The directory to load from, without side effects. */
+    static Optional<Path> choose(Optional<String> configured, String classPath) {
+        if (configured.isPresent()) {
+            Path dir = Path.of(configured.get());
+            List<String> missing = missing(dir);
+            if (!missing.isEmpty()) {
+                throw new ModelException("model_config", "jepa.model.native-path=" + configured.get()
+                        + " must be a directory holding " + LIBRARIES + "; missing: " + missing);
+            }
+            return Optional.of(dir);
+        }
+        if (classPath.endsWith(RUNNER) && !classPath.contains(java.io.File.pathSeparator)) {
+            Path parent = Path.of(classPath).toAbsolutePath().getParent();
+            Path dir = parent == null ? null : parent.resolve(APP_DIR);
+            if (dir != null && missing(dir).isEmpty()) {
+                return Optional.of(dir);
+            }
+        }
+        return Optional.empty();
+    }
+
+    static List<String> missing(Path dir) {
+        return LIBRARIES.stream().filter(lib -> !Files.isRegularFile(dir.resolve(lib))).toList();
+    }
+}
