@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Cold-start benchmark (README "Cold start"): builds the Lambda app (in a copy of the sources, so target/ keeps the
+# default build) and the default app with its JDK 25 AOT cache, then launches every variant RUNS times (default 5)
+# and prints the table. Needs Temurin 25 at JDK25. Not a test: it prints figures. About 8 minutes on 2 cores, most
+# of it the two builds; SKIP_BUILD=1 reuses them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${1:-5}
+JDK25=${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}
+OUT=${COLDSTART_DIR:-${TMPDIR:-/tmp}/jepa-coldstart}
+
+if [ "${SKIP_BUILD:-}" != 1 ]; then
+  rm -rf "$OUT" && mkdir -p "$OUT/src"
+  cp -r pom.xml mvnw .mvn src models "$OUT/src/"
+  (cd "$OUT/src" && ./mvnw -B -ntp -q package -Plambda -DskipTests)
+  # The AOT cache is only valid for the class path it was trained with: used in place.
+  JAVA_HOME=$JDK25 ./mvnw -B -ntp -q clean verify -Paot
+fi
+LAMBDA_JAR=$(ls "$OUT"/src/target/*-runner.jar)
+"$JDK25/bin/java" src/test/java/dev/jepascore/bench/ColdStartBenchmark.java target/quarkus-app "$LAMBDA_JAR" "$RUNS"

@@ -1,0 +1,75 @@
+package dev.jepascore.function;
+
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Wrong configuration at start-up, against the packaged application: the process exits (never serves, so readiness
+ * is never UP with a broken model) and its output has one line naming the key and what it accepts or lacks.
+ */
+class StartupConfigIT {
+
+    private static final Path RUNNER = Path.of("target/quarkus-app/quarkus-run.jar");
+    private static final long LIMIT_SECONDS = 120;
+
+    @TempDir
+    Path work;
+
+    private String startExpectingExit(String... properties) throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.add("-Dquarkus.http.port=0");
+        command.add("-Djepa.storage.local.root=" + work.resolve("data"));
+        command.add("-Djepa.storage.local.poll-interval=off");
+        command.addAll(List.of(properties));
+        command.add("-jar");
+        command.add(RUNNER.toAbsolutePath().toString());
+        Path log = work.resolve("out.log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!process.waitFor(LIMIT_SECONDS, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+            throw new AssertionError("still running after " + LIMIT_SECONDS + " s with " + List.of(properties)
+                    + ":\n" + Files.readString(log));
+        }
+        assertNotEquals(0, process.exitValue(), "must not start with " + List.of(properties));
+        return Files.readString(log);
+    }
+
+    private static void assertOneLineHas(String output, String... parts) {
+        boolean found = output.lines().anyMatch(line -> List.of(parts).stream().allMatch(line::contains));
+        assertTrue(found, "no line names all of " + List.of(parts) + " in:\n" + output);
+    }
+
+    @Test
+    void unknown_provider_exits_naming_the_key_and_the_accepted_values() throws Exception {
+        String out = startExpectingExit("-Djepa.model.provider=gpu");
+        assertOneLineHas(out, "jepa.model.provider", "gpu", "cpu", "cuda", "auto");
+    }
+
+    @Test
+    void cuda_required_on_the_cpu_build_exits_naming_what_is_missing() throws Exception {
+        String out = startExpectingExit("-Djepa.model.provider=cuda");
+        assertOneLineHas(out, "jepa.model.provider=cuda", "offers only [CPU]", "-Pcuda", "CUDA 12", "cuDNN 9");
+    }
+
+    @Test
+    void missing_model_directory_exits_naming_the_file_and_the_keys() throws Exception {
+        String out = startExpectingExit("-Djepa.model.dir=" + work.resolve("no-models"));
+        assertOneLineHas(out, "no-models/fmnist-lejepa/model.json", "jepa.model.dir", "jepa.model.id");
+    }
+
+    @Test
+    void unknown_cudnn_search_value_exits_naming_the_key_and_the_accepted_values() throws Exception {
+        String out = startExpectingExit("-Djepa.model.cudnn-conv-algo-search=fastest");
+        assertOneLineHas(out, "jepa.model.cudnn-conv-algo-search", "exhaustive", "heuristic");
+    }
+}
