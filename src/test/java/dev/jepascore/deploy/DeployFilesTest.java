@@ -222,6 +222,11 @@ class DeployFilesTest {
             assertEquals("/opt", globals.path("JEPA_MODEL_DIR").asText(), "layers are mounted at /opt");
             assertTrue(Files.isRegularFile(layer.resolve("fmnist-lejepa/model.json")),
                     file + ": the model layer " + layer + " holds the default model package");
+            String libraries = template.path("Resources").path("OnnxRuntimeLayer").path("Properties")
+                    .path("ContentUri").asText();
+            assertEquals("../../target/quarkus-app/onnxruntime", libraries,
+                    file + ": the layer of ONNX Runtime's libraries is what the build extracts (pom.xml)");
+            assertEquals("/opt", globals.path("JEPA_MODEL_NATIVE_PATH").asText(), "layers are mounted at /opt");
             String runtime = function.path("Runtime").asText();
             if (name.contains("native")) {
                 assertEquals("provided.al2023", runtime);
