@@ -11,6 +11,7 @@ import sys
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # many small LAPACK calls: threads only spin
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common  # noqa: E402
+import signals  # noqa: E402
 
 torch = common.require_torch()
 import numpy as np  # noqa: E402
@@ -40,6 +41,45 @@ def pct(values, q):
     return float(r) if np.ndim(r) == 0 else [float(v) for v in r]
 
 
+def build_signals(xho, z, s):
+    """The reference set (written beside model.json) and the "signals" section of the manifest:
+    k-NN, Mahalanobis and input complexity calibrated with JEPA-SCORE on the held-out images that
+    are not in the reference set, and the combined outlier score's table and thresholds."""
+    ref_u8, cal_u8 = common.holdout_split(xho)
+    n_ref = len(ref_u8)
+    ref = z[:n_ref].astype(np.float32).astype(np.float64)  # exactly what Java reads back
+    signals.write_reference(os.path.join(common.MODEL_DIR, signals.REFERENCE_FILE), ref)
+    mean, cov, shrinkage = signals.ledoit_wolf(ref)
+    raw = signals.raw_signals(cal_u8, z[n_ref:], s[n_ref:], ref, (mean, cov))
+    n_cal = len(cal_u8)
+    section = {
+        "reference": {"file": signals.REFERENCE_FILE, "format": "float32-le", "count": n_ref, "dim": int(z.shape[1]),
+                      "set": "Fashion-MNIST training images 55000-%d (held out, not trained on; not the "
+                             "calibration images)" % (55000 + n_ref - 1)},
+        "knn": {"k": signals.KNN_K, "metric": signals.KNN_METRIC},
+        "mahalanobis": {"shrinkage": "ledoit-wolf", "shrinkageValue": shrinkage},
+        "complexity": {"deflateLevel": signals.DEFLATE_LEVEL},
+        "calibration": {"set": "Fashion-MNIST training images %d-59999 (held out, not trained on, not in "
+                               "the reference set)" % (55000 + n_ref),
+                        "count": n_cal, "percentiles": signals.GRID,
+                        "values": {name: signals.table(raw[name]) for name in signals.SIGNALS}},
+    }
+    floor = 0.5 / n_cal
+    tails = [signals.tail(raw[name], section["calibration"]["values"][name], signals.SIDES[name], floor)
+             for name in signals.SIGNALS]
+    score = signals.combine_fisher(tails)
+    section["combination"] = {
+        "method": "fisher", "signals": signals.SIGNALS, "reasonTail": signals.REASON_TAIL,
+        "percentiles": signals.GRID, "scores": signals.table(score),
+        "unusual": {"percentile": signals.UNUSUAL_PERCENTILE, "score": pct(score, signals.UNUSUAL_PERCENTILE)},
+        "outlier": {"percentile": signals.OUTLIER_PERCENTILE, "score": pct(score, signals.OUTLIER_PERCENTILE)},
+    }
+    print(f"reference set {n_ref} x {z.shape[1]}; Ledoit-Wolf shrinkage {shrinkage:.5f}; outlier score "
+          f"unusual > {section['combination']['unusual']['score']:.3f}, outlier > "
+          f"{section['combination']['outlier']['score']:.3f}")
+    return section
+
+
 def main():
     ck = os.path.join(common.MODEL_DIR, "encoder.pt")
     check_path = os.path.join(common.MODEL_DIR, "export_check.json")
@@ -54,6 +94,7 @@ def main():
     z, s = calibration_stats(model, xho)
     scores = pct(s, PERCENTILES)
     norms = np.linalg.norm(z, axis=1)
+    signal_section = build_signals(xho, z, s)
     old_path = os.path.join(common.MODEL_DIR, "model.json")
     old = common.read_json(old_path) if os.path.exists(old_path) else {}
     rationale = old.get("calibration", {}).get("rationale", DEFAULT_RATIONALE)
@@ -87,6 +128,7 @@ def main():
             "rationale": rationale,
             "method": "scorer graph's float32 Jacobian, singular values in float64, clip 1e-6",
         },
+        "signals": signal_section,
         "embeddingReference": {
             "set": "same held-out images as calibration",
             "count": int(len(z)),

@@ -22,6 +22,11 @@ MEAN = 0.2860  # Fashion-MNIST training-split pixel mean (0.28604) rounded to 4 
 STD = 0.3530  # Fashion-MNIST training-split pixel std (0.35302) rounded to 4 digits
 EPS = 1e-6  # the paper's clip on singular values before the log
 HOLDOUT = 5000  # last 5000 training images: never trained on; used for calibration
+# The held-out images split in two for the embedding signals: the first REFERENCE_COUNT
+# (training images 55000-57999) are the k-NN / Mahalanobis reference set shipped in the package,
+# the rest (58000-59999) calibrate those signals and the combined outlier score. JEPA-SCORE's own
+# calibration keeps all 5000 (it does not use the reference set). The test images are never used.
+REFERENCE_COUNT = 3000
 LABELS = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
           "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
 
@@ -89,6 +94,11 @@ def splits():
     xte, yte = load_fmnist("test")
     n = len(xtr) - HOLDOUT
     return (xtr[:n], ytr[:n]), (xtr[n:], ytr[n:]), (xte, yte)
+
+
+def holdout_split(xho):
+    """(reference images, signal-calibration images) of the 5000 held-out images."""
+    return xho[:REFERENCE_COUNT], xho[REFERENCE_COUNT:]
 
 
 def normalise(u8, dtype=None):

@@ -24,10 +24,86 @@ import dev.jepascore.image.InputSpec;
  * @param embeddingDim K, the embedding size
  * @param eps          singular values are clipped at this before the log
  * @param calibration  JEPA-SCORE percentiles of held-out in-distribution images and the label thresholds
+ * @param signals      the embedding-space signals (reference set, k-NN, Mahalanobis), input complexity and the
+ *                     combined outlier score; {@code null}: the model serves JEPA-SCORE alone
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ModelManifest(String id, String version, String description, InputSpec input, Graph encoder,
-        Scorer scorer, Integer embeddingDim, Double eps, Calibration calibration) {
+        Scorer scorer, Integer embeddingDim, Double eps, Calibration calibration, Signals signals) {
+
+    /**
+     * The {@code signals} section (written by models/calibrate.py).
+     *
+     * @param reference   the reference embeddings file
+     * @param knn         k-NN distance settings
+     * @param mahalanobis Mahalanobis settings
+     * @param complexity  input complexity settings; {@code null}: not used
+     * @param calibration every signal's values at fixed percentiles of held-out images (not the reference set)
+     * @param combination how the signals' tail probabilities become one outlier score, and its calibration
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Signals(Reference reference, Knn knn, Mahalanobis mahalanobis, Complexity complexity,
+            SignalCalibration calibration, Combination combination) {
+    }
+
+    /**
+     * @param file   relative to the package; row-major {@code [count, dim]} float32 little-endian
+     * @param format {@code float32-le}, the only format
+     * @param count  rows (embeddings)
+     * @param dim    values per row; must equal {@code embeddingDim}
+     * @param set    where the images came from (provenance, not read)
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Reference(String file, String format, Integer count, Integer dim, String set) {
+    }
+
+    /** @param k 1-based neighbour rank; @param metric {@code euclidean} or {@code cosine} */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Knn(Integer k, String metric) {
+    }
+
+    /**
+     * @param shrinkage      {@code ledoit-wolf}: the shrinkage is estimated from the reference set at start-up
+     * @param shrinkageValue the value the tooling estimated; start-up checks that it finds the same
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Mahalanobis(String shrinkage, Double shrinkageValue) {
+    }
+
+    /** @param deflateLevel zlib level (only 9 is supported: it is what the tooling measured) */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Complexity(Integer deflateLevel) {
+    }
+
+    /**
+     * @param count       calibration images (tail probabilities are floored at half an image, 0.5 / count)
+     * @param percentiles ascending, 0 to 100
+     * @param values      per signal name ({@code jepa}, {@code knn}, {@code mahalanobis}, {@code complexity}) its value
+     *                    at each percentile
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record SignalCalibration(String set, Integer count, List<Double> percentiles,
+            java.util.Map<String, List<Double>> values) {
+    }
+
+    /**
+     * @param method      {@code fisher}: outlier score = -2 sum ln(tail probability)
+     * @param signals     the signals combined, by name
+     * @param reasonTail  a signal is named among the reasons when its tail probability is at most this
+     * @param percentiles ascending, 0 to 100
+     * @param scores      the outlier score at each percentile of the calibration images
+     * @param unusual     the 'unusual' threshold
+     * @param outlier     the 'outlier' threshold
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Combination(String method, List<String> signals, Double reasonTail, List<Double> percentiles,
+            List<Double> scores, Threshold unusual, Threshold outlier) {
+    }
+
+    /** @param percentile of held-out images at or below; @param score the outlier score there */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Threshold(Double percentile, Double score) {
+    }
 
     /** @param file ONNX file relative to the package; @param input input tensor name; @param output embedding tensor name */
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -113,6 +189,7 @@ public record ModelManifest(String id, String version, String description, Input
             problems.add("scorer must name file, input, embedding, output and kind (jacobian|gram), found " + scorer);
         }
         validateCalibration(problems);
+        validateSignals(problems);
         if (!problems.isEmpty()) {
             throw new ModelException("model_manifest_invalid", file + ": " + String.join("; ", problems));
         }
@@ -138,6 +215,65 @@ public record ModelManifest(String id, String version, String description, Input
         Thresholds t = calibration.thresholds();
         if (t == null || !complete(t.unusual()) || !complete(t.outlier())) {
             problems.add("calibration.thresholds.unusual and .outlier need low and high scores");
+        }
+    }
+
+    private void validateSignals(List<String> problems) {
+        if (signals == null) {
+            return;
+        }
+        Reference r = signals.reference();
+        if (r == null || r.file() == null || r.count() == null || r.dim() == null) {
+            problems.add("signals.reference must name file, count and dim, found " + r);
+        } else {
+            if (!"float32-le".equals(r.format())) {
+                problems.add("signals.reference.format must be float32-le, found " + r.format());
+            }
+            if (embeddingDim != null && !r.dim().equals(embeddingDim)) {
+                problems.add("signals.reference.dim is " + r.dim() + " but embeddingDim is " + embeddingDim);
+            }
+            if (r.count() < 2) {
+                problems.add("signals.reference.count must be at least 2, found " + r.count());
+            }
+        }
+        Knn knn = signals.knn();
+        if (knn == null || knn.k() == null || knn.metric() == null) {
+            problems.add("signals.knn must give k and metric, found " + knn);
+        } else if (r != null && r.count() != null && (knn.k() < 1 || knn.k() > r.count())) {
+            problems.add("signals.knn.k must be in 1.." + r.count() + ", found " + knn.k());
+        }
+        Mahalanobis m = signals.mahalanobis();
+        if (m == null || !"ledoit-wolf".equals(m.shrinkage())) {
+            problems.add("signals.mahalanobis.shrinkage must be ledoit-wolf, found " + m);
+        }
+        if (signals.complexity() != null && !Integer.valueOf(9).equals(signals.complexity().deflateLevel())) {
+            problems.add("signals.complexity.deflateLevel must be 9, found " + signals.complexity().deflateLevel());
+        }
+        SignalCalibration c = signals.calibration();
+        Combination comb = signals.combination();
+        if (c == null || c.count() == null || c.count() < 1 || c.percentiles() == null || c.values() == null) {
+            problems.add("signals.calibration must give count, percentiles and values");
+            return;
+        }
+        if (comb == null || !"fisher".equals(comb.method()) || comb.signals() == null || comb.signals().isEmpty()
+                || comb.reasonTail() == null || comb.percentiles() == null || comb.scores() == null
+                || comb.unusual() == null || comb.unusual().score() == null || comb.outlier() == null
+                || comb.outlier().score() == null) {
+            problems.add("signals.combination must give method fisher, signals, reasonTail, percentiles, scores, "
+                    + "unusual.score and outlier.score");
+            return;
+        }
+        for (String name : comb.signals()) {
+            List<Double> values = c.values().get(name);
+            if (values == null || values.size() != c.percentiles().size()) {
+                problems.add("signals.calibration.values." + name + " must have one value per percentile ("
+                        + c.percentiles().size() + ")");
+            } else if ("complexity".equals(name) && signals.complexity() == null) {
+                problems.add("signals.combination uses complexity but signals.complexity is missing");
+            }
+        }
+        if (comb.scores().size() != comb.percentiles().size()) {
+            problems.add("signals.combination.scores must have one value per percentile");
         }
     }
 

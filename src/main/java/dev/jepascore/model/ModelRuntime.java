@@ -411,6 +411,11 @@ public class ModelRuntime implements AutoCloseable {
         return manifest;
     }
 
+    /** The model package directory ({@code <jepa.model.dir>/<jepa.model.id>}), where its files are. */
+    public Path packageDir() {
+        return packageDir;
+    }
+
     public InputSpec inputSpec() {
         return manifest.input();
     }

@@ -110,7 +110,7 @@ public class ObjectScoringJob {
         ObjectKeys.requireSafe(ref.bucket(), ref.key());
         if (keys.isResult(ref)) {
             LOG.debugf("Skipping %s: it is under the results prefix %s", ref, keys.prefix());
-            return new ObjectOutcome(ref, Outcome.SKIPPED, null, null, null, null, null);
+            return new ObjectOutcome(ref, Outcome.SKIPPED, null, null, null, null, null, null);
         }
         if (ref.versionTag() != null) {
             ObjectOutcome existing = existing(ref);
@@ -151,8 +151,8 @@ public class ObjectScoringJob {
         String key = keys.keyFor(version);
         store.put(bucket, key, bytes(document), JSON_TYPE);
         ObjectOutcome outcome = outcome(version, Outcome.SCORED, bucket, key, document);
-        LOG.infof("Scored %s/%s: jepaScore=%s label=%s -> %s/%s", version.bucket(), version.key(), outcome.jepaScore(),
-                outcome.label(), bucket, key);
+        LOG.infof("Scored %s/%s: jepaScore=%s outlierScore=%s label=%s reasons=%s -> %s/%s", version.bucket(),
+                version.key(), outcome.jepaScore(), outcome.outlierScore(), outcome.label(), result.reasons(), bucket, key);
         return outcome;
     }
 
@@ -212,9 +212,10 @@ public class ObjectScoringJob {
     private ObjectOutcome outcome(ObjectRef ref, Outcome outcome, String bucket, String key, JsonNode document) {
         JsonNode score = document.path("jepaScore");
         JsonNode label = document.path("label");
+        JsonNode outlierScore = document.path("outlierScore");
         JsonNode error = document.path("error");
         return new ObjectOutcome(ref, outcome, bucket, key, score.isNumber() ? score.asDouble() : null,
-                label.isTextual() ? label.asText() : null,
+                outlierScore.isNumber() ? outlierScore.asDouble() : null, label.isTextual() ? label.asText() : null,
                 error.isObject() ? new Failure(error.path("code").asText(), error.path("message").asText()) : null);
     }
 

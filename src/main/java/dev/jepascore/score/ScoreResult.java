@@ -1,26 +1,66 @@
 package dev.jepascore.score;
 
+import java.util.List;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
  * What one scored image yields, on demand and in result documents.
  *
- * @param jepaScore     sum of the log singular values of the encoder's Jacobian (clipped at eps); higher is denser
- * @param percentile    0-100, where the score falls among the model's calibration scores
- * @param label         typical, unusual or outlier: a two-sided test against the calibration distribution
- * @param tail          {@code low} or {@code high} when outside the unusual band
- * @param model         the model that scored it
- * @param mode          how the score was computed
- * @param provider      where inference ran ({@code cpu}, {@code cuda:0})
- * @param embeddingNorm Euclidean norm of the image's embedding
- * @param timingsMs     where the time went, in milliseconds
+ * @param jepaScore         sum of the log singular values of the encoder's Jacobian (clipped at eps); higher is
+ *                          denser
+ * @param percentile        0-100, where the JEPA-SCORE falls among the model's calibration scores
+ * @param label             typical, unusual or outlier: from the combined outlier score (above its 95th / 99th
+ *                          percentile of held-out in-distribution images); for a model without a reference set,
+ *                          from JEPA-SCORE's two-sided bands
+ * @param tail              {@code low} or {@code high} when the JEPA-SCORE is outside its unusual band
+ * @param outlierScore      higher = less like the training data: Fisher's {@code -2 sum ln p} over the signals' tail
+ *                          probabilities; {@code null} when the model has no reference set
+ * @param outlierPercentile 0-100, where the outlier score falls among held-out in-distribution images; {@code null}
+ *                          when the model has no reference set
+ * @param signals           each signal's raw value and percentile
+ * @param reasons           the signals that put the image outside its band (e.g. {@code ["knn"]}), empty when
+ *                          typical
+ * @param model             the model that scored it
+ * @param mode              how the score was computed
+ * @param provider          where inference ran ({@code cpu}, {@code cuda:0})
+ * @param embeddingNorm     Euclidean norm of the image's embedding
+ * @param timingsMs         where the time went, in milliseconds
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ScoreResult(double jepaScore, double percentile, Label label, String tail, ModelRef model,
-        ScoreMode mode, String provider, double embeddingNorm, Timings timingsMs) {
+public record ScoreResult(double jepaScore, double percentile, Label label, String tail,
+        @JsonInclude(JsonInclude.Include.ALWAYS) Double outlierScore,
+        @JsonInclude(JsonInclude.Include.ALWAYS) Double outlierPercentile, Signals signals, List<String> reasons,
+        ModelRef model, ScoreMode mode, String provider, double embeddingNorm, Timings timingsMs) {
 
     /** @param id model id; @param version model version */
     public record ModelRef(String id, String version) {
+    }
+
+    /**
+     * The signals behind the verdict.
+     *
+     * @param jepa        JEPA-SCORE, its percentile and tail (the same numbers as the top-level fields)
+     * @param knn         distance to the k-th nearest reference embedding; {@code null} without a reference set
+     * @param mahalanobis Mahalanobis distance to the reference set; {@code null} without a reference set
+     * @param complexity  deflated size of the input image; absent when the model does not use it
+     * @param absent      why the embedding signals are missing, when they are
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Signals(JepaSignal jepa, @JsonInclude(JsonInclude.Include.ALWAYS) Distance knn,
+            @JsonInclude(JsonInclude.Include.ALWAYS) Distance mahalanobis, Complexity complexity, String absent) {
+    }
+
+    /** @param score JEPA-SCORE; @param percentile among calibration scores; @param tail {@code low}, {@code high} or null */
+    public record JepaSignal(double score, double percentile, @JsonInclude(JsonInclude.Include.ALWAYS) String tail) {
+    }
+
+    /** @param distance the raw distance; @param percentile 0-100 among held-out in-distribution images */
+    public record Distance(double distance, double percentile) {
+    }
+
+    /** @param bytes deflated size of the 8-bit input image; @param percentile 0-100 among held-out images */
+    public record Complexity(int bytes, double percentile) {
     }
 
     /**
@@ -28,9 +68,12 @@ public record ScoreResult(double jepaScore, double percentile, Label label, Stri
      * @param inference this image's share of the ONNX runs: the scorer graph (embedding and Jacobian J) and
      *                  the Gram matrix J J^T formed in double precision
      * @param jacobian  eigenvalues of J J^T and the clipped log-sum, in double precision
+     * @param signals   k-NN and Mahalanobis distances, input complexity and the combination (0 without a
+     *                  reference set)
      * @param total     wall time of the request divided by the images in it
      * @param batchSize images scored in the same ONNX run
      */
-    public record Timings(double decode, double inference, double jacobian, double total, int batchSize) {
+    public record Timings(double decode, double inference, double jacobian, double signals, double total,
+            int batchSize) {
     }
 }

@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 
 import javax.imageio.ImageIO;
@@ -40,6 +42,9 @@ public class ScoringService {
     private final Calibration calibration;
     private final ScoreResult.ModelRef modelRef;
     private final ScoringMethod jepa;
+    /** k-NN, Mahalanobis, input complexity and their combination; {@code null} without a reference set. */
+    private final EmbeddingSignals signals;
+    private final String absent;
     private volatile boolean warm;
 
     public ScoringService(ModelRuntime model, ImageDecoder decoder, ImageConfig imageConfig, ScoreMetrics metrics) {
@@ -51,6 +56,11 @@ public class ScoringService {
         this.calibration = Calibration.of(manifest.calibration());
         this.modelRef = new ScoreResult.ModelRef(manifest.id(), manifest.version());
         this.jepa = new ExactJacobianScore(model);
+        this.signals = manifest.signals() == null ? null
+                : EmbeddingSignals.load(manifest, model.packageDir(), model.inputSpec());
+        this.absent = signals != null ? null
+                : "model " + manifest.id() + " has no reference set (no signals section in its model.json): "
+                        + "k-NN, Mahalanobis and the combined outlier score are not computed; label is from JEPA-SCORE";
     }
 
     /**
@@ -135,6 +145,8 @@ public class ScoringService {
         double[] norms = new double[n];
         double[] inferenceMs = new double[n];
         double[] jacobianMs = new double[n];
+        double[] signalsMs = new double[n];
+        List<Map<String, Double>> raw = new ArrayList<>(n);
         int[] batchSizes = new int[n];
         int chunk = model.maxRunBatch();
         for (int from = 0; from < n; from += chunk) {
@@ -146,7 +158,22 @@ public class ScoringService {
             long tj = System.nanoTime();
             double[] chunkScores = jepa.scores(run);
             double perImageJacobianMs = millis(System.nanoTime() - tj) / b;
+            long ts = System.nanoTime();
+            Map<String, double[]> chunkSignals = new LinkedHashMap<>();
+            if (signals != null) {
+                for (ScoringMethod method : signals.methods()) {
+                    chunkSignals.put(method.name(), method.scores(run));
+                }
+            }
+            double perImageSignalsMs = millis(System.nanoTime() - ts) / b;
             for (int i = 0; i < b; i++) {
+                Map<String, Double> values = new LinkedHashMap<>();
+                values.put(jepa.name(), chunkScores[i]);
+                for (Map.Entry<String, double[]> e : chunkSignals.entrySet()) {
+                    values.put(e.getKey(), e.getValue()[i]);
+                }
+                raw.add(values);
+                signalsMs[from + i] = perImageSignalsMs;
                 scores[from + i] = chunkScores[i];
                 norms[from + i] = JacobianMath.norm(run.embeddings(), i * run.embeddingDim(), run.embeddingDim());
                 inferenceMs[from + i] = perImageMs;
@@ -154,16 +181,51 @@ public class ScoringService {
                 batchSizes[from + i] = b;
             }
         }
+        Judgement[] verdicts = new Judgement[n];
+        for (int i = 0; i < n; i++) {
+            long ts = System.nanoTime();
+            verdicts[i] = verdict(raw.get(i));
+            signalsMs[i] += millis(System.nanoTime() - ts);
+        }
         double totalMs = round(millis(System.nanoTime() - start) / n);
         List<ScoreResult> results = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            double score = scores[i];
-            results.add(new ScoreResult(score, calibration.percentile(score), calibration.label(score),
-                    calibration.tail(score), modelRef, mode, model.provider(), norms[i],
-                    new ScoreResult.Timings(round(decodeMs[i]), round(inferenceMs[i]), round(jacobianMs[i]), totalMs,
-                            batchSizes[i])));
+            Judgement v = verdicts[i];
+            results.add(new ScoreResult(scores[i], v.signals().jepa().percentile(), v.label(), v.signals().jepa().tail(),
+                    v.outlierScore(), v.outlierPercentile(), v.signals(), v.reasons(), modelRef, mode,
+                    model.provider(), norms[i], new ScoreResult.Timings(round(decodeMs[i]), round(inferenceMs[i]),
+                            round(jacobianMs[i]), round(signalsMs[i]), totalMs, batchSizes[i])));
         }
         return results;
+    }
+
+    /** What the result says about one image beyond its raw JEPA-SCORE. */
+    private record Judgement(Label label, Double outlierScore, Double outlierPercentile, ScoreResult.Signals signals,
+            List<String> reasons) {
+    }
+
+    private Judgement verdict(Map<String, Double> values) {
+        double score = values.get(jepa.name());
+        ScoreResult.JepaSignal jepaSignal = new ScoreResult.JepaSignal(score, calibration.percentile(score),
+                calibration.tail(score));
+        if (signals == null) {
+            Label label = calibration.label(score);
+            return new Judgement(label, null, null, new ScoreResult.Signals(jepaSignal, null, null, null, absent),
+                    label == Label.TYPICAL ? List.of() : List.of(jepa.name()));
+        }
+        EmbeddingSignals.Assessment a = signals.assess(values);
+        return new Judgement(a.label(), a.outlierScore(), a.outlierPercentile(), new ScoreResult.Signals(jepaSignal,
+                distance("knn", values), distance("mahalanobis", values), complexity(values), null), a.reasons());
+    }
+
+    private ScoreResult.Distance distance(String name, Map<String, Double> values) {
+        double d = values.get(name);
+        return new ScoreResult.Distance(d, signals.percentile(name, d));
+    }
+
+    private ScoreResult.Complexity complexity(Map<String, Double> values) {
+        Double bytes = values.get("complexity");
+        return bytes == null ? null : new ScoreResult.Complexity((int) Math.round(bytes), signals.percentile("complexity", bytes));
     }
 
     private BufferedImage decode(byte[] bytes, int index, int count) {

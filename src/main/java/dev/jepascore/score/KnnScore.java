@@ -1,0 +1,53 @@
+package dev.jepascore.score;
+
+import java.util.stream.IntStream;
+
+import dev.jepascore.score.EmbeddingMath.Metric;
+
+/**
+ * k-NN distance in embedding space: from each image's embedding (the one the scorer run already
+ * produced) to its k-th nearest embedding of the model's reference set, brute force in double
+ * precision. The reference rows' norms are computed once, at construction.
+ */
+public final class KnnScore implements ScoringMethod {
+
+    private final float[] reference;
+    private final double[] norms;
+    private final int count;
+    private final int dim;
+    private final Metric metric;
+    private final int k;
+
+    /**
+     * @param reference row-major {@code [count, dim]} reference embeddings (kept, not copied)
+     * @param k         1-based rank of the neighbour whose distance is reported
+     */
+    public KnnScore(float[] reference, int count, int dim, Metric metric, int k) {
+        if (k < 1 || k > count) {
+            throw new IllegalArgumentException("knn.k must be in 1.." + count + " (the reference set's size), found " + k);
+        }
+        this.reference = reference;
+        this.count = count;
+        this.dim = dim;
+        this.metric = metric;
+        this.k = k;
+        this.norms = EmbeddingMath.prepare(reference, count, dim, metric);
+    }
+
+    @Override
+    public String name() {
+        return "knn";
+    }
+
+    @Override
+    public double[] scores(ModelRun run) {
+        if (run.embeddingDim() != dim) {
+            throw new IllegalArgumentException("embeddings of dimension " + run.embeddingDim()
+                    + " against a reference set of dimension " + dim);
+        }
+        double[] out = new double[run.count()];
+        IntStream.range(0, run.count()).parallel().forEach(i -> out[i] = EmbeddingMath.kthNearest(reference, norms,
+                count, dim, metric, run.embeddings(), i * dim, k));
+        return out;
+    }
+}
