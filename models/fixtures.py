@@ -1,6 +1,8 @@
 """Reference fixtures for the Java golden tests: 28x28 8-bit grayscale PNGs (mode L) and
 reference.json with JEPA-SCORE computed by the paper's listing in float64 from the pixels read
-back from each PNG file.
+back from each PNG file, and the signals beside it (models/signals.py, float64: k-NN and
+Mahalanobis distances of the float64 embedding to the package's reference set, deflated size,
+tail probabilities, outlier score, its percentile, label and reasons).
 
   x = (pixels * scale - mean) / std     (float64; scale, mean, std from model.json)
   f = build_encoder().double()
@@ -19,6 +21,7 @@ import common  # noqa: E402
 
 torch = common.require_torch()
 import oodsets  # noqa: E402
+import signals  # noqa: E402
 import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402
 
@@ -42,6 +45,26 @@ def odd_images(xte):
         ("odd-glyph-A", "letter A rendered in DejaVu Sans, MNIST-style", oodsets.render_glyph("A", glyph_font)),
         ("odd-photo-patch", "random crop of a python3-skimage sample photo (seed 0)", oodsets.photo_patches(1, 0)[0]),
     ]
+
+
+def add_signals(manifest, fixtures, images):
+    """The verdict fields of every fixture, from the float64 embedding and JEPA-SCORE."""
+    sig = manifest["signals"]
+    r = sig["reference"]
+    ref = signals.read_reference(os.path.join(common.MODEL_DIR, r["file"]), r["count"], r["dim"])
+    mean, cov, _ = signals.ledoit_wolf(ref)
+    z = np.array([f["embedding"] for f in fixtures])
+    s = np.array([f["jepaScore"] for f in fixtures])
+    raw = signals.raw_signals(np.stack(images), z, s, ref, (mean, cov))
+    tails, score, pct, label = signals.verdict(raw, sig)
+    for i, f in enumerate(fixtures):
+        t = {name: float(tails[name][i]) for name in tails}
+        f["signals"] = {"knnDistance": float(raw["knn"][i]), "mahalanobisDistance": float(raw["mahalanobis"][i]),
+                        "complexityBytes": int(raw["complexity"][i]), "tails": t}
+        f["outlierScore"] = float(score[i])
+        f["outlierPercentile"] = float(pct[i])
+        f["outlierLabel"] = str(label[i])
+        f["reasons"] = signals.reasons(t, label[i] != "typical")
 
 
 def main():
@@ -76,6 +99,7 @@ def main():
         fixtures.append({"name": name, "file": name + ".png", "kind": kind, "label": label,
                          "jepaScore": score, "embedding": [float(v) for v in z]})
         print(f"{name:30s} {kind:16s} {score:12.6f}")
+    add_signals(manifest, fixtures, [np.asarray(Image.open(os.path.join(out_dir, f["file"]))) for f in fixtures])
     # the scorer graph's math (float32 Jacobian, as scorer.onnx) against the float64 listing
     px = np.stack([np.asarray(Image.open(os.path.join(out_dir, f["file"]))) for f in fixtures])
     with torch.no_grad():
