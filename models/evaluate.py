@@ -1,4 +1,6 @@
-"""Evaluate JEPA-SCORE of fmnist-lejepa as an out-of-distribution signal; writes
+"""Evaluate JEPA-SCORE of fmnist-lejepa as an out-of-distribution signal, and the combined outlier
+verdict the service reports (verdict_eval.py: k-NN, Mahalanobis, input complexity, the Fisher
+combination, the development outliers it was chosen on, Equation (4)); writes
 models/fmnist-lejepa/EVALUATION.md, evaluation.json, typical_atypical.png, score_histograms.png
 and refreshes calibration.rationale in model.json with the measured numbers.
 
@@ -27,6 +29,7 @@ import common  # noqa: E402
 
 torch = common.require_torch()
 import oodsets  # noqa: E402
+import verdict_eval  # noqa: E402
 import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402
 
@@ -192,9 +195,11 @@ def main():
     base["png1"], base["png2"] = png_te, np.abs(F_png(png_te) - 0.5)
     rows = []
     ood_scores = []
+    ood_full = []
     hist = [("Fashion-MNIST test (in-distribution)", s_te)]
     for name, kind, desc, u8 in ood_sets(xte, 600 if quick else N_OOD):
         z, s = common.embed_and_score(model, u8)
+        ood_full.append((name, kind, u8, z, s))
         sig = signals(u8, z, s)
         row = {"set": name, "kind": kind, "description": desc, "count": int(len(u8)),
                "scoreMedian": float(np.median(s)), "scoreP5": float(np.percentile(s, 5)),
@@ -235,7 +240,10 @@ def main():
     figure_typical(xte, yte, s_te, os.path.join(common.MODEL_DIR, "typical_atypical.png"))
     figure_hist(hist, cal, os.path.join(common.MODEL_DIR, "score_histograms.png"))
     mean_row = {k: float(np.mean([r[k] for r in rows])) for k in rows[0] if k.startswith("auroc_")}
-    result = {"inDistribution": id_stats, "ood": rows, "meanAuroc": mean_row, "thresholdSplits": splits_,
+    verdict = verdict_eval.evaluate_verdict(model, manifest, xho, (xte, z_te, s_te), ood_full, z_ref)
+    eq4 = verdict_eval.equation4(model, xho, xte, ood_full)
+    result = {"verdict": verdict, "equation4": eq4,
+              "inDistribution": id_stats, "ood": rows, "meanAuroc": mean_row, "thresholdSplits": splits_,
               "perClassMedian": {common.LABELS[c]: float(np.median(s_te[yte == c])) for c in range(10)},
               "seconds": round(time.time() - t0, 1)}
     common.write_json(os.path.join(common.MODEL_DIR, "evaluation.json"), result)
@@ -273,7 +281,7 @@ def write_markdown(manifest, res):
     tr = ck.get("train", {})
     last = (tr.get("log") or [{}])[-1]
     L = []
-    L.append("# fmnist-lejepa: evaluation of JEPA-SCORE as an out-of-distribution signal\n")
+    L.append("# fmnist-lejepa: evaluation of JEPA-SCORE and of the outlier verdict\n")
     L.append("Regenerate with `/usr/bin/python3 models/evaluate.py` (part of `models/build.sh`). "
              "Numbers below are from the committed checkpoint.\n")
     L.append("## Model\n")
@@ -283,7 +291,8 @@ def write_markdown(manifest, res):
     L.append(f"- k-NN (k=10, cosine) label accuracy of the embedding on the held-out images: "
              f"{last.get('knn10_holdout', float('nan')):.3f} (a sanity check that it learned semantics)")
     L.append(f"- Jacobian cost: {p['flopsPerScore'] / 1e6:.1f} MFLOP per score (backward GEMMs, 2 x multiply-adds)\n")
-    L.append("## Setup\n")
+    L.extend(verdict_eval.markdown(res["verdict"], res.get("equation4")))
+    L.append("## JEPA-SCORE alone: setup\n")
     L.append("- in-distribution: the 10000 Fashion-MNIST **test** images (negatives in every AUROC)")
     L.append("- calibration (two-sided ranks, thresholds): 5000 held-out training images never trained on")
     L.append("- JEPA-SCORE here: the scorer graph's float32 Jacobian (same math as scorer.onnx), singular "
