@@ -334,7 +334,7 @@ public final class ScorerBenchmark {
         return values;
     }
 
-    private static float[] preprocess(ModelRuntime model, List<byte[]> images) {
+    static float[] preprocess(ModelRuntime model, List<byte[]> images) {
         ImageDecoder decoder = new ImageDecoder(imageConfig());
         int size = model.inputSpec().size();
         float[] pixels = new float[images.size() * size];
@@ -344,7 +344,7 @@ public final class ScorerBenchmark {
         return pixels;
     }
 
-    private static List<byte[]> fixtureImages() throws IOException {
+    static List<byte[]> fixtureImages() throws IOException {
         JsonNode ref = new ObjectMapper().readTree(MODEL.resolve("fixtures").resolve("reference.json").toFile());
         List<byte[]> images = new ArrayList<>();
         for (JsonNode f : ref.get("fixtures")) {
@@ -361,7 +361,7 @@ public final class ScorerBenchmark {
         return sorted[lo] + (rank - lo) * (sorted[hi] - sorted[lo]);
     }
 
-    private static ModelConfig modelConfig(int batch) {
+    static ModelConfig modelConfig(int batch) {
         return new ModelConfig() {
             public String dir() {
                 return MODEL.getParent().toString();

@@ -2,6 +2,7 @@ package dev.jepascore.function;
 
 import static dev.jepascore.testing.EventTestSupport.json;
 import static dev.jepascore.testing.EventTestSupport.md5;
+import static dev.jepascore.testing.EventTestSupport.onDemand;
 import static dev.jepascore.testing.EventTestSupport.onDemandScore;
 import static dev.jepascore.testing.EventTestSupport.png;
 import static dev.jepascore.testing.EventTestSupport.post;
@@ -94,6 +95,25 @@ class LocalStorageEventTest {
         assertEquals(key, document.path("object").path("key").asText());
         assertEquals(onDemandScore(image), document.path("jepaScore").asDouble(), 0.0,
                 "result document score must equal the on-demand score of the same bytes");
+    }
+
+    @Test
+    void result_document_holds_the_verdict_of_the_on_demand_answer() throws IOException {
+        byte[] image = png(5);
+        upload("verdict/shirt.png", image);
+        JsonNode answer = json(post("/onObjectCreated", s3Event("uploads", "verdict/shirt.png", md5(image), image.length))
+                .statusCode(200).extract().asString()).path("objects").path(0);
+        JsonNode document = document(answer.path("resultKey").asText());
+        JsonNode onDemand = onDemand(image);
+        for (String field : new String[] { "outlierScore", "outlierPercentile", "label" }) {
+            assertEquals(onDemand.path(field), document.path(field), field);
+        }
+        assertEquals(onDemand.path("reasons"), document.path("reasons"));
+        assertEquals(onDemand.path("signals"), document.path("signals"));
+        assertTrue(document.path("signals").path("knn").path("distance").isNumber(), document.toString());
+        assertTrue(document.path("signals").path("mahalanobis").path("percentile").isNumber(), document.toString());
+        assertEquals(document.path("outlierScore").asDouble(), answer.path("outlierScore").asDouble(), 0.0,
+                "the event's summary line carries the outlier score");
     }
 
     @Test

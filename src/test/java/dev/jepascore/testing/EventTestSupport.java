@@ -93,8 +93,13 @@ public final class EventTestSupport {
 
     /** The score of the same bytes through the on-demand endpoint, {@code POST /v1/score}. */
     public static double onDemandScore(byte[] image) {
+        return onDemand(image).path("jepaScore").asDouble();
+    }
+
+    /** The whole on-demand answer for the same bytes, {@code POST /v1/score}. */
+    public static JsonNode onDemand(byte[] image) {
         String body = given().contentType("image/png").body(image).when().post("/v1/score").then().statusCode(200)
                 .extract().asString();
-        return json(body).path("jepaScore").asDouble();
+        return json(body);
     }
 }
