@@ -22,21 +22,7 @@ public record Calibration(double[] percentiles, double[] scores, double unusualL
 
     /** Percentile (0-100) of {@code score} among the calibration scores, by linear interpolation. */
     public double percentile(double score) {
-        int n = scores.length;
-        if (score <= scores[0]) {
-            return percentiles[0];
-        }
-        if (score >= scores[n - 1]) {
-            return percentiles[n - 1];
-        }
-        int hi = 1;
-        while (scores[hi] <= score) {
-            hi++;
-        }
-        int lo = hi - 1;
-        double span = scores[hi] - scores[lo];
-        double t = span > 0 ? (score - scores[lo]) / span : 0.5;
-        return percentiles[lo] + t * (percentiles[hi] - percentiles[lo]);
+        return SignalTable.interpolate(percentiles, scores, score);
     }
 
     public Label label(double score) {
