@@ -127,9 +127,39 @@ def scores_from_jacobian(J):
     return 0.5 * lam.clamp_min(EPS * EPS).log().sum(-1)
 
 
+def _model_digest(model):
+    """SHA-1 of the module's parameters (cached on the module): a key for results of this model."""
+    import hashlib
+    if not hasattr(model, "_digest"):
+        h = hashlib.sha1()
+        for name, t in sorted(model.state_dict().items()):
+            h.update(name.encode())
+            h.update(t.detach().cpu().contiguous().numpy().tobytes())
+        model._digest = h.hexdigest()
+    return model._digest
+
+
 def embed_and_score(model, u8, batch=250):
     """Embeddings (float64 numpy [N,K]) and JEPA-SCOREs (numpy [N]) with the written-out
-    float32 Jacobian (the scorer graph's math) and float64 singular values."""
+    float32 Jacobian (the scorer graph's math) and float64 singular values. Cached under
+    WORK/cache by the model's parameters and the images' bytes, so re-running the evaluation
+    (or calibrating after it) does not recompute the Jacobians of the same images."""
+    import hashlib
+    import numpy as np
+    u8 = np.ascontiguousarray(u8, dtype=np.uint8)
+    key = hashlib.sha1(_model_digest(model).encode() + str(u8.shape).encode() + u8.tobytes()).hexdigest()
+    path = os.path.join(WORK, "cache", key + ".npz")
+    if os.path.exists(path):
+        with np.load(path) as c:
+            return c["z"], c["s"]
+    z, s = _embed_and_score(model, u8, batch)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    np.savez(path + ".tmp.npz", z=z, s=s)
+    os.replace(path + ".tmp.npz", path)
+    return z, s
+
+
+def _embed_and_score(model, u8, batch):
     import numpy as np
     torch = require_torch()
     zs, ss = [], []

@@ -133,7 +133,7 @@ def _scores(model, u8):
     return common.embed_and_score(model, np.ascontiguousarray(u8))[1]
 
 
-def equation4(model, xho, xte, ood, n_test=2000, n_ood=300):
+def equation4(model, xho, xte, ood, n_test=1500, n_ood=300):
     """AUROC of plain and transform-averaged JEPA-SCORE (one- and two-sided, the two-sided
     against the signal-calibration images) on subsets of the test and OOD sets."""
     rng = np.random.default_rng(11)

@@ -130,9 +130,16 @@ class GoldenScoreTest {
                 .when().post("/scoreBatch")
                 .then().statusCode(200).extract().response();
         List<Float> scores = response.jsonPath().getList("results.jepaScore", Float.class);
+        List<String> labels = response.jsonPath().getList("results.label", String.class);
         assertEquals(fixtures.size(), scores.size());
         for (int i = 0; i < fixtures.size(); i++) {
-            assertEquals(fixtures.get(i).jepaScore(), scores.get(i), TOLERANCE, fixtures.get(i).name());
+            Fixture f = fixtures.get(i);
+            assertEquals(f.jepaScore(), scores.get(i), TOLERANCE, f.name());
+            assertEquals(f.verdict().outlierScore(), response.jsonPath().getDouble("results[" + i + "].outlierScore"),
+                    OUTLIER_SCORE_TOLERANCE, f.name());
+            assertEquals(f.verdict().label(), labels.get(i), f.name());
+            assertEquals(f.verdict().reasons(), response.jsonPath().getList("results[" + i + "].reasons", String.class),
+                    f.name());
         }
         assertTrue(response.jsonPath().getInt("results[0].timingsMs.batchSize") > 1);
     }
