@@ -91,7 +91,20 @@ def main():
     state = torch.load(ck, map_location="cpu")
     train = state.get("train", {})
     _, (xho, _), _ = common.splits()
+    import argparse
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--transforms", default="",
+                    help="Equation (4): comma-separated transforms besides identity to average JEPA-SCORE over "
+                         "(h-flip, shift-right-1, shift-left-1); written to model.json 'transforms'. Default: off")
+    args = ap.parse_args()
+    transforms = ["identity"] + [t for t in args.transforms.split(",") if t] if args.transforms else []
+    for t in transforms:
+        if t not in signals.TRANSFORMS:
+            common.die(f"unknown transform {t}; expected some of {sorted(signals.TRANSFORMS)}")
     z, s = calibration_stats(model, xho)
+    if transforms:
+        s = signals.average_over_transforms([common.embed_and_score(model, np.ascontiguousarray(
+            signals.TRANSFORMS[t](xho)))[1] for t in transforms])
     scores = pct(s, PERCENTILES)
     norms = np.linalg.norm(z, axis=1)
     signal_section = build_signals(xho, z, s)
@@ -127,7 +140,9 @@ def main():
             },
             "rationale": rationale,
             "method": "scorer graph's float32 Jacobian, singular values in float64, clip 1e-6",
+            **({"transforms": transforms} if transforms else {}),
         },
+        **({"transforms": transforms} if transforms else {}),
         "signals": signal_section,
         "embeddingReference": {
             "set": "same held-out images as calibration",

@@ -175,3 +175,14 @@ def verdict(raw, sig):
     label = np.where(score > comb["outlier"]["score"], "outlier",
                      np.where(score > comb["unusual"]["score"], "unusual", "typical"))
     return tails, score, pct, label
+
+
+# Equation (4): input transforms, by the manifest's names (Java: InputTransforms; the same pixel permutations)
+TRANSFORMS = {"identity": lambda u: u, "h-flip": lambda u: u[:, :, ::-1],
+              "shift-right-1": lambda u: np.roll(u, 1, axis=2), "shift-left-1": lambda u: np.roll(u, -1, axis=2)}
+
+
+def average_over_transforms(per_transform):
+    """-log mean_T exp(-score_T) of scores [T, N]. Java: InputTransforms.average."""
+    s = np.asarray(per_transform, dtype=np.float64)
+    return -(np.logaddexp.reduce(-s, axis=0) - np.log(len(s)))

@@ -125,8 +125,7 @@ def knn_sweep(ref, test, dev):
 
 
 # Equation (4): JEPA-SCORE averaged over input transforms, -log mean_T exp(-score_T).
-TRANSFORMS = [("identity", lambda u: u), ("h-flip", lambda u: u[:, :, ::-1]),
-              ("shift right 1 px", lambda u: np.roll(u, 1, axis=2))]
+TRANSFORMS = ["identity", "h-flip", "shift-right-1"]  # h-flip was a training augmentation
 
 
 def _scores(model, u8):
@@ -141,9 +140,8 @@ def equation4(model, xho, xte, ood, n_test=1500, n_ood=300):
     _, cal = common.holdout_split(xho)
 
     def both(u8):
-        per_t = np.stack([_scores(model, t(u8)) for _, t in TRANSFORMS])  # [T, N]
-        avg = -(np.logaddexp.reduce(-per_t, axis=0) - np.log(len(TRANSFORMS)))
-        return per_t[0], avg
+        per_t = np.stack([_scores(model, signals.TRANSFORMS[t](u8)) for t in TRANSFORMS])  # [T, N]
+        return per_t[0], signals.average_over_transforms(per_t)
 
     c_plain, c_avg = both(cal)
     t_plain, t_avg = both(te)
@@ -159,7 +157,7 @@ def equation4(model, xho, xte, ood, n_test=1500, n_ood=300):
                      "plain2": _auroc(two(t_plain, "plain"), two(o_plain, "plain")),
                      "avg2": _auroc(two(t_avg, "avg"), two(o_avg, "avg"))})
         print(f"  eq4 {name:20s} plain2 {rows[-1]['plain2']:.3f} avg2 {rows[-1]['avg2']:.3f}", flush=True)
-    return {"transforms": [n for n, _ in TRANSFORMS], "testCount": n_test, "oodCount": n_ood, "rows": rows}
+    return {"transforms": TRANSFORMS, "testCount": n_test, "oodCount": n_ood, "rows": rows}
 
 
 def markdown(v, eq4):
@@ -227,8 +225,8 @@ def markdown(v, eq4):
         L.append("-log mean_T exp(-score_T) over T = " + ", ".join(eq4["transforms"])
                  + f" (h-flip is a training augmentation), on {eq4['testCount']} test images and the first "
                  f"{eq4['oodCount']} of each OOD set; two-sided against the 2000 signal-calibration images. "
-                 "Evaluated in Python only: the Java service does not offer it (it would cost one scorer run per "
-                 "transform).\n")
+                 "In the service it is the manifest's `transforms` list (off by default; one more scorer run per "
+                 "transform; `models/calibrate.py --transforms h-flip,...` calibrates a package for it).\n")
         L.append("| set | plain 1-sided | averaged 1-sided | plain 2-sided | averaged 2-sided |")
         L.append("|---|---|---|---|---|")
         for r in eq4["rows"]:

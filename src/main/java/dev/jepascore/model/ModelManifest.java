@@ -24,12 +24,23 @@ import dev.jepascore.image.InputSpec;
  * @param embeddingDim K, the embedding size
  * @param eps          singular values are clipped at this before the log
  * @param calibration  JEPA-SCORE percentiles of held-out in-distribution images and the label thresholds
+ * @param transforms   Equation (4): JEPA-SCORE averaged over these input transforms ({@code identity}, {@code h-flip},
+ *                     {@code shift-right-1}, {@code shift-left-1}); {@code null} or empty: off (the default)
  * @param signals      the embedding-space signals (reference set, k-NN, Mahalanobis), input complexity and the
  *                     combined outlier score; {@code null}: the model serves JEPA-SCORE alone
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ModelManifest(String id, String version, String description, InputSpec input, Graph encoder,
-        Scorer scorer, Integer embeddingDim, Double eps, Calibration calibration, Signals signals) {
+        Scorer scorer, Integer embeddingDim, Double eps, Calibration calibration, List<String> transforms,
+        Signals signals) {
+
+    /** Names a manifest's {@code transforms} may use (pixel permutations; see score.InputTransforms). */
+    public static final List<String> TRANSFORMS = List.of("identity", "h-flip", "shift-right-1", "shift-left-1");
+
+    /** Input transforms JEPA-SCORE is averaged over; empty when Equation (4) is off. */
+    public List<String> transformList() {
+        return transforms == null ? List.of() : transforms;
+    }
 
     /**
      * The {@code signals} section (written by models/calibrate.py).
@@ -117,10 +128,14 @@ public record ModelManifest(String id, String version, String description, Input
     public record Scorer(String file, String input, String embedding, String output, String kind) {
     }
 
-    /** @param percentiles ascending, 0 to 100; @param scores the JEPA-SCORE at each percentile */
+    /**
+     * @param percentiles ascending, 0 to 100
+     * @param scores      the JEPA-SCORE at each percentile
+     * @param transforms  the transforms the scores were averaged over (Equation (4)); must equal the manifest's
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Calibration(String set, Integer count, List<Double> percentiles, List<Double> scores,
-            Thresholds thresholds) {
+            Thresholds thresholds, List<String> transforms) {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -190,6 +205,7 @@ public record ModelManifest(String id, String version, String description, Input
         }
         validateCalibration(problems);
         validateSignals(problems);
+        validateTransforms(problems);
         if (!problems.isEmpty()) {
             throw new ModelException("model_manifest_invalid", file + ": " + String.join("; ", problems));
         }
@@ -215,6 +231,21 @@ public record ModelManifest(String id, String version, String description, Input
         Thresholds t = calibration.thresholds();
         if (t == null || !complete(t.unusual()) || !complete(t.outlier())) {
             problems.add("calibration.thresholds.unusual and .outlier need low and high scores");
+        }
+    }
+
+    private void validateTransforms(List<String> problems) {
+        for (String t : transformList()) {
+            if (!TRANSFORMS.contains(t)) {
+                problems.add("transforms names '" + t + "', expected some of " + TRANSFORMS);
+            }
+        }
+        if (calibration != null) {
+            List<String> calibrated = calibration.transforms() == null ? List.of() : calibration.transforms();
+            if (!calibrated.equals(transformList())) {
+                problems.add("transforms is " + transformList() + " but the calibration was computed with " + calibrated
+                        + ": recalibrate (models/calibrate.py --transforms) or match them");
+            }
         }
     }
 

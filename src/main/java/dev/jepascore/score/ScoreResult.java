@@ -67,7 +67,8 @@ public record ScoreResult(double jepaScore, double percentile, Label label, Stri
      * @param decode    decoding and preprocessing this image
      * @param inference this image's share of the ONNX runs: the scorer graph (embedding and Jacobian J) and
      *                  the Gram matrix J J^T formed in double precision
-     * @param jacobian  eigenvalues of J J^T and the clipped log-sum, in double precision
+     * @param jacobian  eigenvalues of J J^T and the clipped log-sum, in double precision (with the manifest's
+     *                  {@code transforms} on, Equation (4), also the scorer runs of the transformed images)
      * @param signals   k-NN and Mahalanobis distances, input complexity and the combination (0 without a
      *                  reference set)
      * @param total     wall time of the request divided by the images in it

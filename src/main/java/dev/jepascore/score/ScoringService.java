@@ -55,7 +55,9 @@ public class ScoringService {
         ModelManifest manifest = model.manifest();
         this.calibration = Calibration.of(manifest.calibration());
         this.modelRef = new ScoreResult.ModelRef(manifest.id(), manifest.version());
-        this.jepa = new ExactJacobianScore(model);
+        ScoringMethod exact = new ExactJacobianScore(model);
+        this.jepa = manifest.transformList().isEmpty() ? exact
+                : new TransformAveragedScore(exact, model, manifest.transformList());
         this.signals = manifest.signals() == null ? null
                 : EmbeddingSignals.load(manifest, model.packageDir(), model.inputSpec());
         this.absent = signals != null ? null
