@@ -76,7 +76,9 @@ class ModelRuntimeTest {
     void wrong_embedding_size_names_the_shapes() throws IOException {
         Path dir = copyBundled("resized");
         Path manifest = dir.resolve("model.json");
-        Files.writeString(manifest, Files.readString(manifest).replaceFirst("\"embeddingDim\": \\d+", "\"embeddingDim\": 12"));
+        // the reference set's declared dimension follows, so that the manifest is consistent and the graph is what differs
+        Files.writeString(manifest, Files.readString(manifest).replaceFirst("\"embeddingDim\": \\d+", "\"embeddingDim\": 12")
+                .replaceFirst("\"dim\": \\d+", "\"dim\": 12"));
         ModelException e = assertThrows(ModelException.class,
                 () -> ModelRuntime.open(config(temp, "resized", ModelConfig.Provider.CPU)));
         assertEquals("model_mismatch", e.code());
