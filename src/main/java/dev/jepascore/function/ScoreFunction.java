@@ -11,11 +11,11 @@ import io.quarkus.funqy.Funq;
 /** On-demand scoring as Funqy functions ({@code POST /score}, {@code POST /scoreBatch} with the HTTP binding). */
 public class ScoreFunction {
 
-    /** @param image base64 image bytes (or a data: URL); @param mode {@code exact} (default) */
+    /** @param image base64 image bytes (or a data: URL); @param mode {@code exact} or {@code sketch}; absent: the model's default */
     public record ScoreRequest(String image, String mode) {
     }
 
-    /** @param images base64 images, scored in shared ONNX runs; @param mode {@code exact} (default) */
+    /** @param images base64 images, scored in shared ONNX runs; @param mode {@code exact} or {@code sketch}; absent: the model's default */
     public record BatchScoreRequest(List<String> images, String mode) {
     }
 

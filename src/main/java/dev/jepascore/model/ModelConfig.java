@@ -65,6 +65,61 @@ public interface ModelConfig {
     @WithDefault("32")
     int maxRunBatch();
 
+    /**
+     * Settings for opening one package outside the container (benchmarks, {@code package-model}):
+     * CPU or CUDA as available, one shared thread pool, one warm-up run.
+     */
+    static ModelConfig forPackage(java.nio.file.Path packageDir, int maxRunBatch) {
+        java.nio.file.Path abs = packageDir.toAbsolutePath().normalize();
+        String parent = abs.getParent().toString();
+        String id = abs.getFileName().toString();
+        return new ModelConfig() {
+            public String dir() {
+                return parent;
+            }
+
+            public String id() {
+                return id;
+            }
+
+            public Provider provider() {
+                return Provider.AUTO;
+            }
+
+            public int cudaDevice() {
+                return 0;
+            }
+
+            public Optional<Long> cudaMemoryLimit() {
+                return Optional.empty();
+            }
+
+            public ArenaExtendStrategy cudaArenaExtendStrategy() {
+                return ArenaExtendStrategy.NEXT_POWER_OF_TWO;
+            }
+
+            public ConvAlgoSearch cudnnConvAlgoSearch() {
+                return ConvAlgoSearch.EXHAUSTIVE;
+            }
+
+            public Optional<String> nativePath() {
+                return Optional.empty();
+            }
+
+            public int intraOpThreads() {
+                return 0;
+            }
+
+            public int warmupRuns() {
+                return 1;
+            }
+
+            public int maxRunBatch() {
+                return maxRunBatch;
+            }
+        };
+    }
+
     /** Execution providers this function knows how to choose between. */
     enum Provider {
         CPU, CUDA, AUTO

@@ -28,11 +28,14 @@ import dev.jepascore.image.InputSpec;
  *                     {@code shift-right-1}, {@code shift-left-1}); {@code null} or empty: off (the default)
  * @param signals      the embedding-space signals (reference set, k-NN, Mahalanobis), input complexity and the
  *                     combined outlier score; {@code null}: the model serves JEPA-SCORE alone
+ * @param sketch       how to score through the encoder alone (finite-difference sketch); absent: sketch mode not offered
+ * @param defaultMode  {@code exact} or {@code sketch}: the mode of requests that name none; absent: {@code exact}
+ *                     when a scorer graph exists, else {@code sketch}
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ModelManifest(String id, String version, String description, InputSpec input, Graph encoder,
         Scorer scorer, Integer embeddingDim, Double eps, Calibration calibration, List<String> transforms,
-        Signals signals) {
+        Signals signals, Sketch sketch, String defaultMode) {
 
     /** Names a manifest's {@code transforms} may use (pixel permutations; see score.InputTransforms). */
     public static final List<String> TRANSFORMS = List.of("identity", "h-flip", "shift-right-1", "shift-left-1");
@@ -114,6 +117,29 @@ public record ModelManifest(String id, String version, String description, Input
     /** @param percentile of held-out images at or below; @param score the outlier score there */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Threshold(Double percentile, Double score) {
+    }
+
+    /**
+     * The sketch estimator's settings (DESIGN.md, "Sketch"), chosen by {@code package-model}.
+     *
+     * @param directions        m orthonormal directions, K <= m <= D
+     * @param step              central-difference step h in normalised input units (each direction has norm 1)
+     * @param seed              seed of the directions: the same image always gets the same score
+     * @param scoreSpread       standard deviation of the JEPA-SCORE over the calibration images
+     * @param predictedSd       the estimator's standard deviation around the exact score at m
+     * @param predictedSpearman rank correlation with exact scores that spread and error predict
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Sketch(Integer directions, Double step, Long seed, Double scoreSpread, Double predictedSd,
+            Double predictedSpearman) {
+    }
+
+    /** {@code exact} or {@code sketch}, as {@link #defaultMode} or its implied value. */
+    public String effectiveDefaultMode() {
+        if (defaultMode != null) {
+            return defaultMode;
+        }
+        return scorer != null ? "exact" : "sketch";
     }
 
     /** @param file ONNX file relative to the package; @param input input tensor name; @param output embedding tensor name */
@@ -206,6 +232,7 @@ public record ModelManifest(String id, String version, String description, Input
         validateCalibration(problems);
         validateSignals(problems);
         validateTransforms(problems);
+        validateSketch(problems);
         if (!problems.isEmpty()) {
             throw new ModelException("model_manifest_invalid", file + ": " + String.join("; ", problems));
         }
@@ -305,6 +332,33 @@ public record ModelManifest(String id, String version, String description, Input
         }
         if (comb.scores().size() != comb.percentiles().size()) {
             problems.add("signals.combination.scores must have one value per percentile");
+        }
+    }
+
+    private void validateSketch(List<String> problems) {
+        String mode = effectiveDefaultMode();
+        if (!"exact".equals(mode) && !"sketch".equals(mode)) {
+            problems.add("defaultMode must be exact or sketch, found " + mode);
+        }
+        if ("exact".equals(mode) && scorer == null) {
+            problems.add("defaultMode is exact but there is no scorer graph");
+        }
+        if ("sketch".equals(mode) && sketch == null) {
+            problems.add("defaultMode is sketch but there is no sketch section");
+        }
+        if (sketch == null || input == null || embeddingDim == null) {
+            return;
+        }
+        int d = input.size();
+        if (sketch.directions() == null || sketch.directions() < embeddingDim || sketch.directions() > d) {
+            problems.add("sketch.directions must satisfy K <= m <= D (K=" + embeddingDim + ", D=" + d + "), found "
+                    + sketch.directions());
+        }
+        if (sketch.step() == null || !(sketch.step() > 0)) {
+            problems.add("sketch.step must be positive, found " + sketch.step());
+        }
+        if (sketch.seed() == null) {
+            problems.add("sketch.seed is missing");
         }
     }
 

@@ -66,6 +66,8 @@ public class ModelRuntime implements AutoCloseable {
     private OrtSession scorer;
     private OrtSession gram;
     private String provider;
+    private int encoderFixedBatch;
+    private final List<OrtSession.SessionOptions> openOptions = new java.util.ArrayList<>();
     private volatile boolean ready;
 
     public ModelRuntime(ModelConfig config) {
@@ -184,9 +186,7 @@ public class ModelRuntime implements AutoCloseable {
             throw new ModelException("model_missing", "model file not found: " + path.toAbsolutePath()
                     + " (named in " + packageDir.resolve("model.json") + ")");
         }
-        try (OrtSession.SessionOptions options = sessionOptions(cuda)) {
-            return env.createSession(path.toString(), options);
-        }
+        return env.createSession(path.toString(), keepOpen(sessionOptions(cuda)));
     }
 
     private OrtSession createGramSession(boolean cuda) throws OrtException {
@@ -202,9 +202,7 @@ public class ModelRuntime implements AutoCloseable {
         } catch (IOException e) {
             throw new ModelException("model_missing", "cannot read resource " + GRAM_GRAPH, e);
         }
-        try (OrtSession.SessionOptions options = sessionOptions(cuda)) {
-            return env.createSession(graph, options);
-        }
+        return env.createSession(graph, keepOpen(sessionOptions(cuda)));
     }
 
     /**
@@ -227,6 +225,15 @@ public class ModelRuntime implements AutoCloseable {
             sharedThreads = false;
             return OrtEnvironment.getEnvironment();
         }
+    }
+
+    /**
+     * ONNX Runtime's Java API requires session options to stay open while sessions built from them
+     * live; they are closed with the sessions in {@link #closeSessions()}.
+     */
+    private OrtSession.SessionOptions keepOpen(OrtSession.SessionOptions options) {
+        openOptions.add(options);
+        return options;
     }
 
     private OrtSession.SessionOptions sessionOptions(boolean cuda) throws OrtException {
@@ -260,6 +267,16 @@ public class ModelRuntime implements AutoCloseable {
                 new long[] { -1, in.channels(), in.height(), in.width() });
         checkTensor(file, "output", encoder.getOutputInfo(), manifest.encoder().output(),
                 new long[] { -1, manifest.embeddingDim() });
+        long batchAxis = ((TensorInfo) encoder.getInputInfo().get(manifest.encoder().input()).getInfo()).getShape()[0];
+        encoderFixedBatch = batchAxis > 0 ? (int) batchAxis : 0;
+    }
+
+    /**
+     * Most images one encoder run may take: the graph's fixed batch size when its batch axis is
+     * fixed (often 1 for exported user encoders), else unbounded ({@link Integer#MAX_VALUE}).
+     */
+    public int encoderRunLimit() {
+        return encoderFixedBatch > 0 ? encoderFixedBatch : Integer.MAX_VALUE;
     }
 
     private void checkScorer() throws OrtException {
@@ -298,7 +315,7 @@ public class ModelRuntime implements AutoCloseable {
     private void warmUp() throws OrtException {
         int size = manifest.input().size();
         for (int i = 0; i < Math.max(1, config.warmupRuns()); i++) {
-            int batch = i == 0 ? 1 : Math.min(8, config.maxRunBatch());
+            int batch = encoderFixedBatch > 0 ? encoderFixedBatch : i == 0 ? 1 : Math.min(8, config.maxRunBatch());
             float[] zeros = new float[batch * size];
             embedRun(zeros, batch);
             if (scorer != null) {
@@ -307,9 +324,21 @@ public class ModelRuntime implements AutoCloseable {
         }
     }
 
-    /** Embeddings of {@code batch} images laid out NCHW in {@code pixels}: {@code [batch * K]}. */
+    /**
+     * Embeddings of {@code batch} images laid out NCHW in {@code pixels}: {@code [batch * K]}. A
+     * graph with a fixed batch axis is run once per image.
+     */
     public float[] embed(float[] pixels, int batch) {
         try {
+            if (encoderFixedBatch == 1 && batch > 1) {
+                int size = manifest.input().size();
+                int k = manifest.embeddingDim();
+                float[] out = new float[batch * k];
+                for (int i = 0; i < batch; i++) {
+                    System.arraycopy(embedRun(Arrays.copyOfRange(pixels, i * size, (i + 1) * size), 1), 0, out, i * k, k);
+                }
+                return out;
+            }
             return embedRun(pixels, batch);
         } catch (OrtException e) {
             throw new ModelException("inference_failed", "encoder run failed for a batch of " + batch + ": "
@@ -463,5 +492,7 @@ public class ModelRuntime implements AutoCloseable {
         encoder = null;
         scorer = null;
         gram = null;
+        openOptions.forEach(OrtSession.SessionOptions::close);
+        openOptions.clear();
     }
 }

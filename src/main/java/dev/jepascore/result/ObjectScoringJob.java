@@ -137,7 +137,7 @@ public class ObjectScoringJob {
         }
         ScoreResult result;
         try {
-            result = scoring.score(object.bytes(), ScoreMode.DEFAULT);
+            result = scoring.score(object.bytes(), null);
         } catch (JepaException e) {
             if (!e.kind().clientError()) {
                 throw e;

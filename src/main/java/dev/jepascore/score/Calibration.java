@@ -46,6 +46,26 @@ public record Calibration(double[] percentiles, double[] scores, double unusualL
         return null;
     }
 
+    /**
+     * The values at the given percentiles (0-100) of {@code values}, by linear interpolation between
+     * order statistics (numpy's default): what a manifest's {@code calibration.scores} hold.
+     */
+    public static double[] quantiles(double[] values, double[] percentiles) {
+        if (values.length == 0) {
+            throw new IllegalArgumentException("no values to take percentiles of");
+        }
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        double[] out = new double[percentiles.length];
+        for (int i = 0; i < percentiles.length; i++) {
+            double rank = percentiles[i] / 100 * (sorted.length - 1);
+            int lo = (int) Math.floor(rank);
+            int hi = Math.min(sorted.length - 1, lo + 1);
+            out[i] = sorted[lo] + (rank - lo) * (sorted[hi] - sorted[lo]);
+        }
+        return out;
+    }
+
     private static double[] toArray(List<Double> values) {
         return values.stream().mapToDouble(Double::doubleValue).toArray();
     }

@@ -8,19 +8,27 @@ import com.fasterxml.jackson.annotation.JsonValue;
 /** How JEPA-SCORE is computed. */
 public enum ScoreMode {
     /** The model's scorer graph: the full Jacobian, singular values in double precision. */
-    EXACT;
-
-    public static final ScoreMode DEFAULT = EXACT;
+    EXACT,
+    /** The encoder alone: m random directions by finite differences, bias-corrected log-determinant. */
+    SKETCH;
 
     @JsonValue
     public String json() {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Parses a request's {@code mode}; {@code null} or blank means {@link #DEFAULT}. */
+    /** The mode named by a manifest's {@code defaultMode} ({@code exact} or {@code sketch}). */
+    public static ScoreMode ofManifest(String mode) {
+        return valueOf(mode.toUpperCase(Locale.ROOT));
+    }
+
+    /**
+     * Parses a request's {@code mode}; {@code null} or blank gives {@code null}, which the scoring
+     * service reads as the model's default mode (manifest {@code defaultMode}).
+     */
     public static ScoreMode parse(String mode) {
         if (mode == null || mode.isBlank()) {
-            return DEFAULT;
+            return null;
         }
         for (ScoreMode m : values()) {
             if (m.json().equals(mode.trim().toLowerCase(Locale.ROOT))) {

@@ -41,10 +41,15 @@ public class ScoringService {
     private final ScoreMetrics metrics;
     private final Calibration calibration;
     private final ScoreResult.ModelRef modelRef;
+    /** Name of the JEPA-SCORE signal, whichever method (exact or sketch) computed it. */
+    private static final String JEPA = "jepa";
+
     private final ScoringMethod jepa;
     /** k-NN, Mahalanobis, input complexity and their combination; {@code null} without a reference set. */
     private final EmbeddingSignals signals;
     private final String absent;
+    private final SketchJepaScore sketch;
+    private final ScoreMode defaultMode;
     private volatile boolean warm;
 
     public ScoringService(ModelRuntime model, ImageDecoder decoder, ImageConfig imageConfig, ScoreMetrics metrics) {
@@ -55,14 +60,27 @@ public class ScoringService {
         ModelManifest manifest = model.manifest();
         this.calibration = Calibration.of(manifest.calibration());
         this.modelRef = new ScoreResult.ModelRef(manifest.id(), manifest.version());
-        ScoringMethod exact = new ExactJacobianScore(model);
-        this.jepa = manifest.transformList().isEmpty() ? exact
+        ScoringMethod exact = model.hasExactScorer() ? new ExactJacobianScore(model) : null;
+        this.jepa = exact == null || manifest.transformList().isEmpty() ? exact
                 : new TransformAveragedScore(exact, model, manifest.transformList());
         this.signals = manifest.signals() == null ? null
                 : EmbeddingSignals.load(manifest, model.packageDir(), model.inputSpec());
         this.absent = signals != null ? null
                 : "model " + manifest.id() + " has no reference set (no signals section in its model.json): "
                         + "k-NN, Mahalanobis and the combined outlier score are not computed; label is from JEPA-SCORE";
+        this.sketch = sketchOf(model);
+        this.defaultMode = ScoreMode.ofManifest(manifest.effectiveDefaultMode());
+    }
+
+    /** The sketch scorer of the manifest's {@code sketch} section, or null when the model offers no sketch mode. */
+    static SketchJepaScore sketchOf(ModelRuntime model) {
+        ModelManifest m = model.manifest();
+        ModelManifest.Sketch s = m.sketch();
+        if (s == null) {
+            return null;
+        }
+        return new SketchJepaScore(model::embed, m.embeddingDim(), m.input().size(), s.directions(), s.step(), s.seed(),
+                m.eps(), model.encoderRunLimit());
     }
 
     /**
@@ -83,9 +101,33 @@ public class ScoringService {
             }
         }
         for (int i = 0; i < 3; i++) {
-            run(images, ScoreMode.DEFAULT, System.nanoTime());
+            run(images, null, System.nanoTime());
         }
         warm = true;
+    }
+
+    /** What the served model offers, for {@code GET /v1/models}. */
+    public ModelInfo modelInfo() {
+        ModelManifest m = model.manifest();
+        List<ScoreMode> modes = new ArrayList<>();
+        if (jepa != null) {
+            modes.add(ScoreMode.EXACT);
+        }
+        if (sketch != null) {
+            modes.add(ScoreMode.SKETCH);
+        }
+        return new ModelInfo(m.id(), m.version(), m.input(), m.embeddingDim(), modes, defaultMode,
+                sketch != null ? sketch.directions() : null, m.calibration().count());
+    }
+
+    /**
+     * One served model as {@code GET /v1/models} lists it.
+     *
+     * @param sketchDirections m of the sketch mode, when offered
+     * @param calibrationSize  images the calibration percentiles come from
+     */
+    public record ModelInfo(String id, String version, InputSpec input, int embeddingDim, List<ScoreMode> modes,
+            ScoreMode defaultMode, Integer sketchDirections, Integer calibrationSize) {
     }
 
     /** True once {@link #warmUp()} has run the whole path. */
@@ -93,7 +135,7 @@ public class ScoringService {
         return warm;
     }
 
-    /** Scores one encoded image (PNG, JPEG, GIF, BMP, WebP). */
+    /** Scores one encoded image (PNG, JPEG, GIF, BMP, WebP); {@code mode} null: the model's default. */
     public ScoreResult score(byte[] encodedImage, ScoreMode mode) {
         return scoreAll(List.of(encodedImage), mode).get(0);
     }
@@ -113,7 +155,23 @@ public class ScoringService {
         }
     }
 
-    private List<ScoreResult> run(List<byte[]> images, ScoreMode mode, long start) {
+    /** The mode a request gets: the one it named, else the model's default; fails when the model lacks it. */
+    ScoreMode resolve(ScoreMode requested) {
+        ScoreMode mode = requested == null ? defaultMode : requested;
+        String id = model.manifest().id();
+        if (mode == ScoreMode.EXACT && jepa == null) {
+            throw new InvalidScoreRequestException("mode_unavailable", "model " + id + " has no scorer graph, so "
+                    + "mode 'exact' is not offered; use mode 'sketch'");
+        }
+        if (mode == ScoreMode.SKETCH && sketch == null) {
+            throw new InvalidScoreRequestException("mode_unavailable", "model " + id + " has no sketch settings "
+                    + "(model.json 'sketch'), so mode 'sketch' is not offered; use mode 'exact'");
+        }
+        return mode;
+    }
+
+    private List<ScoreResult> run(List<byte[]> images, ScoreMode requested, long start) {
+        ScoreMode mode = resolve(requested);
         if (images.isEmpty()) {
             throw new InvalidScoreRequestException("no_images", "the request holds no image");
         }
@@ -155,10 +213,11 @@ public class ScoringService {
             int b = Math.min(chunk, n - from);
             float[] batch = b == n ? pixels : Arrays.copyOfRange(pixels, from * size, (from + b) * size);
             long t = System.nanoTime();
-            ModelRun run = ModelRun.of(batch, model.score(batch, b));
+            ModelRun run = mode == ScoreMode.EXACT ? ModelRun.of(batch, model.score(batch, b))
+                    : new ModelRun(batch, b, size, model.embed(batch, b), model.manifest().embeddingDim(), null);
             double perImageMs = millis(System.nanoTime() - t) / b;
             long tj = System.nanoTime();
-            double[] chunkScores = jepa.scores(run);
+            double[] chunkScores = (mode == ScoreMode.EXACT ? jepa : sketch).scores(run);
             double perImageJacobianMs = millis(System.nanoTime() - tj) / b;
             long ts = System.nanoTime();
             Map<String, double[]> chunkSignals = new LinkedHashMap<>();
@@ -170,7 +229,7 @@ public class ScoringService {
             double perImageSignalsMs = millis(System.nanoTime() - ts) / b;
             for (int i = 0; i < b; i++) {
                 Map<String, Double> values = new LinkedHashMap<>();
-                values.put(jepa.name(), chunkScores[i]);
+                values.put(JEPA, chunkScores[i]);
                 for (Map.Entry<String, double[]> e : chunkSignals.entrySet()) {
                     values.put(e.getKey(), e.getValue()[i]);
                 }
@@ -178,6 +237,9 @@ public class ScoringService {
                 signalsMs[from + i] = perImageSignalsMs;
                 scores[from + i] = chunkScores[i];
                 norms[from + i] = JacobianMath.norm(run.embeddings(), i * run.embeddingDim(), run.embeddingDim());
+                if (!Double.isFinite(chunkScores[i]) || !Double.isFinite(norms[from + i])) {
+                    throw nonFinite(from + i, n, mode);
+                }
                 inferenceMs[from + i] = perImageMs;
                 jacobianMs[from + i] = perImageJacobianMs;
                 batchSizes[from + i] = b;
@@ -207,13 +269,13 @@ public class ScoringService {
     }
 
     private Judgement verdict(Map<String, Double> values) {
-        double score = values.get(jepa.name());
+        double score = values.get(JEPA);
         ScoreResult.JepaSignal jepaSignal = new ScoreResult.JepaSignal(score, calibration.percentile(score),
                 calibration.tail(score));
         if (signals == null) {
             Label label = calibration.label(score);
             return new Judgement(label, null, null, new ScoreResult.Signals(jepaSignal, null, null, null, absent),
-                    label == Label.TYPICAL ? List.of() : List.of(jepa.name()));
+                    label == Label.TYPICAL ? List.of() : List.of(JEPA));
         }
         EmbeddingSignals.Assessment a = signals.assess(values);
         return new Judgement(a.label(), a.outlierScore(), a.outlierPercentile(), new ScoreResult.Signals(jepaSignal,
@@ -228,6 +290,17 @@ public class ScoringService {
     private ScoreResult.Complexity complexity(Map<String, Double> values) {
         Double bytes = values.get("complexity");
         return bytes == null ? null : new ScoreResult.Complexity((int) Math.round(bytes), signals.percentile("complexity", bytes));
+    }
+
+    /**
+     * The encoder's output (or the score from it) is NaN or infinite for one image: deterministic for
+     * that image, so it is recorded as that image's failure (a storage event is not redelivered for it).
+     */
+    private InvalidScoreRequestException nonFinite(int index, int count, ScoreMode mode) {
+        String which = count == 1 ? "the image" : "images[" + index + "]";
+        return new InvalidScoreRequestException("non_finite_score", "model " + model.manifest().id() + " gives "
+                + which + " a NaN or infinite " + mode.json() + " score: the encoder's output is not finite at or near "
+                + "this image");
     }
 
     private BufferedImage decode(byte[] bytes, int index, int count) {

@@ -86,6 +86,28 @@ class ModelRuntimeTest {
     }
 
     @Test
+    void fewer_sketch_directions_than_k_fail_at_start_up_naming_the_field() throws IOException {
+        Path dir = copyBundled("few-directions");
+        Path manifest = dir.resolve("model.json");
+        Files.writeString(manifest, Files.readString(manifest).replaceFirst("\"directions\": \\d+", "\"directions\": 10"));
+        ModelException e = assertThrows(ModelException.class,
+                () -> ModelRuntime.open(config(temp, "few-directions", ModelConfig.Provider.CPU)));
+        assertEquals("model_manifest_invalid", e.code());
+        assertTrue(e.getMessage().contains("model.json") && e.getMessage()
+                .contains("sketch.directions must satisfy K <= m <= D (K=64, D=784), found 10"), e.getMessage());
+    }
+
+    @Test
+    void default_mode_exact_without_a_scorer_graph_fails_at_start_up() throws IOException {
+        Path dir = copyBundled("exact-without-scorer");
+        Path manifest = dir.resolve("model.json");
+        Files.writeString(manifest, Files.readString(manifest).replaceFirst("\"scorer\": \\{[^}]*\\},", ""));
+        ModelException e = assertThrows(ModelException.class,
+                () -> ModelRuntime.open(config(temp, "exact-without-scorer", ModelConfig.Provider.CPU)));
+        assertTrue(e.getMessage().contains("defaultMode is exact but there is no scorer graph"), e.getMessage());
+    }
+
+    @Test
     void missing_onnx_file_names_the_file() throws IOException {
         Path dir = copyBundled("no-scorer");
         Files.delete(dir.resolve("scorer.onnx"));

@@ -1,0 +1,26 @@
+package dev.jepascore.function;
+
+import java.util.Arrays;
+
+import dev.jepascore.packaging.PackageModelCommand;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.annotations.QuarkusMain;
+
+/**
+ * The runtime artifact's entry point: {@code package-model ...} as the first argument runs the
+ * packaging command and exits without starting the function; anything else starts the function
+ * (HTTP, storage events) as before.
+ */
+@QuarkusMain
+public final class JepaMain {
+
+    private JepaMain() {
+    }
+
+    public static void main(String... args) {
+        if (args.length > 0 && "package-model".equals(args[0])) {
+            System.exit(PackageModelCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+        }
+        Quarkus.run(args);
+    }
+}

@@ -1,0 +1,33 @@
+package dev.jepascore.function;
+
+import java.util.List;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import dev.jepascore.score.ScoringService;
+import dev.jepascore.score.ScoringService.ModelInfo;
+
+/** {@code GET /v1/models}: the models this function serves, with their input, K and scoring modes. */
+@Path("/v1/models")
+@Produces(MediaType.APPLICATION_JSON)
+public class ModelsResource {
+
+    private final ScoringService scoring;
+
+    public ModelsResource(ScoringService scoring) {
+        this.scoring = scoring;
+    }
+
+    /** @param models every served model (one per process on this build); @param defaultModel the one requests get */
+    public record Models(List<ModelInfo> models, String defaultModel) {
+    }
+
+    @GET
+    public Models list() {
+        ModelInfo info = scoring.modelInfo();
+        return new Models(List.of(info), info.id());
+    }
+}

@@ -1,0 +1,546 @@
+package dev.jepascore.packaging;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.jepascore.JepaException;
+import dev.jepascore.image.BadImageException;
+import dev.jepascore.image.ImageConfig;
+import dev.jepascore.image.ImageDecoder;
+import dev.jepascore.image.InputSpec;
+import dev.jepascore.image.Preprocessor;
+import dev.jepascore.model.EncoderGraph;
+import dev.jepascore.model.ModelManifest;
+import dev.jepascore.score.Calibration;
+import dev.jepascore.score.JacobianMath;
+import dev.jepascore.score.ModelRun;
+import dev.jepascore.score.SketchJepaScore;
+import dev.jepascore.score.SketchMath;
+
+/**
+ * Makes a servable model package from an {@code encoder.onnx} and a folder of in-distribution
+ * images, in steps:
+ * <ol>
+ * <li>read the graph: input/output names, C, H, W, K ({@link EncoderGraph});</li>
+ * <li>decode the folder through the function's own decoder and preprocessing; split the readable
+ * images, in a seeded order, without overlap into fixtures, calibration and reference sets;</li>
+ * <li>reference set: raw embeddings ({@code reference.f32}, float32 little-endian
+ * {@code [count, K]}, manifest {@code referenceSet} in the format of {@code signals.reference}) and their
+ * per-dimension statistics;</li>
+ * <li>JEPA-SCORE by the sketch: a pilot at m0 = min(D, 4K) on the calibration images gives the
+ * spread of the scores (the pilot's own variance removed), m is the smallest with predicted
+ * Spearman >= {@link SketchMath#SELECTION_SPEARMAN}, the calibration images are scored at m;</li>
+ * <li>calibration percentiles and two-sided bands; the embedding-space signals' calibrations
+ * plug in at {@link #signalCalibrations} (not yet: see there);</li>
+ * <li>fixtures with their scores; {@code model.json}; the package is read back with the
+ * function's own manifest validation.</li>
+ * </ol>
+ */
+final class ModelPackager {
+
+    /** Fewest readable images: 2 fixtures + 20 calibration + 20 reference. */
+    static final int MIN_IMAGES = 42;
+    /** Images kept as fixtures (copied into the package with their scores). */
+    static final int MAX_FIXTURES = 8;
+    /** Percentiles stored in the calibration (the bundled model's list). */
+    static final double[] PERCENTILES = { 0, 0.1, 0.5, 1, 2.5, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 97.5, 99,
+            99.5, 99.9, 100 };
+    /** Default two-sided bands: 5% nominal 'unusual', 1% nominal 'outlier', split evenly between the tails. */
+    static final double UNUSUAL_LOW = 2.5;
+    static final double UNUSUAL_HIGH = 97.5;
+    static final double OUTLIER_LOW = 0.5;
+    static final double OUTLIER_HIGH = 99.5;
+    /** Images per encoder run for the reference embeddings. */
+    private static final int EMBED_BATCH = 64;
+    /** Images per sketch call (their 2m perturbed copies share encoder runs). */
+    private static final int SKETCH_BATCH = 4;
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final PackageOptions options;
+    private final PrintStream log;
+
+    ModelPackager(PackageOptions options, PrintStream log) {
+        this.options = options;
+        this.log = log;
+    }
+
+    /** One readable image: its file and its tensor. */
+    record Image(Path file, float[] tensor) {
+    }
+
+    /** Writes the package and returns its manifest, as the function will read it. */
+    ModelManifest run() throws IOException {
+        Path out = options.out();
+        ObjectNode previous = null;
+        Path encoderFile = options.encoder();
+        if (options.recalibrate()) {
+            Path manifest = out.resolve("model.json");
+            if (!Files.isRegularFile(manifest)) {
+                throw new PackagingException("--recalibrate: " + manifest + " not found; package the model first");
+            }
+            previous = (ObjectNode) JSON.readTree(manifest.toFile());
+            if (encoderFile == null) {
+                encoderFile = out.resolve(previous.path("encoder").path("file").asText("encoder.onnx"));
+            }
+        }
+        try (EncoderGraph graph = EncoderGraph.open(encoderFile)) {
+            InputSpec spec = previous != null && options.channels() == null && options.height() == null
+                    ? JSON.treeToValue(previous.get("input"), InputSpec.class) : inputSpec(graph);
+            int k = embeddingDim(graph, spec);
+            int d = spec.size();
+            log.printf(Locale.ROOT, "encoder %s: input '%s' %s, output '%s' [N,%d]; D = %d%n", encoderFile,
+                    graph.inputName(), Arrays.toString(graph.inputShape()), graph.outputName(), k, d);
+
+            List<Image> images = readImages(spec);
+            List<Image> order = new ArrayList<>(images);
+            Collections.shuffle(order, new Random(options.seed()));
+            int fixtures = Math.min(MAX_FIXTURES, Math.max(2, order.size() / 20));
+            int calibrationCount = (order.size() - fixtures) / 2;
+            List<Image> fixtureSet = order.subList(0, fixtures);
+            List<Image> calibrationSet = order.subList(fixtures, fixtures + calibrationCount);
+            List<Image> referenceSet = order.subList(fixtures + calibrationCount, order.size());
+            log.printf(Locale.ROOT, "%d readable images: %d reference, %d calibration, %d fixtures (no overlap)%n",
+                    images.size(), referenceSet.size(), calibrationSet.size(), fixtures);
+
+            Files.createDirectories(out);
+            Path encoderInPackage = out.resolve("encoder.onnx");
+            if (!Files.exists(encoderInPackage) || !Files.isSameFile(encoderFile, encoderInPackage)) {
+                Files.copy(encoderFile, encoderInPackage, StandardCopyOption.REPLACE_EXISTING);
+            }
+
+            float[] reference = embedAll(graph, spec, referenceSet, k, "reference embeddings");
+            writeFloats(out.resolve("reference.f32"), reference);
+
+            // the sketch: pilot, choice of m, calibration scores
+            double eps = JacobianMath.PAPER_EPS;
+            SketchChoice choice = chooseSketch(graph, spec, k, d, calibrationSet, eps);
+            double[] calibration = choice.calibrationScores();
+            SketchJepaScore sketch = choice.sketch();
+
+            ObjectNode manifest = JSON.createObjectNode();
+            String id = options.id() != null ? options.id()
+                    : previous != null ? previous.path("id").asText() : out.toAbsolutePath().normalize().getFileName().toString();
+            manifest.put("id", id);
+            manifest.put("version", previous != null ? previous.path("version").asText("1.0.0") : "1.0.0");
+            manifest.put("description", previous != null ? previous.path("description").asText()
+                    : "encoder " + encoderFile.getFileName() + " packaged by package-model (sketch JEPA-SCORE)");
+            manifest.set("input", JSON.valueToTree(spec));
+            ObjectNode encoder = manifest.putObject("encoder");
+            encoder.put("file", "encoder.onnx");
+            encoder.put("input", graph.inputName());
+            encoder.put("output", graph.outputName());
+            manifest.put("embeddingDim", k);
+            manifest.put("eps", eps);
+            manifest.put("defaultMode", "sketch");
+            ObjectNode sk = manifest.putObject("sketch");
+            sk.put("directions", sketch.directions());
+            sk.put("step", options.step());
+            sk.put("seed", options.seed());
+            sk.put("scoreSpread", choice.spread());
+            sk.put("predictedSd", SketchMath.scoreSd(k, sketch.directions(), d));
+            sk.put("predictedSpearman", SketchMath.predictedSpearman(choice.spread(),
+                    SketchMath.scoreSd(k, sketch.directions(), d)));
+            sk.put("pilotDirections", choice.pilotDirections());
+            sk.put("rule", "smallest m in [K, D] with (6/pi) asin(rho/2) >= " + SketchMath.SELECTION_SPEARMAN
+                    + " (target " + SketchMath.TARGET_SPEARMAN + " with a margin)"
+                    + ", rho = s / sqrt(s^2 + e(m)^2), s = sd of the calibration scores at the pilot m with the pilot's "
+                    + "own variance removed, e(m) = the estimator's sd (DESIGN.md, Sketch)");
+            manifest.set("calibration", calibrationNode(calibration, calibrationSet.size()));
+            // the reference set in the verdict's signals.reference format, under its own key until the
+            // signal calibrations below are computed (a signals section must be complete to be served)
+            ObjectNode ref = manifest.putObject("referenceSet");
+            ref.put("file", "reference.f32");
+            ref.put("format", "float32-le");
+            ref.put("count", referenceSet.size());
+            ref.put("dim", k);
+            ref.put("set", "package-model: " + referenceSet.size() + " of the " + images.size()
+                    + " readable images of " + options.images().getFileName() + " (seeded split)");
+            signalCalibrations(manifest, reference, referenceSet.size(), k, calibrationSet);
+            manifest.set("embeddingReference", embeddingReference(reference, referenceSet.size(), k));
+            manifest.set("provenance", provenance(encoderFile, images.size(), previous));
+
+            writeFixtures(out, fixtureSet, sketch, graph, spec, k);
+            Files.writeString(out.resolve("model.json"), JSON.writeValueAsString(manifest) + "\n");
+            ModelManifest read = ModelManifest.read(out);
+            log.printf(Locale.ROOT, "wrote %s: id %s, K=%d, sketch m=%d (predicted Spearman %.4f at score spread %.3f)%n",
+                    out.resolve("model.json"), read.id(), k, sketch.directions(),
+                    read.sketch().predictedSpearman(), choice.spread());
+            return read;
+        }
+    }
+
+    /**
+     * Where the embedding-space signals' calibrations (k-NN, Mahalanobis, the combined outlier
+     * score) are to be computed from the reference embeddings and the calibration images'
+     * embeddings with the verdict's static math ({@code score.EmbeddingMath}), completing a
+     * {@code signals} section (reference moved there from {@code referenceSet}). Not done yet: the
+     * packaged model is served with JEPA-SCORE alone (label from its calibration).
+     */
+    private void signalCalibrations(ObjectNode manifest, float[] reference, int count, int k, List<Image> calibration) {
+        // issue 7's signals.knn, .mahalanobis, .calibration and .combination go here
+    }
+
+    record SketchChoice(SketchJepaScore sketch, double[] calibrationScores, double spread, int pilotDirections) {
+    }
+
+    private SketchChoice chooseSketch(EncoderGraph graph, InputSpec spec, int k, int d, List<Image> calibration,
+            double eps) {
+        int limit = graph.fixedBatch() > 0 ? graph.fixedBatch() : Integer.MAX_VALUE;
+        if (options.sketchDirections() != null) {
+            int m = options.sketchDirections();
+            try {
+                SketchMath.checkDirections(k, m, d);
+            } catch (IllegalArgumentException e) {
+                throw new PackagingException("--sketch-directions: " + e.getMessage());
+            }
+            SketchJepaScore sketch = new SketchJepaScore(encoder(graph, spec), k, d, m, options.step(), options.seed(),
+                    eps, limit);
+            double[] scores = scoreAll(sketch, calibration, d, k, "calibration scores (m=" + m + ")");
+            double spread = Math.sqrt(Math.max(0, variance(scores) - Math.pow(SketchMath.scoreSd(k, m, d), 2)));
+            return new SketchChoice(sketch, scores, spread, m);
+        }
+        int pilot = Math.min(d, 4 * k);
+        SketchJepaScore pilotSketch = new SketchJepaScore(encoder(graph, spec), k, d, pilot, options.step(),
+                options.seed(), eps, limit);
+        double[] pilotScores = scoreAll(pilotSketch, calibration, d, k, "pilot scores (m=" + pilot + ")");
+        double pilotSd = SketchMath.scoreSd(k, pilot, d);
+        double spread = Math.sqrt(Math.max(0, variance(pilotScores) - pilotSd * pilotSd));
+        int m = SketchMath.chooseDirections(k, d, spread, SketchMath.SELECTION_SPEARMAN);
+        log.printf(Locale.ROOT, "score spread %.3f (sd at m=%d, minus its estimator sd %.3f): m = %d%n", spread, pilot,
+                pilotSd, m);
+        if (m == pilot) {
+            return new SketchChoice(pilotSketch, pilotScores, spread, pilot);
+        }
+        SketchJepaScore sketch = new SketchJepaScore(encoder(graph, spec), k, d, m, options.step(), options.seed(), eps,
+                limit);
+        return new SketchChoice(sketch, scoreAll(sketch, calibration, d, k, "calibration scores (m=" + m + ")"), spread,
+                pilot);
+    }
+
+    private static dev.jepascore.score.Encoder encoder(EncoderGraph graph, InputSpec spec) {
+        return (pixels, batch) -> graph.embed(pixels, batch, spec.channels(), spec.height(), spec.width());
+    }
+
+    private double[] scoreAll(SketchJepaScore sketch, List<Image> images, int d, int k, String what) {
+        double[] scores = new double[images.size()];
+        Progress progress = new Progress(log, what, images.size());
+        for (int from = 0; from < images.size(); from += SKETCH_BATCH) {
+            int b = Math.min(SKETCH_BATCH, images.size() - from);
+            float[] pixels = tensors(images, from, b, d);
+            double[] s = sketch.scores(new ModelRun(pixels, b, d, new float[b * k], k, null));
+            for (int i = 0; i < b; i++) {
+                if (!Double.isFinite(s[i])) {
+                    throw new PackagingException("the sketch score of " + images.get(from + i).file()
+                            + " is not finite (" + s[i] + "): the encoder's output is NaN or infinite near this image");
+                }
+            }
+            System.arraycopy(s, 0, scores, from, b);
+            progress.advance(b);
+        }
+        progress.done();
+        return scores;
+    }
+
+    private float[] embedAll(EncoderGraph graph, InputSpec spec, List<Image> images, int k, String what) {
+        int d = spec.size();
+        float[] out = new float[images.size() * k];
+        Progress progress = new Progress(log, what, images.size());
+        for (int from = 0; from < images.size(); from += EMBED_BATCH) {
+            int b = Math.min(EMBED_BATCH, images.size() - from);
+            float[] pixels = tensors(images, from, b, d);
+            float[] e = graph.embed(pixels, b, spec.channels(), spec.height(), spec.width());
+            for (int i = 0; i < e.length; i++) {
+                if (!Float.isFinite(e[i])) {
+                    throw new PackagingException("the encoder's output for " + images.get(from + i / k).file()
+                            + " is NaN or infinite");
+                }
+            }
+            System.arraycopy(e, 0, out, from * k, b * k);
+            progress.advance(b);
+        }
+        progress.done();
+        return out;
+    }
+
+    /** The tensors of images {@code [from, from + count)} laid out one after another. */
+    private static float[] tensors(List<Image> images, int from, int count, int d) {
+        float[] pixels = new float[count * d];
+        for (int i = 0; i < count; i++) {
+            System.arraycopy(images.get(from + i).tensor(), 0, pixels, i * d, d);
+        }
+        return pixels;
+    }
+
+    private InputSpec inputSpec(EncoderGraph graph) {
+        long[] shape = graph.inputShape();
+        int channels = dimension("channels", shape[1], options.channels(), "--channels");
+        int height = dimension("height", shape[2], options.height(), "--size");
+        int width = dimension("width", shape[3], options.width(), "--size");
+        if (channels != 1 && channels != 3) {
+            throw new PackagingException(graph.file() + ": the input has " + channels + " channels; images give 1 (luma) "
+                    + "or 3 (RGB)");
+        }
+        double scale = options.scale() != null ? options.scale() : 1.0 / 255.0;
+        List<Double> mean = perChannel("--mean", options.mean(), channels, 0.0);
+        List<Double> std = perChannel("--std", options.std(), channels, 1.0);
+        return new InputSpec(channels, height, width, "bilinear", scale, mean, std);
+    }
+
+    private static int dimension(String name, long fromGraph, Integer fromFlag, String flag) {
+        if (fromGraph > 0) {
+            if (fromFlag != null && fromFlag != fromGraph) {
+                throw new PackagingException(flag + " gives " + name + " " + fromFlag + " but the graph fixes it at "
+                        + fromGraph);
+            }
+            return (int) fromGraph;
+        }
+        if (fromFlag == null) {
+            throw new PackagingException("the graph leaves the input's " + name + " dynamic: give " + flag);
+        }
+        return fromFlag;
+    }
+
+    private static List<Double> perChannel(String flag, double[] values, int channels, double fallback) {
+        if (values == null) {
+            return Collections.nCopies(channels, fallback);
+        }
+        if (values.length == 1) {
+            return Collections.nCopies(channels, values[0]);
+        }
+        if (values.length != channels) {
+            throw new PackagingException(flag + " has " + values.length + " values; the input has " + channels
+                    + " channels");
+        }
+        return Arrays.stream(values).boxed().toList();
+    }
+
+    private static int embeddingDim(EncoderGraph graph, InputSpec spec) {
+        long[] out = graph.outputShape();
+        int measured = graph.embed(new float[spec.size()], 1, spec.channels(), spec.height(), spec.width()).length;
+        if (out[1] > 0 && out[1] != measured) {
+            throw new PackagingException(graph.file() + ": output '" + graph.outputName() + "' declares K=" + out[1]
+                    + " but returned " + measured + " values for one image");
+        }
+        return measured;
+    }
+
+    private List<Image> readImages(InputSpec spec) throws IOException {
+        Path dir = options.images();
+        if (!Files.isDirectory(dir)) {
+            throw new PackagingException("--images " + dir + " is not a folder");
+        }
+        List<Path> files;
+        try (Stream<Path> s = Files.list(dir)) {
+            files = s.filter(Files::isRegularFile).sorted().toList();
+        }
+        ImageDecoder decoder = new ImageDecoder(limits());
+        List<Image> images = new ArrayList<>();
+        List<String> unreadable = new ArrayList<>();
+        Progress progress = new Progress(log, "decoding " + dir, files.size());
+        for (Path f : files) {
+            try {
+                BufferedImage image = decoder.decode(Files.readAllBytes(f));
+                float[] tensor = new float[spec.size()];
+                Preprocessor.toTensor(image, spec, tensor, 0);
+                images.add(new Image(f, tensor));
+            } catch (BadImageException e) {
+                unreadable.add(f.getFileName() + " (" + e.code() + ")");
+            }
+            progress.advance(1);
+        }
+        progress.done();
+        if (!unreadable.isEmpty()) {
+            log.printf("skipped %d files that are not readable images: %s%s%n", unreadable.size(),
+                    String.join(", ", unreadable.subList(0, Math.min(5, unreadable.size()))),
+                    unreadable.size() > 5 ? ", ..." : "");
+        }
+        if (images.size() < MIN_IMAGES) {
+            throw new PackagingException("--images " + dir + " holds " + images.size() + " readable images (of "
+                    + files.size() + " files); at least " + MIN_IMAGES + " are needed to split reference, calibration "
+                    + "and fixture sets");
+        }
+        return images;
+    }
+
+    private static ImageConfig limits() {
+        return new ImageConfig() {
+            public long maxBytes() {
+                return 64L << 20;
+            }
+
+            public long maxPixels() {
+                return 100_000_000L;
+            }
+
+            public int maxBatch() {
+                return 1;
+            }
+        };
+    }
+
+    private ObjectNode calibrationNode(double[] scores, int count) {
+        ObjectNode c = JSON.createObjectNode();
+        c.put("set", "package-model: " + count + " images of " + options.images().getFileName()
+                + " (seeded split, not in the reference set)");
+        c.put("count", count);
+        ArrayNode p = c.putArray("percentiles");
+        ArrayNode s = c.putArray("scores");
+        double[] q = Calibration.quantiles(scores, PERCENTILES);
+        for (int i = 0; i < PERCENTILES.length; i++) {
+            p.add(PERCENTILES[i]);
+            s.add(q[i]);
+        }
+        double[] bands = Calibration.quantiles(scores, new double[] { UNUSUAL_LOW, UNUSUAL_HIGH, OUTLIER_LOW, OUTLIER_HIGH });
+        ObjectNode t = c.putObject("thresholds");
+        band(t.putObject("unusual"), UNUSUAL_LOW, UNUSUAL_HIGH, bands[0], bands[1]);
+        band(t.putObject("outlier"), OUTLIER_LOW, OUTLIER_HIGH, bands[2], bands[3]);
+        c.put("rationale", "Default two-sided bands (package-model): 'unusual' below the " + UNUSUAL_LOW + " or above the "
+                + UNUSUAL_HIGH + " percentile of the calibration images, 'outlier' below " + OUTLIER_LOW + " or above "
+                + OUTLIER_HIGH + "; re-run with --recalibrate on more images to tighten them.");
+        c.put("method", "sketch: central differences through encoder.onnx along seeded orthonormal directions, "
+                + "matrix-Beta bias correction");
+        return c;
+    }
+
+    private static void band(ObjectNode node, double lowP, double highP, double low, double high) {
+        node.put("lowPercentile", lowP);
+        node.put("highPercentile", highP);
+        node.put("low", low);
+        node.put("high", high);
+    }
+
+    private static ObjectNode embeddingReference(float[] reference, int count, int k) {
+        double[] mean = new double[k];
+        double[] sq = new double[k];
+        double[] norms = new double[count];
+        for (int i = 0; i < count; i++) {
+            double n = 0;
+            for (int j = 0; j < k; j++) {
+                double v = reference[i * k + j];
+                mean[j] += v;
+                sq[j] += v * v;
+                n += v * v;
+            }
+            norms[i] = Math.sqrt(n);
+        }
+        ObjectNode node = JSON.createObjectNode();
+        node.put("set", "the reference set (signals.reference)");
+        node.put("count", count);
+        ArrayNode m = node.putArray("mean");
+        ArrayNode s = node.putArray("std");
+        for (int j = 0; j < k; j++) {
+            double mu = mean[j] / count;
+            m.add(mu);
+            s.add(Math.sqrt(Math.max(0, sq[j] / count - mu * mu)));
+        }
+        ObjectNode np = node.putObject("normPercentiles");
+        ArrayNode p = np.putArray("percentiles");
+        ArrayNode v = np.putArray("values");
+        double[] q = Calibration.quantiles(norms, PERCENTILES);
+        for (int i = 0; i < PERCENTILES.length; i++) {
+            p.add(PERCENTILES[i]);
+            v.add(q[i]);
+        }
+        return node;
+    }
+
+    private ObjectNode provenance(Path encoderFile, int images, ObjectNode previous) throws IOException {
+        ObjectNode p = previous != null && previous.has("provenance") ? (ObjectNode) previous.get("provenance").deepCopy()
+                : JSON.createObjectNode();
+        p.put("packagedBy", "package-model");
+        p.put("encoderSha256", sha256(encoderFile));
+        p.put("images", options.images().toAbsolutePath().normalize().toString());
+        p.put("readableImages", images);
+        p.put("splitSeed", options.seed());
+        return p;
+    }
+
+    private void writeFixtures(Path out, List<Image> fixtures, SketchJepaScore sketch, EncoderGraph graph, InputSpec spec,
+            int k) throws IOException {
+        Path dir = out.resolve("fixtures");
+        Files.createDirectories(dir);
+        int d = spec.size();
+        ArrayNode list = JSON.createArrayNode();
+        for (Image f : fixtures) {
+            String name = f.file().getFileName().toString();
+            Files.copy(f.file(), dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+            double score = sketch.scores(new ModelRun(f.tensor(), 1, d, new float[k], k, null))[0];
+            float[] e = graph.embed(f.tensor(), 1, spec.channels(), spec.height(), spec.width());
+            ObjectNode entry = list.addObject();
+            entry.put("file", name);
+            entry.put("jepaScore", score);
+            entry.put("embeddingNorm", norm(e));
+        }
+        ObjectNode ref = JSON.createObjectNode();
+        ref.put("description", "images held out of the reference and calibration sets, with the sketch JEPA-SCORE "
+                + "package-model computed for them (same directions as the function: same score)");
+        ref.set("fixtures", list);
+        Files.writeString(dir.resolve("reference.json"), JSON.writeValueAsString(ref) + "\n");
+    }
+
+    /** Euclidean norm of an embedding, in double. */
+    private static double norm(float[] e) {
+        double s = 0;
+        for (float v : e) {
+            s += (double) v * v;
+        }
+        return Math.sqrt(s);
+    }
+
+    private static void writeFloats(Path file, float[] values) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        buffer.asFloatBuffer().put(values);
+        try (OutputStream o = Files.newOutputStream(file)) {
+            o.write(buffer.array());
+        }
+    }
+
+    private static double variance(double[] v) {
+        double mean = Arrays.stream(v).average().orElse(0);
+        return Arrays.stream(v).map(x -> (x - mean) * (x - mean)).sum() / Math.max(1, v.length - 1);
+    }
+
+    private static String sha256(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0;) {
+                digest.update(buf, 0, n);
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
+    }
+
+    /** The folder, the flags or the encoder do not allow a package: exit code 1 with this message. */
+    static final class PackagingException extends JepaException {
+        PackagingException(String message) {
+            super(Kind.BAD_INPUT, "packaging_failed", message, null);
+        }
+    }
+}

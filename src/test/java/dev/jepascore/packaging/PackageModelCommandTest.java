@@ -1,0 +1,219 @@
+package dev.jepascore.packaging;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import javax.imageio.ImageIO;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.jepascore.image.InputSpec;
+import dev.jepascore.image.Preprocessor;
+import dev.jepascore.image.TestImages;
+import dev.jepascore.model.ModelConfig;
+import dev.jepascore.model.ModelManifest;
+import dev.jepascore.model.ModelRuntime;
+import dev.jepascore.score.ExactJacobianScore;
+import dev.jepascore.score.ModelRun;
+import dev.jepascore.score.SketchJepaScore;
+
+/**
+ * {@code package-model} end to end on the bundled Fashion-MNIST encoder.onnx, as a user's encoder
+ * without a Jacobian graph: a folder of 52 PNGs (the model's 26 test fixtures and their mirror
+ * images) plus one file that is not an image.
+ */
+class PackageModelCommandTest {
+
+    private static final Path BUNDLED = Path.of("models", "fmnist-lejepa");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path work;
+    static Path images;
+    static Path out;
+    static Result packaged;
+
+    record Result(int code, String out, String err) {
+    }
+
+    static Result run(String... args) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        int code = PackageModelCommand.run(args, new PrintStream(o, true, StandardCharsets.UTF_8),
+                new PrintStream(e, true, StandardCharsets.UTF_8));
+        return new Result(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    }
+
+    @BeforeAll
+    static void packageTheBundledEncoder() throws IOException {
+        images = Files.createDirectories(work.resolve("images"));
+        List<Path> fixtures;
+        try (Stream<Path> s = Files.list(BUNDLED.resolve("fixtures"))) {
+            fixtures = s.filter(p -> p.getFileName().toString().matches("test-\\d+\\.png")).sorted().toList();
+        }
+        for (Path f : fixtures) {
+            Files.copy(f, images.resolve(f.getFileName()));
+            BufferedImage image = ImageIO.read(f.toFile());
+            BufferedImage mirror = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_BYTE_GRAY);
+            for (int y = 0; y < image.getHeight(); y++) {
+                for (int x = 0; x < image.getWidth(); x++) {
+                    mirror.getRaster().setSample(image.getWidth() - 1 - x, y, 0, image.getRaster().getSample(x, y, 0));
+                }
+            }
+            Files.write(images.resolve("mirror-" + f.getFileName()), TestImages.encode(mirror, "png"));
+        }
+        Files.writeString(images.resolve("notes.txt"), "not an image");
+        out = work.resolve("fmnist-sketch");
+        packaged = run("--encoder", BUNDLED.resolve("encoder.onnx").toString(), "--images", images.toString(), "--out",
+                out.toString(), "--scale", "0.00392156862745098", "--mean", "0.286", "--std", "0.353");
+    }
+
+    @Test
+    void packages_an_encoder_into_a_package_the_function_reads() throws IOException {
+        assertEquals(0, packaged.code(), packaged.err());
+        ModelManifest m = ModelManifest.read(out);
+        assertEquals("fmnist-sketch", m.id());
+        assertEquals("pixels", m.encoder().input());
+        assertEquals("embedding", m.encoder().output());
+        assertEquals(64, m.embeddingDim());
+        assertEquals(new InputSpec(1, 28, 28, "bilinear", 1 / 255.0, List.of(0.286), List.of(0.353)), m.input());
+        assertEquals("sketch", m.effectiveDefaultMode());
+        int directions = m.sketch().directions();
+        assertTrue(directions >= 64 && directions <= 784, "m = " + directions);
+        assertTrue(m.sketch().predictedSpearman() >= 0.999 || directions == 784, "predicted " + m.sketch());
+        assertTrue(packaged.out().contains("skipped 1 files that are not readable images: notes.txt (not_an_image)"),
+                packaged.out());
+        assertTrue(packaged.out().matches("(?s).*calibration scores.*images/s.*") || packaged.out()
+                .matches("(?s).*pilot scores.*images/s.*"), packaged.out());
+    }
+
+    @Test
+    void splits_the_images_without_overlap() throws IOException {
+        JsonNode manifest = JSON.readTree(out.resolve("model.json").toFile());
+        int reference = manifest.path("referenceSet").path("count").asInt();
+        int calibration = manifest.path("calibration").path("count").asInt();
+        JsonNode fixtures = JSON.readTree(out.resolve("fixtures").resolve("reference.json").toFile()).get("fixtures");
+        assertEquals(52, reference + calibration + fixtures.size());
+        assertEquals((long) reference * 64 * Float.BYTES, Files.size(out.resolve("reference.f32")));
+        assertEquals(reference, manifest.path("embeddingReference").path("count").asInt());
+        Set<String> fixtureFiles = new HashSet<>();
+        fixtures.forEach(f -> fixtureFiles.add(f.get("file").asText()));
+        assertEquals(fixtures.size(), fixtureFiles.size());
+        assertTrue(manifest.path("calibration").path("set").asText().contains("not in the reference set"));
+    }
+
+    /**
+     * A fixture's recorded score is what the function's sketch gives for the same file (same
+     * directions), and lies within 4 predicted standard deviations of the exact score from the
+     * bundled scorer graph.
+     */
+    @Test
+    void fixture_scores_repeat_and_agree_with_the_exact_scorer() throws IOException {
+        ModelManifest m = ModelManifest.read(out);
+        JsonNode fixtures = JSON.readTree(out.resolve("fixtures").resolve("reference.json").toFile()).get("fixtures");
+        try (ModelRuntime exact = ModelRuntime.open(ModelConfig.forPackage(BUNDLED, 8))) {
+            SketchJepaScore sketch = new SketchJepaScore(exact::embed, 64, 784, m.sketch().directions(), m.sketch().step(),
+                    m.sketch().seed(), m.eps(), 256);
+            ExactJacobianScore exactScore = new ExactJacobianScore(exact);
+            for (JsonNode f : fixtures) {
+                float[] pixels = new float[784];
+                Preprocessor.toTensor(ImageIO.read(out.resolve("fixtures").resolve(f.get("file").asText()).toFile()),
+                        m.input(), pixels, 0);
+                double recorded = f.get("jepaScore").asDouble();
+                assertEquals(recorded, sketch.scores(new ModelRun(pixels, 1, 784, new float[64], 64, null))[0], 1e-9);
+                double truth = exactScore.scores(ModelRun.of(pixels, exact.score(pixels, 1)))[0];
+                assertEquals(truth, recorded, 4 * m.sketch().predictedSd() + 0.01, f.get("file").asText());
+            }
+        }
+    }
+
+    @Test
+    void recalibrate_keeps_the_encoder_and_input_spec() throws IOException {
+        Path copy = work.resolve("recalibrated");
+        Files.createDirectories(copy);
+        for (String f : new String[] { "model.json", "encoder.onnx" }) {
+            Files.copy(out.resolve(f), copy.resolve(f));
+        }
+        Result r = run("--recalibrate", "--images", images.toString(), "--out", copy.toString(), "--sketch-directions",
+                "128");
+        assertEquals(0, r.code(), r.err());
+        ModelManifest m = ModelManifest.read(copy);
+        assertEquals("fmnist-sketch", m.id());
+        assertEquals(List.of(0.286), m.input().mean());
+        assertEquals(128, m.sketch().directions());
+    }
+
+    @Test
+    void rejects_a_folder_with_too_few_readable_images() throws IOException {
+        Path few = Files.createDirectories(work.resolve("few"));
+        for (int i = 0; i < 10; i++) {
+            Files.write(few.resolve("p" + i + ".png"), TestImages.picture("png", 28, 28));
+        }
+        Result r = run("--encoder", BUNDLED.resolve("encoder.onnx").toString(), "--images", few.toString(), "--out",
+                work.resolve("few-out").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("holds 10 readable images (of 10 files); at least 42 are needed"), r.err());
+    }
+
+    @Test
+    void rejects_an_encoder_with_several_inputs() {
+        Result r = run("--encoder", "src/test/resources/onnx/bad/two-inputs.onnx", "--images", images.toString(), "--out",
+                work.resolve("x").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("the encoder must take exactly one input (the image tensor [N,C,H,W]); it takes 2"),
+                r.err());
+    }
+
+    @Test
+    void rejects_an_encoder_whose_input_is_not_an_image() {
+        Result r = run("--encoder", "src/test/resources/onnx/bad/vector-input.onnx", "--images", images.toString(),
+                "--out", work.resolve("x").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("input 'features' is") && r.err().contains("an image encoder takes a float tensor "
+                + "[N,C,H,W]"), r.err());
+    }
+
+    @Test
+    void rejects_an_encoder_without_an_n_by_k_output() {
+        Result r = run("--encoder", "src/test/resources/onnx/bad/rank3-output.onnx", "--images", images.toString(),
+                "--out", work.resolve("x").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("no output is a float tensor [N,K]"), r.err());
+    }
+
+    @Test
+    void rejects_fewer_sketch_directions_than_k() {
+        Result r = run("--encoder", BUNDLED.resolve("encoder.onnx").toString(), "--images", images.toString(), "--out",
+                work.resolve("m-small").toString(), "--sketch-directions", "10");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("--sketch-directions: sketch directions m=10 must satisfy K <= m <= D (K=64, D=784)"),
+                r.err());
+    }
+
+    @Test
+    void rejects_unknown_flags_and_missing_ones() {
+        Result unknown = run("--encoder", "e.onnx", "--images", "d", "--out", "o", "--colour", "3");
+        assertEquals(2, unknown.code());
+        assertTrue(unknown.err().contains("unknown flag --colour") && unknown.err().contains("usage: package-model"));
+        Result missing = run("--encoder", "e.onnx");
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().contains("missing --images, --out"), missing.err());
+    }
+}
