@@ -121,6 +121,8 @@ def main():
         "description": "LeJEPA-trained patchify-MLP encoder for 28x28 grayscale images "
                        "(Fashion-MNIST), K=%d, with an exact Jacobian scorer graph" % cfg["k"],
         "input": {"channels": 1, "height": 28, "width": 28, "resize": "bilinear",
+                  "colour": "luma-601", "alpha": "black", "orientation": "exif",
+                  "reference": common.INPUT_REFERENCE,
                   "scale": common.SCALE, "mean": [common.MEAN], "std": [common.STD]},
         "encoder": {"file": "encoder.onnx", "input": "pixels", "output": "embedding"},
         "scorer": {"file": "scorer.onnx", "input": "pixels", "embedding": "embedding",

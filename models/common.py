@@ -20,6 +20,12 @@ FMNIST_DIR = os.environ.get("FMNIST_DIR", "/usr/share/datasets/fashion-mnist")
 SCALE = 1.0 / 255.0  # 0.00392156862745098, written to the manifest as this exact double
 MEAN = 0.2860  # Fashion-MNIST training-split pixel mean (0.28604) rounded to 4 digits
 STD = 0.3530  # Fashion-MNIST training-split pixel std (0.35302) rounded to 4 digits
+# The preprocessing of any image to the model's input, written into model.json (what the Java decoder
+# reproduces value for value; photo_reference.py implements it)
+INPUT_REFERENCE = ("Pillow 9.4: ImageOps.exif_transpose; alpha premultiplied onto black (RGBa); convert('L') "
+                   "(ITU-R 601-2 luma, 16-bit fixed point, no gamma linearisation); resize((28, 28), Image.BILINEAR) "
+                   "(antialiased: triangle kernel widened by the reduction factor, 8-bit fixed point, horizontal pass "
+                   "then vertical). Implemented by models/photo_reference.py")
 EPS = 1e-6  # the paper's clip on singular values before the log
 HOLDOUT = 5000  # last 5000 training images: never trained on; used for calibration
 # The held-out images split in two for the embedding signals: the first REFERENCE_COUNT

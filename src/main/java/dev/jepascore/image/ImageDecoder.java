@@ -4,6 +4,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -14,30 +15,95 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
 
 import dev.jepascore.JepaException.Kind;
 
 /**
- * Turns encoded bytes into pixels with ImageIO, refusing what must not be decoded: empty input,
- * input over the byte limit, and images whose header declares more pixels than allowed (checked
- * before any pixel buffer is allocated, so a "decompression bomb" costs nothing).
+ * Turns encoded bytes into the model's input pixels, refusing what must not be decoded: empty
+ * input, input over the byte limit, and images whose header declares more pixels than allowed
+ * (checked before any pixel buffer is allocated, so a "decompression bomb" costs nothing).
+ *
+ * <p>Photos are never held at full resolution: JPEG is decoded at a reduced scale in the DCT
+ * domain by libjpeg-turbo when it is installed ({@link TurboJpeg}), PNG is read row by row
+ * ({@link PngReader}); every row goes straight into the reference resize ({@link RowResizer}). Other
+ * formats, and JPEG without libjpeg-turbo, go through ImageIO. EXIF orientation is applied.
  */
 @ApplicationScoped
 public class ImageDecoder {
+
+    private static final Logger LOG = Logger.getLogger(ImageDecoder.class);
+
+    /**
+     * JPEG is decoded at the smallest DCT scale that keeps at least this many pixels per model pixel
+     * on each axis; the antialiased resize then averages them (Pillow's draft mode keeps 1; with 4
+     * the reduced tensor stays within a few levels of the full-resolution one, see README).
+     */
+    static final int OVERSAMPLE = 4;
 
     /** JPEG reader warnings that mean the data ended early; the reader still returns a grey-filled image. */
     private static final List<String> TRUNCATION_WARNINGS = List.of("premature end", "truncated", "corrupt");
 
     private final ImageConfig config;
+    private final TurboJpeg turbo;
+    private final String jpegPath;
 
+    @Inject
+    public ImageDecoder(ImageConfig config, JpegConfig jpeg) {
+        this(config, jpegDecoder(jpeg.decoder(), Path.of(jpeg.turbojpegJar()), Path.of(jpeg.turbojpegLibrary())));
+        LOG.infof("JPEG decoding: %s", jpegPath);
+    }
+
+    /** With the JPEG decoder chosen as {@code auto} at the default paths. */
     public ImageDecoder(ImageConfig config) {
+        this(config, jpegDecoder("auto", Path.of("/usr/share/java/turbojpeg.jar"),
+                Path.of("/usr/lib/x86_64-linux-gnu/libturbojpeg.so.0")));
+    }
+
+    ImageDecoder(ImageConfig config, JpegChoice jpeg) {
         this.config = config;
+        this.turbo = jpeg.turbo();
+        this.jpegPath = jpeg.description();
         ImageIO.setUseCache(false);
         ImageIO.scanForPlugins();
     }
 
-    /** Decodes the first frame of {@code bytes}, or throws {@link BadImageException} naming the problem. */
-    public BufferedImage decode(byte[] bytes) {
+    /** The JPEG decoder in use and why, e.g. {@code libjpeg-turbo ... (DCT-domain scaling)}. */
+    public String jpegPath() {
+        return jpegPath;
+    }
+
+    record JpegChoice(TurboJpeg turbo, String description) {
+    }
+
+    static JpegChoice jpegDecoder(String choice, Path jar, Path library) {
+        switch (choice.toLowerCase(Locale.ROOT)) {
+            case "imageio":
+                return new JpegChoice(null, "ImageIO (full-resolution decode; jepa.image.jpeg.decoder=imageio)");
+            case "turbojpeg":
+                TurboJpeg required = TurboJpeg.load(jar, library);
+                return new JpegChoice(required, required.description() + " (DCT-domain scaling)");
+            case "auto":
+                try {
+                    TurboJpeg found = TurboJpeg.load(jar, library);
+                    return new JpegChoice(found, found.description() + " (DCT-domain scaling)");
+                } catch (IllegalStateException e) {
+                    return new JpegChoice(null, "ImageIO (full-resolution decode): " + e.getMessage()
+                            + "; install libturbojpeg-java and libturbojpeg0 to decode photos at the model's scale");
+                }
+            default:
+                throw new IllegalArgumentException(
+                        "jepa.image.jpeg.decoder must be auto, turbojpeg or imageio, found " + choice);
+        }
+    }
+
+    /**
+     * Decodes {@code bytes} (first frame) to the input of a model taking {@code spec}, or throws
+     * {@link BadImageException} naming the problem.
+     */
+    public ModelImage decode(byte[] bytes, InputSpec spec) {
         if (bytes == null || bytes.length == 0) {
             throw BadImageException.empty();
         }
@@ -45,6 +111,66 @@ public class ImageDecoder {
             throw new BadImageException(Kind.TOO_LARGE, "image_too_large",
                     "the image is " + bytes.length + " bytes; the limit is " + config.maxBytes() + " bytes");
         }
+        if (PngReader.isPng(bytes)) {
+            PngReader.Header h = PngReader.header(bytes);
+            checkPixels("PNG", h.width(), h.height(), config.maxPixels());
+            if (h.width() <= 0 || h.height() <= 0) {
+                throw BadImageException.truncated("PNG",
+                        new IOException("header declares " + h.width() + "x" + h.height() + " pixels"));
+            }
+            if (!h.interlaced()) {
+                RowResizer out = resizer(h.width(), h.height(), spec, upright(spec, h.orientation()));
+                PngReader.read(bytes, h, out, spec.channels());
+                return new ModelImage(out.finish(), spec.width(), spec.height(), "png rows");
+            }
+            return readWithImageIo(bytes, spec, upright(spec, h.orientation()));
+        }
+        if (isJpeg(bytes)) {
+            Orientation o = upright(spec, Exif.ofJpeg(bytes));
+            if (turbo != null) {
+                int minW = OVERSAMPLE * (o.transpose ? spec.height() : spec.width());
+                int minH = OVERSAMPLE * (o.transpose ? spec.width() : spec.height());
+                TurboJpeg.Scaled s = turbo.decode(bytes, minW, minH, config.maxPixels());
+                RowResizer out = resizer(s.width(), s.height(), spec, o);
+                byte[] row = new byte[s.width() * spec.channels()];
+                byte[] rgb = s.rgb();
+                for (int y = 0, p = 0; y < s.height(); y++) {
+                    for (int x = 0; x < s.width(); x++, p += 3) {
+                        Colour.put(row, x, spec.channels(), rgb[p] & 0xff, rgb[p + 1] & 0xff, rgb[p + 2] & 0xff);
+                    }
+                    out.row(row, 0);
+                }
+                return new ModelImage(out.finish(), spec.width(), spec.height(),
+                        "jpeg turbojpeg " + s.num() + "/" + s.denom());
+            }
+            return readWithImageIo(bytes, spec, o);
+        }
+        boolean webp = bytes.length >= 12 && bytes[0] == 'R' && bytes[1] == 'I' && bytes[2] == 'F' && bytes[3] == 'F'
+                && bytes[8] == 'W' && bytes[9] == 'E' && bytes[10] == 'B' && bytes[11] == 'P';
+        return readWithImageIo(bytes, spec, upright(spec, webp ? Exif.ofWebp(bytes) : Orientation.NORMAL));
+    }
+
+    private static Orientation upright(InputSpec spec, Orientation found) {
+        return spec.appliesOrientation() ? found : Orientation.NORMAL;
+    }
+
+    private static RowResizer resizer(int w, int h, InputSpec spec, Orientation o) {
+        return new RowResizer(w, h, spec.width(), spec.height(), spec.channels(), o);
+    }
+
+    static boolean isJpeg(byte[] b) {
+        return b.length >= 3 && (b[0] & 0xff) == 0xff && (b[1] & 0xff) == 0xd8 && (b[2] & 0xff) == 0xff;
+    }
+
+    private ModelImage readWithImageIo(byte[] bytes, InputSpec spec, Orientation orientation) {
+        BufferedImage image = decodeWithImageIo(bytes);
+        RowResizer out = resizer(image.getWidth(), image.getHeight(), spec, orientation);
+        ImageRows.feed(image, out, spec.channels());
+        return new ModelImage(out.finish(), spec.width(), spec.height(), "imageio");
+    }
+
+    /** Decodes the first frame with ImageIO at full resolution. */
+    BufferedImage decodeWithImageIo(byte[] bytes) {
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
@@ -66,6 +192,20 @@ public class ImageDecoder {
         }
     }
 
+    /** Refuses an image whose header declares more than {@code maxPixels} pixels. */
+    static void checkPixels(String format, long width, long height, long maxPixels) {
+        if (width * height > maxPixels) {
+            throw new BadImageException(Kind.TOO_LARGE, "too_many_pixels", "the " + format + " image declares "
+                    + width + "x" + height + " = " + width * height + " pixels; the limit is " + maxPixels);
+        }
+    }
+
+    /** Whether a decoder warning means the data ended early or is damaged. */
+    static boolean isTruncationWarning(String warning) {
+        String lower = warning == null ? "" : warning.toLowerCase(Locale.ROOT);
+        return TRUNCATION_WARNINGS.stream().anyMatch(lower::contains);
+    }
+
     private BufferedImage read(ImageReader reader) {
         String format = formatName(reader);
         long width;
@@ -80,10 +220,7 @@ public class ImageDecoder {
             throw BadImageException.truncated(format,
                     new IOException("header declares " + width + "x" + height + " pixels"));
         }
-        if (width * height > config.maxPixels()) {
-            throw new BadImageException(Kind.TOO_LARGE, "too_many_pixels", "the " + format + " image declares "
-                    + width + "x" + height + " = " + width * height + " pixels; the limit is " + config.maxPixels());
-        }
+        checkPixels(format, width, height, config.maxPixels());
         List<String> warnings = new ArrayList<>();
         reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
         BufferedImage image;
@@ -93,8 +230,7 @@ public class ImageDecoder {
             throw BadImageException.truncated(format, e);
         }
         for (String warning : warnings) {
-            String lower = warning.toLowerCase(Locale.ROOT);
-            if (TRUNCATION_WARNINGS.stream().anyMatch(lower::contains)) {
+            if (isTruncationWarning(warning)) {
                 throw BadImageException.truncated(format, new IOException(warning));
             }
         }

@@ -209,6 +209,22 @@ public record ModelManifest(String id, String version, String description, Input
                 problems.add("input.height and input.width must be positive, found " + input.height() + "x"
                         + input.width());
             }
+            if (!InputSpec.RESIZE_BILINEAR.equals(input.resize())) {
+                problems.add("input.resize must be \"bilinear\" (Pillow's antialiased bilinear), found " + input.resize());
+            }
+            String colour = input.channels() == 1 ? InputSpec.COLOUR_LUMA : InputSpec.COLOUR_RGB;
+            if (!colour.equals(input.colour())) {
+                problems.add("input.colour must be \"" + colour + "\" for " + input.channels() + " channel(s), found "
+                        + input.colour());
+            }
+            if (!InputSpec.ALPHA_BLACK.equals(input.alpha())) {
+                problems.add("input.alpha must be \"black\" (transparency composited onto black), found "
+                        + input.alpha());
+            }
+            if (!InputSpec.ORIENTATION_EXIF.equals(input.orientation())
+                    && !InputSpec.ORIENTATION_STORED.equals(input.orientation())) {
+                problems.add("input.orientation must be \"exif\" or \"stored\", found " + input.orientation());
+            }
             if (input.scale() <= 0) {
                 problems.add("input.scale must be positive, found " + input.scale());
             }

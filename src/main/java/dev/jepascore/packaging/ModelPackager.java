@@ -1,6 +1,5 @@
 package dev.jepascore.packaging;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -307,7 +306,7 @@ final class ModelPackager {
         double scale = options.scale() != null ? options.scale() : 1.0 / 255.0;
         List<Double> mean = perChannel("--mean", options.mean(), channels, 0.0);
         List<Double> std = perChannel("--std", options.std(), channels, 1.0);
-        return new InputSpec(channels, height, width, "bilinear", scale, mean, std);
+        return InputSpec.of(channels, height, width, scale, mean, std);
     }
 
     private static int dimension(String name, long fromGraph, Integer fromFlag, String flag) {
@@ -363,9 +362,8 @@ final class ModelPackager {
         Progress progress = new Progress(log, "decoding " + dir, files.size());
         for (Path f : files) {
             try {
-                BufferedImage image = decoder.decode(Files.readAllBytes(f));
                 float[] tensor = new float[spec.size()];
-                Preprocessor.toTensor(image, spec, tensor, 0);
+                Preprocessor.toTensor(decoder.decode(Files.readAllBytes(f), spec), spec, tensor, 0);
                 images.add(new Image(f, tensor));
             } catch (BadImageException e) {
                 unreadable.add(f.getFileName() + " (" + e.code() + ")");

@@ -21,6 +21,7 @@ import dev.jepascore.image.BadImageException;
 import dev.jepascore.image.ImageConfig;
 import dev.jepascore.image.ImageDecoder;
 import dev.jepascore.image.InputSpec;
+import dev.jepascore.image.ModelImage;
 import dev.jepascore.image.Preprocessor;
 import dev.jepascore.model.ModelManifest;
 import dev.jepascore.model.ModelRuntime;
@@ -189,8 +190,7 @@ public class ScoringService {
         IntStream.range(0, n).parallel().forEach(i -> {
             long t = System.nanoTime();
             try {
-                BufferedImage image = decode(images.get(i), i, n);
-                Preprocessor.toTensor(image, spec, pixels, i * size);
+                Preprocessor.toTensor(decode(images.get(i), spec, i, n), spec, pixels, i * size);
             } catch (BadImageException e) {
                 failures[i] = e;
             }
@@ -303,9 +303,9 @@ public class ScoringService {
                 + "this image");
     }
 
-    private BufferedImage decode(byte[] bytes, int index, int count) {
+    private ModelImage decode(byte[] bytes, InputSpec spec, int index, int count) {
         try {
-            return decoder.decode(bytes);
+            return decoder.decode(bytes, spec);
         } catch (BadImageException e) {
             if (count == 1) {
                 throw e;

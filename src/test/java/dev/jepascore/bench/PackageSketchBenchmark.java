@@ -11,6 +11,7 @@ import javax.imageio.ImageIO;
 
 import dev.jepascore.image.InputSpec;
 import dev.jepascore.image.Preprocessor;
+import dev.jepascore.image.TestImages;
 import dev.jepascore.model.ModelConfig;
 import dev.jepascore.model.ModelManifest;
 import dev.jepascore.model.ModelRuntime;
@@ -46,7 +47,7 @@ public final class PackageSketchBenchmark {
             int n = files.size();
             float[] pixels = new float[n * d];
             for (int i = 0; i < n; i++) {
-                Preprocessor.toTensor(ImageIO.read(files.get(i).toFile()), spec, pixels, i * d);
+                Preprocessor.toTensor(TestImages.decode(files.get(i), spec), spec, pixels, i * d);
             }
             float[] batch = new float[64 * d];
             for (int i = 0; i < 64; i++) {
@@ -112,7 +113,7 @@ public final class PackageSketchBenchmark {
         double[] exact = new double[n];
         for (int i = 0; i < n; i++) {
             Path file = Path.of(imagesDir).resolve(scores.get(i).get("file").asText());
-            Preprocessor.toTensor(ImageIO.read(file.toFile()), m.input(), pixels, i * d);
+            Preprocessor.toTensor(TestImages.decode(file, m.input()), m.input(), pixels, i * d);
             exact[i] = scores.get(i).get("jepaScore").asDouble();
         }
         double spread = SketchBenchmark.sd(exact);

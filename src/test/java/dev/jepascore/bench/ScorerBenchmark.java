@@ -339,7 +339,7 @@ public final class ScorerBenchmark {
         int size = model.inputSpec().size();
         float[] pixels = new float[images.size() * size];
         for (int i = 0; i < images.size(); i++) {
-            Preprocessor.toTensor(decoder.decode(images.get(i)), model.inputSpec(), pixels, i * size);
+            Preprocessor.toTensor(decoder.decode(images.get(i), model.inputSpec()), model.inputSpec(), pixels, i * size);
         }
         return pixels;
     }

@@ -1,12 +1,13 @@
 package dev.jepascore.image;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -35,20 +36,27 @@ class ImageDecoderTest {
         };
     }
 
+    /** The bundled model's input: 28x28 luma. */
+    static final InputSpec SPEC = InputSpec.of(1, 28, 28, 1 / 255.0, List.of(0.286), List.of(0.353));
+
     @Test
-    void decodes_png_jpeg_gif_and_bmp() {
+    void decodes_png_jpeg_gif_and_bmp_to_the_reference_resize_of_their_pixels() {
         for (String format : new String[] { "png", "jpg", "gif", "bmp" }) {
-            BufferedImage image = decoder.decode(TestImages.picture(format, 40, 30));
-            assertEquals(40, image.getWidth(), format);
-            assertEquals(30, image.getHeight(), format);
+            byte[] bytes = TestImages.picture(format, 40, 30);
+            ModelImage image = decoder.decode(bytes, SPEC);
+            assertEquals(28, image.width(), format);
+            assertEquals(28, image.height(), format);
+            byte[] expected = Resampler.resize(TestImages.luma(decoder.decodeWithImageIo(bytes)), 40, 30, 28, 28);
+            assertArrayEquals(expected, image.planes()[0], format + " via " + image.path());
         }
     }
 
     @Test
     void decodes_webp() throws IOException {
         try (InputStream in = getClass().getResourceAsStream("/images/shirt.webp")) {
-            BufferedImage image = decoder.decode(in.readAllBytes());
-            assertEquals(28, image.getWidth());
+            byte[] bytes = in.readAllBytes();
+            ModelImage image = decoder.decode(bytes, SPEC);
+            assertArrayEquals(TestImages.luma(decoder.decodeWithImageIo(bytes)), image.planes()[0]);
         }
     }
 
@@ -95,7 +103,7 @@ class ImageDecoderTest {
     }
 
     private static BadImageException assertCode(ImageDecoder decoder, String code, Kind kind, byte[] bytes) {
-        BadImageException e = assertThrows(BadImageException.class, () -> decoder.decode(bytes));
+        BadImageException e = assertThrows(BadImageException.class, () -> decoder.decode(bytes, SPEC));
         assertEquals(code, e.code(), e.getMessage());
         assertEquals(kind, e.kind());
         return e;

@@ -1,23 +1,19 @@
 package dev.jepascore.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.awt.image.BufferedImage;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
 class PreprocessorTest {
 
-    private static final InputSpec GRAY_4 = new InputSpec(1, 2, 2, "bilinear", 1 / 255.0, List.of(0.5), List.of(0.25));
+    private static final InputSpec GRAY_4 = InputSpec.of(1, 2, 2, 1 / 255.0, List.of(0.5), List.of(0.25));
 
     @Test
-    void grey_pixels_are_read_exactly_and_normalised() {
-        BufferedImage image = new BufferedImage(2, 2, BufferedImage.TYPE_BYTE_GRAY);
-        image.getRaster().setSample(0, 0, 0, 0);
-        image.getRaster().setSample(1, 0, 0, 128);
-        image.getRaster().setSample(0, 1, 0, 255);
-        image.getRaster().setSample(1, 1, 0, 64);
+    void pixels_are_normalised_into_the_tensor() {
+        ModelImage image = new ModelImage(new byte[][] { { 0, (byte) 128, (byte) 255, 64 } }, 2, 2, "test");
         float[] out = new float[4];
         Preprocessor.toTensor(image, GRAY_4, out, 0);
         assertEquals((0 / 255.0 - 0.5) / 0.25, out[0], 1e-6);
@@ -27,34 +23,25 @@ class PreprocessorTest {
     }
 
     @Test
-    void colour_pixels_become_pillow_luma() {
-        BufferedImage image = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
-        image.setRGB(0, 0, 0xff8040);
-        float[][] planes = Preprocessor.channelPlanes(image, 1);
-        // Pillow: L = R*299/1000 + G*587/1000 + B*114/1000, rounded
-        assertEquals(Math.round(255 * 0.299 + 128 * 0.587 + 64 * 0.114), planes[0][0], 0.5f);
-    }
-
-    @Test
-    void transparent_pixels_are_composited_onto_black() {
-        BufferedImage image = new BufferedImage(1, 1, BufferedImage.TYPE_INT_ARGB);
-        image.setRGB(0, 0, 0x00ffffff);
-        assertEquals(0f, Preprocessor.channelPlanes(image, 1)[0][0], 0f);
-    }
-
-    @Test
-    void sixteen_bit_grey_is_scaled_to_eight_bits() {
-        BufferedImage image = new BufferedImage(1, 1, BufferedImage.TYPE_USHORT_GRAY);
-        image.getRaster().setSample(0, 0, 0, 65535);
-        assertEquals(255f, Preprocessor.channelPlanes(image, 1)[0][0], 0f);
-    }
-
-    @Test
     void writes_at_the_offset_of_its_slot_in_the_batch() {
-        BufferedImage image = new BufferedImage(2, 2, BufferedImage.TYPE_BYTE_GRAY);
         float[] out = new float[8];
-        Preprocessor.toTensor(image, GRAY_4, out, 4);
+        Preprocessor.toTensor(new ModelImage(new byte[][] { new byte[4] }, 2, 2, "test"), GRAY_4, out, 4);
         assertEquals(0f, out[0], 0f);
         assertEquals(-2f, out[4], 1e-6);
+    }
+
+    @Test
+    void refuses_pixels_of_another_size() {
+        ModelImage image = new ModelImage(new byte[][] { new byte[9] }, 3, 3, "test");
+        assertThrows(IllegalArgumentException.class, () -> Preprocessor.toTensor(image, GRAY_4, new float[4], 0));
+    }
+
+    @Test
+    void colour_becomes_pillow_luma_and_alpha_goes_onto_black() {
+        // Pillow: L = R*299/1000 + G*587/1000 + B*114/1000, rounded
+        assertEquals(Math.round(255 * 0.299 + 128 * 0.587 + 64 * 0.114), Colour.luma(255, 128, 64));
+        assertEquals(0, Colour.premultiply(255, 0));
+        assertEquals(128, Colour.premultiply(255, 128));
+        assertEquals(64, Colour.premultiply(128, 128)); // 128 * 128 / 255 = 64.25
     }
 }

@@ -41,6 +41,35 @@ public final class TestImages {
         }
     }
 
+    /** The reference luma of every pixel (alpha onto black), read through sRGB as ImageIO gives it. */
+    public static byte[] luma(BufferedImage image) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        byte[] out = new byte[w * h];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int p = image.getRGB(x, y);
+                int a = p >>> 24;
+                int r = Colour.premultiply((p >> 16) & 0xff, a);
+                int g = Colour.premultiply((p >> 8) & 0xff, a);
+                int b = Colour.premultiply(p & 0xff, a);
+                out[y * w + x] = (byte) Colour.luma(r, g, b);
+            }
+        }
+        return out;
+    }
+
+    /** The model-sized pixels of an image file, through the function's decoder (generous limits). */
+    public static ModelImage decode(java.nio.file.Path file, InputSpec spec) {
+        try {
+            return DECODER.decode(java.nio.file.Files.readAllBytes(file), spec);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static final ImageDecoder DECODER = new ImageDecoder(ImageDecoderTest.limits(64L << 20, 100_000_000));
+
     /** The first {@code fraction} of the bytes. */
     public static byte[] truncated(byte[] bytes, double fraction) {
         return Arrays.copyOf(bytes, (int) (bytes.length * fraction));

@@ -93,7 +93,7 @@ class PackageModelCommandTest {
         assertEquals("pixels", m.encoder().input());
         assertEquals("embedding", m.encoder().output());
         assertEquals(64, m.embeddingDim());
-        assertEquals(new InputSpec(1, 28, 28, "bilinear", 1 / 255.0, List.of(0.286), List.of(0.353)), m.input());
+        assertEquals(InputSpec.of(1, 28, 28, 1 / 255.0, List.of(0.286), List.of(0.353)), m.input());
         assertEquals("sketch", m.effectiveDefaultMode());
         int directions = m.sketch().directions();
         assertTrue(directions >= 64 && directions <= 784, "m = " + directions);
@@ -134,8 +134,8 @@ class PackageModelCommandTest {
             ExactJacobianScore exactScore = new ExactJacobianScore(exact);
             for (JsonNode f : fixtures) {
                 float[] pixels = new float[784];
-                Preprocessor.toTensor(ImageIO.read(out.resolve("fixtures").resolve(f.get("file").asText()).toFile()),
-                        m.input(), pixels, 0);
+                Preprocessor.toTensor(TestImages.decode(out.resolve("fixtures").resolve(f.get("file").asText()),
+                        m.input()), m.input(), pixels, 0);
                 double recorded = f.get("jepaScore").asDouble();
                 assertEquals(recorded, sketch.scores(new ModelRun(pixels, 1, 784, new float[64], 64, null))[0], 1e-9);
                 double truth = exactScore.scores(ModelRun.of(pixels, exact.score(pixels, 1)))[0];

@@ -1,0 +1,173 @@
+package dev.jepascore.image;
+
+/**
+ * Resizes an image fed one stored row at a time to the model's size, upright, with exactly the
+ * reference arithmetic ({@link Resampler}: Pillow's bilinear resize of the image after
+ * {@code exif_transpose}). Only a few model-sized buffers are kept: for an upright or flipped image
+ * the horizontal pass turns each arriving row into {@code dstW} values ({@code srcH x dstW} bytes);
+ * for a transposed one the first pass runs down the stored columns and accumulates
+ * {@code dstW x srcW} sums. The full-resolution image is never held.
+ */
+final class RowResizer {
+
+    private final int srcW;
+    private final int srcH;
+    private final int dstW;
+    private final int dstH;
+    private final int channels;
+    private final Orientation orientation;
+    /** First-pass kernel in stored coordinates (stored x, or stored y when transposed). */
+    private final Resampler.Kernel first;
+    /** Second-pass kernel: over upright y when not transposed, else over stored x. */
+    private final Resampler.Kernel second;
+    /** Upright/flipped: first-pass rows [channel][uprightY * dstW + j]. */
+    private final byte[][] rows;
+    /** Transposed: first-pass sums [channel][j * srcW + storedX]. */
+    private final int[][] sums;
+    private int received;
+
+    /**
+     * @param channels    interleaved 8-bit values per pixel of the rows given to {@link #row}
+     * @param orientation how the stored image is turned upright; dstW x dstH is the upright size
+     */
+    RowResizer(int srcW, int srcH, int dstW, int dstH, int channels, Orientation orientation) {
+        this.srcW = srcW;
+        this.srcH = srcH;
+        this.dstW = dstW;
+        this.dstH = dstH;
+        this.channels = channels;
+        this.orientation = orientation;
+        if (orientation.transpose) {
+            // upright x runs along stored y, upright y along stored x
+            first = stored(Resampler.Kernel.of(srcH, dstW), srcH, orientation.flipY);
+            second = stored(Resampler.Kernel.of(srcW, dstH), srcW, orientation.flipX);
+            rows = null;
+            sums = new int[channels][dstW * srcW];
+            for (int[] s : sums) {
+                java.util.Arrays.fill(s, Resampler.HALF);
+            }
+        } else {
+            first = stored(Resampler.Kernel.of(srcW, dstW), srcW, orientation.flipX);
+            second = Resampler.Kernel.of(srcH, dstH); // over upright y: rows are stored by upright y
+            rows = new byte[channels][srcH * dstW];
+            sums = null;
+        }
+    }
+
+    /** Bytes this resizer holds, besides the caller's row: the bound on its memory. */
+    static long bufferBytes(int srcW, int srcH, int dstW, int channels, Orientation orientation) {
+        return orientation.transpose ? 4L * channels * dstW * srcW : (long) channels * srcH * dstW;
+    }
+
+    /** Rows given so far. */
+    int received() {
+        return received;
+    }
+
+    /** The next stored row (rows arrive top to bottom): {@code srcW * channels} values from {@code offset}. */
+    void row(byte[] data, int offset) {
+        int sy = received++;
+        if (orientation.transpose) {
+            accumulate(data, offset, sy);
+        } else {
+            int uy = orientation.flipY ? srcH - 1 - sy : sy;
+            for (int c = 0; c < channels; c++) {
+                byte[] out = rows[c];
+                for (int j = 0; j < dstW; j++) {
+                    int acc = Resampler.HALF;
+                    int base = offset + first.first()[j] * channels + c;
+                    int wBase = j * first.stride();
+                    int n = first.count()[j];
+                    int[] w = first.weights();
+                    for (int k = 0; k < n; k++) {
+                        acc += (data[base + k * channels] & 0xff) * w[wBase + k];
+                    }
+                    out[uy * dstW + j] = (byte) Resampler.clip8(acc);
+                }
+            }
+        }
+    }
+
+    private void accumulate(byte[] data, int offset, int sy) {
+        int[] lo = first.first();
+        int[] n = first.count();
+        for (int j = 0; j < dstW; j++) {
+            int k = sy - lo[j];
+            if (k < 0 || k >= n[j]) {
+                continue;
+            }
+            int w = first.weights()[j * first.stride() + k];
+            if (w == 0) {
+                continue;
+            }
+            for (int c = 0; c < channels; c++) {
+                int[] s = sums[c];
+                int base = j * srcW;
+                for (int x = 0, i = offset + c; x < srcW; x++, i += channels) {
+                    s[base + x] += (data[i] & 0xff) * w;
+                }
+            }
+        }
+    }
+
+    /** The upright dstW x dstH result, one plane per channel; every stored row must have been given. */
+    byte[][] finish() {
+        if (received != srcH) {
+            throw new IllegalStateException("resizer got " + received + " of " + srcH + " rows");
+        }
+        byte[][] out = new byte[channels][dstW * dstH];
+        int[] w = second.weights();
+        for (int c = 0; c < channels; c++) {
+            if (orientation.transpose) {
+                byte[] tmp = new byte[dstW * srcW];
+                for (int i = 0; i < tmp.length; i++) {
+                    tmp[i] = (byte) Resampler.clip8(sums[c][i]);
+                }
+                for (int i = 0; i < dstH; i++) {
+                    for (int j = 0; j < dstW; j++) {
+                        int acc = Resampler.HALF;
+                        int base = j * srcW + second.first()[i];
+                        for (int k = 0; k < second.count()[i]; k++) {
+                            acc += (tmp[base + k] & 0xff) * w[i * second.stride() + k];
+                        }
+                        out[c][i * dstW + j] = (byte) Resampler.clip8(acc);
+                    }
+                }
+            } else {
+                for (int i = 0; i < dstH; i++) {
+                    for (int j = 0; j < dstW; j++) {
+                        int acc = Resampler.HALF;
+                        int base = second.first()[i] * dstW + j;
+                        for (int k = 0; k < second.count()[i]; k++) {
+                            acc += (rows[c][base + k * dstW] & 0xff) * w[i * second.stride() + k];
+                        }
+                        out[c][i * dstW + j] = (byte) Resampler.clip8(acc);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The kernel over upright positions 0..n-1 re-expressed over stored positions: unchanged, or
+     * for a flipped axis each window mirrored (upright p is stored n-1-p) with its weights reversed.
+     * Integer sums do not depend on the order of their terms, so the result is the reference's.
+     */
+    private static Resampler.Kernel stored(Resampler.Kernel k, int n, boolean flip) {
+        if (!flip) {
+            return k;
+        }
+        int out = k.first().length;
+        int[] first = new int[out];
+        int[] weights = new int[k.weights().length];
+        for (int i = 0; i < out; i++) {
+            int c = k.count()[i];
+            first[i] = n - k.first()[i] - c;
+            for (int j = 0; j < c; j++) {
+                weights[i * k.stride() + j] = k.weights()[i * k.stride() + c - 1 - j];
+            }
+        }
+        return new Resampler.Kernel(first, k.count().clone(), weights, k.stride());
+    }
+}

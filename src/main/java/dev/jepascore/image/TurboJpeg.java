@@ -1,0 +1,207 @@
+package dev.jepascore.image;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.InvocationTargetException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * libjpeg-turbo's TurboJPEG Java API, bound at run time from the operating system's package
+ * ({@code libturbojpeg-java}: the jar; {@code libturbojpeg0}: the library with its JNI entry
+ * points) so that the function builds and runs without it. Decodes a JPEG directly at a reduced
+ * scale in the DCT domain (scaled inverse DCTs: 1/8 of the width costs little more than reading the
+ * entropy-coded data), with the accurate integer DCT and smooth chroma upsampling: libjpeg's
+ * defaults, which Pillow uses too.
+ */
+final class TurboJpeg {
+
+    /** TJ.PF_RGB: 3 bytes per pixel, R G B. */
+    private static final int PF_RGB = 0;
+    /** TJ.ERR_WARNING: the data was decoded but the library complained (e.g. ended early). */
+    private static final int ERR_WARNING = 0;
+
+    private final MethodHandle open;
+    private final MethodHandle width;
+    private final MethodHandle height;
+    private final MethodHandle decompress;
+    private final MethodHandle close;
+    private final MethodHandle errorCode;
+    private final Class<?> exceptionType;
+    private final int[][] scales;
+    private final String description;
+
+    private TurboJpeg(ClassLoader loader, String description) throws ReflectiveOperationException {
+        MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+        Class<?> tj = Class.forName("org.libjpegturbo.turbojpeg.TJ", true, loader);
+        Class<?> dec = Class.forName("org.libjpegturbo.turbojpeg.TJDecompressor", true, loader);
+        Class<?> factor = Class.forName("org.libjpegturbo.turbojpeg.TJScalingFactor", true, loader);
+        exceptionType = Class.forName("org.libjpegturbo.turbojpeg.TJException", true, loader);
+        open = lookup.findConstructor(dec, MethodType.methodType(void.class, byte[].class, int.class));
+        width = lookup.findVirtual(dec, "getWidth", MethodType.methodType(int.class));
+        height = lookup.findVirtual(dec, "getHeight", MethodType.methodType(int.class));
+        decompress = lookup.findVirtual(dec, "decompress", MethodType.methodType(void.class, byte[].class, int.class,
+                int.class, int.class, int.class, int.class, int.class, int.class));
+        close = lookup.findVirtual(dec, "close", MethodType.methodType(void.class));
+        errorCode = lookup.findVirtual(exceptionType, "getErrorCode", MethodType.methodType(int.class));
+        Object[] factors = (Object[]) tj.getMethod("getScalingFactors").invoke(null);
+        List<int[]> list = new ArrayList<>();
+        for (Object f : factors) {
+            int num = (int) factor.getMethod("getNum").invoke(f);
+            int denom = (int) factor.getMethod("getDenom").invoke(f);
+            if (num <= denom) {
+                list.add(new int[] { num, denom });
+            }
+        }
+        scales = list.toArray(int[][]::new);
+        this.description = description;
+    }
+
+    /**
+     * Loads the bindings from {@code jar}, with the JNI library at {@code library} (Debian's jar
+     * asks for {@code libturbojpeg.so}, which only the -dev package links; the class loader
+     * answers that request with the runtime library's path).
+     *
+     * @throws IllegalStateException naming what is missing or failed
+     */
+    static TurboJpeg load(Path jar, Path library) {
+        if (!Files.isReadable(jar)) {
+            throw new IllegalStateException("no TurboJPEG Java bindings at " + jar);
+        }
+        if (!Files.isReadable(library)) {
+            throw new IllegalStateException("no TurboJPEG library at " + library);
+        }
+        try {
+            ClassLoader loader = new NativeLoader(jar.toUri().toURL(), library.toAbsolutePath().toString());
+            return new TurboJpeg(loader, "libjpeg-turbo " + library.toRealPath().getFileName() + " via " + jar);
+        } catch (ReflectiveOperationException | LinkageError
+                | java.io.IOException e) {
+            Throwable cause = e instanceof InvocationTargetException ite && ite.getCause() != null ? ite.getCause() : e;
+            throw new IllegalStateException("TurboJPEG at " + jar + " could not be loaded: " + cause, cause);
+        }
+    }
+
+    String description() {
+        return description;
+    }
+
+    /** A JPEG decoded at a reduced scale: {@code width x height} RGB pixels. */
+    record Scaled(byte[] rgb, int width, int height, int fullWidth, int fullHeight, int num, int denom) {
+    }
+
+    /** The stored (unscaled) size from the JPEG header, without decoding. */
+    int[] size(byte[] jpeg) {
+        Object d = openDecompressor(jpeg);
+        try {
+            return new int[] { (int) width.invoke(d), (int) height.invoke(d) };
+        } catch (Throwable t) {
+            throw failure(t);
+        } finally {
+            closeQuietly(d);
+        }
+    }
+
+    /**
+     * Decodes at the smallest DCT scale (num/8, num = 1..8) whose result is at least
+     * {@code minWidth x minHeight}, or at full size when the image is smaller than that.
+     */
+    Scaled decode(byte[] jpeg, int minWidth, int minHeight, long maxPixels) {
+        Object d = openDecompressor(jpeg);
+        try {
+            int w = (int) width.invoke(d);
+            int h = (int) height.invoke(d);
+            if (w <= 0 || h <= 0) {
+                throw BadImageException.truncated("JPEG", new java.io.IOException("header declares " + w + "x" + h));
+            }
+            ImageDecoder.checkPixels("JPEG", w, h, maxPixels);
+            int[] best = { 1, 1 };
+            long bestArea = Long.MAX_VALUE;
+            for (int[] s : scales) {
+                int sw = scaled(w, s);
+                int sh = scaled(h, s);
+                boolean enough = sw >= Math.min(minWidth, w) && sh >= Math.min(minHeight, h);
+                if (enough && (long) sw * sh < bestArea) {
+                    bestArea = (long) sw * sh;
+                    best = s;
+                }
+            }
+            int sw = scaled(w, best);
+            int sh = scaled(h, best);
+            byte[] rgb = new byte[sw * sh * 3];
+            try {
+                decompress.invoke(d, rgb, 0, 0, sw, sw * 3, sh, PF_RGB, 0);
+            } catch (Throwable t) {
+                if (!exceptionType.isInstance(t) || (int) errorCode.invoke(t) != ERR_WARNING
+                        || ImageDecoder.isTruncationWarning(t.getMessage())) {
+                    throw failure(t);
+                }
+                // a harmless warning (e.g. extraneous bytes): the pixels are complete
+            }
+            return new Scaled(rgb, sw, sh, w, h, best[0], best[1]);
+        } catch (BadImageException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw failure(t);
+        } finally {
+            closeQuietly(d);
+        }
+    }
+
+    /** TurboJPEG's scaled size: ceil(dim * num / denom). */
+    private static int scaled(int dim, int[] s) {
+        return (int) (((long) dim * s[0] + s[1] - 1) / s[1]);
+    }
+
+    private Object openDecompressor(byte[] jpeg) {
+        try {
+            return open.invoke(jpeg, jpeg.length);
+        } catch (Throwable t) {
+            throw failure(t);
+        }
+    }
+
+    private void closeQuietly(Object d) {
+        try {
+            close.invoke(d);
+        } catch (Throwable ignored) {
+            // closing frees the native handle; a failure here changes nothing for the result
+        }
+    }
+
+    private RuntimeException failure(Throwable t) {
+        if (t instanceof BadImageException b) {
+            return b;
+        }
+        if (exceptionType.isInstance(t)) {
+            return BadImageException.truncated("JPEG", t);
+        }
+        if (t instanceof RuntimeException r) {
+            return r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new IllegalStateException("TurboJPEG failed: " + t, t);
+    }
+
+    /** Loads the jar's classes and answers their {@code System.loadLibrary("turbojpeg")} with {@code library}. */
+    private static final class NativeLoader extends URLClassLoader {
+
+        private final String library;
+
+        NativeLoader(URL jar, String library) {
+            super(new URL[] { jar }, TurboJpeg.class.getClassLoader());
+            this.library = library;
+        }
+
+        @Override
+        protected String findLibrary(String name) {
+            return "turbojpeg".equals(name) ? library : super.findLibrary(name);
+        }
+    }
+}
