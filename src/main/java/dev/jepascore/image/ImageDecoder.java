@@ -49,11 +49,14 @@ public class ImageDecoder {
     private final ImageConfig config;
     private final TurboJpeg turbo;
     private final String jpegPath;
+    private final WebpNative webp;
+    private final String webpPath;
 
     @Inject
     public ImageDecoder(ImageConfig config, JpegConfig jpeg) {
         this(config, jpegDecoder(jpeg.decoder(), Path.of(jpeg.turbojpegJar()), Path.of(jpeg.turbojpegLibrary())));
         LOG.infof("JPEG decoding: %s", jpegPath);
+        LOG.infof("WebP decoding: %s", webpPath);
     }
 
     /** With the JPEG decoder chosen as {@code auto} at the default paths. */
@@ -68,6 +71,22 @@ public class ImageDecoder {
         this.jpegPath = jpeg.description();
         ImageIO.setUseCache(false);
         ImageIO.scanForPlugins();
+        WebpNative found;
+        String path;
+        try {
+            found = WebpNative.load();
+            path = found.description();
+        } catch (IllegalStateException e) {
+            found = null;
+            path = "TwelveMonkeys (pure Java, full-resolution decode): " + e.getMessage();
+        }
+        this.webp = found;
+        this.webpPath = path;
+    }
+
+    /** The WebP decoder in use and why. */
+    public String webpPath() {
+        return webpPath;
     }
 
     /** The JPEG decoder in use and why, e.g. {@code libjpeg-turbo ... (DCT-domain scaling)}. */
@@ -145,9 +164,20 @@ public class ImageDecoder {
             }
             return readWithImageIo(bytes, spec, o);
         }
-        boolean webp = bytes.length >= 12 && bytes[0] == 'R' && bytes[1] == 'I' && bytes[2] == 'F' && bytes[3] == 'F'
-                && bytes[8] == 'W' && bytes[9] == 'E' && bytes[10] == 'B' && bytes[11] == 'P';
-        return readWithImageIo(bytes, spec, upright(spec, webp ? Exif.ofWebp(bytes) : Orientation.NORMAL));
+        if (WebpNative.isWebp(bytes)) {
+            Orientation o = upright(spec, Exif.ofWebp(bytes));
+            if (webp != null) {
+                int minW = OVERSAMPLE * (o.transpose ? spec.height() : spec.width());
+                int minH = OVERSAMPLE * (o.transpose ? spec.width() : spec.height());
+                BufferedImage image = webp.decode(bytes, minW, minH, config.maxPixels());
+                RowResizer out = resizer(image.getWidth(), image.getHeight(), spec, o);
+                ImageRows.feed(image, out, spec.channels());
+                return new ModelImage(out.finish(), spec.width(), spec.height(),
+                        "webp libwebp " + image.getWidth() + "x" + image.getHeight());
+            }
+            return readWithImageIo(bytes, spec, o);
+        }
+        return readWithImageIo(bytes, spec, Orientation.NORMAL);
     }
 
     private static Orientation upright(InputSpec spec, Orientation found) {
@@ -170,7 +200,7 @@ public class ImageDecoder {
     }
 
     /** Decodes the first frame with ImageIO at full resolution. */
-    BufferedImage decodeWithImageIo(byte[] bytes) {
+    protected BufferedImage decodeWithImageIo(byte[] bytes) {
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {

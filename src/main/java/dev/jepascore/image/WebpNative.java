@@ -1,0 +1,104 @@
+package dev.jepascore.image;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+
+import javax.imageio.ImageReader;
+import javax.imageio.spi.IIORegistry;
+import javax.imageio.spi.ImageReaderSpi;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+
+import com.luciad.imageio.webp.WebPImageReaderSpi;
+import com.luciad.imageio.webp.WebPReadParam;
+import com.luciad.imageio.webp.WebPWrapper;
+
+/**
+ * WebP through libwebp (the {@code webp-imageio} library, which bundles it for Linux and macOS on
+ * x86_64 and aarch64), decoding straight to a reduced size: libwebp's rescaler averages the decoded
+ * rows as they come out, so neither the full-size picture nor a full-size buffer is ever built.
+ * Used directly, not through ImageIO's registry, where TwelveMonkeys' pure-Java reader stays the
+ * WebP reader for the fallback.
+ */
+final class WebpNative {
+
+    private final ImageReaderSpi spi;
+    private final String description;
+
+    private WebpNative(ImageReaderSpi spi, String description) {
+        this.spi = spi;
+        this.description = description;
+    }
+
+    /**
+     * Loads libwebp (extracted from the jar by the library) and takes the library's reader out of
+     * ImageIO's registry.
+     *
+     * @throws IllegalStateException when the native library does not load on this platform
+     */
+    static WebpNative load() {
+        try {
+            WebPWrapper.loadNativeLibrary();
+        } catch (LinkageError | RuntimeException e) {
+            throw new IllegalStateException("libwebp (webp-imageio) does not load here: " + e, e);
+        }
+        IIORegistry registry = IIORegistry.getDefaultInstance();
+        registry.getServiceProviders(ImageReaderSpi.class, p -> p instanceof WebPImageReaderSpi, false)
+                .forEachRemaining(p -> registry.deregisterServiceProvider(p, ImageReaderSpi.class));
+        return new WebpNative(new WebPImageReaderSpi(), "libwebp (webp-imageio, scaled decode)");
+    }
+
+    String description() {
+        return description;
+    }
+
+    static boolean isWebp(byte[] b) {
+        return b.length >= 12 && b[0] == 'R' && b[1] == 'I' && b[2] == 'F' && b[3] == 'F' && b[8] == 'W' && b[9] == 'E'
+                && b[10] == 'B' && b[11] == 'P';
+    }
+
+    /**
+     * Decodes at the smallest size, keeping the aspect ratio, that is at least
+     * {@code minWidth x minHeight} (full size when the image is smaller).
+     */
+    BufferedImage decode(byte[] webp, int minWidth, int minHeight, long maxPixels) {
+        ImageReader reader;
+        try {
+            reader = spi.createReaderInstance(null);
+        } catch (IOException e) {
+            throw new IllegalStateException("no libwebp reader: " + e.getMessage(), e);
+        }
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(webp))) {
+            reader.setInput(in, true, true);
+            int w;
+            int h;
+            try {
+                w = reader.getWidth(0);
+                h = reader.getHeight(0);
+            } catch (IOException | RuntimeException e) {
+                throw BadImageException.truncated("WEBP", e);
+            }
+            if (w <= 0 || h <= 0) {
+                throw BadImageException.truncated("WEBP", new IOException("header declares " + w + "x" + h));
+            }
+            ImageDecoder.checkPixels("WEBP", w, h, maxPixels);
+            double f = Math.max((double) minWidth / w, (double) minHeight / h);
+            WebPReadParam param = new WebPReadParam();
+            if (f < 1) {
+                param.setUseScaling(true);
+                param.setScaledWidth(Math.min(w, (int) Math.ceil(w * f)));
+                param.setScaledHeight(Math.min(h, (int) Math.ceil(h * f)));
+            }
+            try {
+                return reader.read(0, param);
+            } catch (IOException | RuntimeException e) {
+                throw BadImageException.truncated("WEBP", e);
+            }
+        } catch (IOException e) {
+            throw BadImageException.truncated("WEBP", e);
+        } finally {
+            reader.dispose();
+        }
+    }
+}
