@@ -7,9 +7,11 @@ premultiplied onto black (Pillow's RGBa); convert("L"); resize((28, 28), Image.B
   /usr/bin/python3 models/photo_reference.py make-set  --out target/photo-bench
       80 photos from Debian's wallpaper packages (ukui-wallpapers, lomiri-wallpapers, mate-backgrounds):
       16 each of 12 MP JPEG, 12 MP PNG, 16 MP WebP, 2 MP JPEG, VGA JPEG (not committed: ~600 MB)
-  /usr/bin/python3 models/photo_reference.py bench     --set target/photo-bench --repeats 3
+  /usr/bin/python3 models/photo_reference.py bench     --set target/photo-bench --repeats 3 [--only jpeg-12mp-]
       one JSON line: per file, median ms of Pillow full decode and Pillow draft mode (bytes in memory
-      to the 28x28 luma), the reference 28x28 tensor and its JEPA-SCORE by the float64 listing
+      to the 28x28 luma)
+  /usr/bin/python3 models/photo_reference.py reference --set target/photo-bench
+      one JSON line: per file, the reference 28x28 tensor and its JEPA-SCORE by the float64 listing
   /usr/bin/python3 models/photo_reference.py fixtures  --out src/test/resources/photos
       small real-photo fixtures (JPEG with and without EXIF orientation, PNG, WebP) and reference.json
 """
@@ -143,24 +145,36 @@ def timed(fn, data, repeats):
     return statistics.median(times)
 
 
-def bench(set_dir, repeats):
-    files = sorted(f for f in os.listdir(set_dir) if not f.startswith("."))
+def bench(set_dir, repeats, only):
+    """Timings only (no torch): median ms per file of Pillow full decode and draft mode."""
+    files = sorted(f for f in os.listdir(set_dir) if not f.startswith(".") and f.startswith(only))
     rows = []
     for name in files:
         with open(os.path.join(set_dir, name), "rb") as fh:
             data = fh.read()
-        ref = reference_u8(data)
-        draft = draft_u8(data)
+        reference_u8(data)  # warm-up
         rows.append({"file": name, "fullMs": timed(reference_u8, data, repeats),
-                     "draftMs": timed(draft_u8, data, repeats), "reference": ref.flatten().tolist(),
-                     "draftMaxDiff": int(np.abs(ref.astype(int) - draft.astype(int)).max()), "_draft": draft})
-    full = listing_scores([np.asarray(r["reference"], np.uint8).reshape(28, 28) for r in rows])
-    drafts = listing_scores([r.pop("_draft") for r in rows])
-    for r, s, d in zip(rows, full, drafts):
-        r["referenceScore"] = s
-        r["draftScore"] = d
+                     "draftMs": timed(draft_u8, data, repeats)})
     import PIL
-    print(json.dumps({"tool": "photo_reference.py", "pillow": PIL.__version__, "repeats": repeats, "files": rows}))
+    print(json.dumps({"tool": "photo_reference.py bench", "pillow": PIL.__version__, "repeats": repeats,
+                      "files": rows}))
+
+
+def reference(set_dir):
+    """Per file: the reference 28x28 tensor, its JEPA-SCORE by the float64 listing, and the same for
+    Pillow's draft path (how far Pillow's own fast path is from its full decode)."""
+    files = sorted(f for f in os.listdir(set_dir) if not f.startswith("."))
+    refs, drafts = [], []
+    for name in files:
+        with open(os.path.join(set_dir, name), "rb") as fh:
+            data = fh.read()
+        refs.append(reference_u8(data))
+        drafts.append(draft_u8(data))
+    full, draft = listing_scores(refs), listing_scores(drafts)
+    rows = [{"file": n, "reference": r.flatten().tolist(), "referenceScore": s, "draftScore": d,
+             "draftMaxDiff": int(np.abs(r.astype(int) - dr.astype(int)).max())}
+            for n, r, dr, s, d in zip(files, refs, drafts, full, draft)]
+    print(json.dumps({"tool": "photo_reference.py reference", "files": rows}))
 
 
 def fixtures(out):
@@ -212,13 +226,18 @@ def main():
     p = sub.add_parser("bench")
     p.add_argument("--set", required=True)
     p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--only", default="", help="file name prefix, e.g. jpeg-12mp-")
+    p = sub.add_parser("reference")
+    p.add_argument("--set", required=True)
     p = sub.add_parser("fixtures")
     p.add_argument("--out", required=True)
     args = ap.parse_args()
     if args.cmd == "make-set":
         make_set(args.out)
     elif args.cmd == "bench":
-        bench(args.set, args.repeats)
+        bench(args.set, args.repeats, args.only)
+    elif args.cmd == "reference":
+        reference(args.set)
     else:
         fixtures(args.out)
 

@@ -64,37 +64,41 @@ public final class PhotoBenchmark {
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
                     System.getProperty("java.version"), files.size(), set, repeats);
             System.out.println("JPEG decoding: " + decoder.jpegPath());
+            System.out.println("WebP decoding: " + decoder.webpPath());
+            System.out.println("Pillow (same run, one kind after the Java run of that kind): " + python
+                    + " models/photo_reference.py bench/reference");
 
             Map<String, double[]> nowMs = new LinkedHashMap<>();
             Map<String, double[]> beforeMs = new LinkedHashMap<>();
             Map<String, Double> score = new LinkedHashMap<>();
             Map<String, byte[]> pixels = new LinkedHashMap<>();
             Map<String, String> path = new LinkedHashMap<>();
-            for (Path f : files) {
-                byte[] bytes = Files.readAllBytes(f);
-                String name = f.getFileName().toString();
-                ModelImage image = decoder.decode(bytes, spec);
-                pixels.put(name, image.planes()[0]);
-                path.put(name, image.path());
-                score.put(name, scoring.score(bytes, ScoreMode.EXACT).jepaScore()); // also warms up
-                nowMs.put(name, new double[] { medianMs(scoring, bytes, repeats) });
-                if (before) {
-                    legacy.score(bytes, ScoreMode.EXACT);
-                    beforeMs.put(name, new double[] { medianMs(legacy, bytes, Math.min(repeats, 3)) });
+            Map<String, JsonNode> ref = new LinkedHashMap<>();
+            // one kind after the other, Java then Pillow, so both see about the same machine load
+            for (String kind : KINDS) {
+                for (Path f : files) {
+                    String name = f.getFileName().toString();
+                    if (!name.startsWith(kind + "-")) {
+                        continue;
+                    }
+                    byte[] bytes = Files.readAllBytes(f);
+                    ModelImage image = decoder.decode(bytes, spec);
+                    pixels.put(name, image.planes()[0]);
+                    path.put(name, image.path());
+                    score.put(name, scoring.score(bytes, ScoreMode.EXACT).jepaScore()); // also warms up
+                    nowMs.put(name, new double[] { medianMs(scoring, bytes, repeats) });
+                    if (before) {
+                        beforeMs.put(name, new double[] { medianMs(legacy, bytes, 1) });
+                    }
+                }
+                for (JsonNode r : python(python, "bench", "--set", set.toString(), "--repeats",
+                        String.valueOf(repeats), "--only", kind + "-").get("files")) {
+                    ref.put(r.get("file").asText(), r);
                 }
             }
-
-            System.out.println("Pillow (same run): " + python + " models/photo_reference.py bench ...");
-            Process p = new ProcessBuilder(python, "models/photo_reference.py", "bench", "--set", set.toString(),
-                    "--repeats", String.valueOf(repeats)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            String out = new String(p.getInputStream().readAllBytes());
-            if (p.waitFor() != 0) {
-                throw new IllegalStateException("photo_reference.py bench failed (exit " + p.exitValue() + ")");
-            }
-            JsonNode py = new ObjectMapper().readTree(out.lines().reduce((a, b) -> b).orElseThrow());
-            Map<String, JsonNode> ref = new LinkedHashMap<>();
-            for (JsonNode r : py.get("files")) {
-                ref.put(r.get("file").asText(), r);
+            for (JsonNode r : python(python, "reference", "--set", set.toString()).get("files")) {
+                ((com.fasterxml.jackson.databind.node.ObjectNode) ref.get(r.get("file").asText())).setAll(
+                        (com.fasterxml.jackson.databind.node.ObjectNode) r);
             }
 
             System.out.println();
@@ -158,6 +162,17 @@ public final class PhotoBenchmark {
             System.out.printf("Pillow draft vs Pillow full, same listing: p95 %.3f, max %.3f%n", percentile(draftDiffs, 95),
                     draftDiffs.stream().mapToDouble(Double::doubleValue).max().orElse(0));
         }
+    }
+
+    private static JsonNode python(String python, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(python, "models/photo_reference.py"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", cmd) + " failed (exit " + p.exitValue() + ")");
+        }
+        return new ObjectMapper().readTree(out.lines().reduce((a, b) -> b).orElseThrow());
     }
 
     private static double medianMs(ScoringService scoring, byte[] bytes, int repeats) {
