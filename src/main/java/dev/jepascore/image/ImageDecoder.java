@@ -66,6 +66,11 @@ public class ImageDecoder {
     }
 
     ImageDecoder(ImageConfig config, JpegChoice jpeg) {
+        this(config, jpeg, true);
+    }
+
+    /** @param nativeWebp whether to use libwebp when it loads (false: TwelveMonkeys, for tests of the fallback) */
+    ImageDecoder(ImageConfig config, JpegChoice jpeg, boolean nativeWebp) {
         this.config = config;
         this.turbo = jpeg.turbo();
         this.jpegPath = jpeg.description();
@@ -74,6 +79,9 @@ public class ImageDecoder {
         WebpNative found;
         String path;
         try {
+            if (!nativeWebp) {
+                throw new IllegalStateException("libwebp not asked for");
+            }
             found = WebpNative.load();
             path = found.description();
         } catch (IllegalStateException e) {

@@ -26,6 +26,8 @@ final class TurboJpeg {
     /** TJ.ERR_WARNING: the data was decoded but the library complained (e.g. ended early). */
     private static final int ERR_WARNING = 0;
 
+    private static final java.util.Map<String, TurboJpeg> LOADED = new java.util.HashMap<>();
+
     private final MethodHandle open;
     private final MethodHandle width;
     private final MethodHandle height;
@@ -70,6 +72,19 @@ final class TurboJpeg {
      * @throws IllegalStateException naming what is missing or failed
      */
     static TurboJpeg load(Path jar, Path library) {
+        // a JNI library loads into one class loader per process: one binding per (jar, library), kept
+        synchronized (LOADED) {
+            String key = jar.toAbsolutePath() + "|" + library.toAbsolutePath();
+            TurboJpeg loaded = LOADED.get(key);
+            if (loaded == null) {
+                loaded = bind(jar, library);
+                LOADED.put(key, loaded);
+            }
+            return loaded;
+        }
+    }
+
+    private static TurboJpeg bind(Path jar, Path library) {
         if (!Files.isReadable(jar)) {
             throw new IllegalStateException("no TurboJPEG Java bindings at " + jar);
         }

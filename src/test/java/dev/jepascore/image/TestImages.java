@@ -69,6 +69,78 @@ public final class TestImages {
     }
 
     private static final ImageDecoder DECODER = new ImageDecoder(ImageDecoderTest.limits(64L << 20, 100_000_000));
+    /** An EXIF block (big-endian TIFF, one IFD entry) holding {@code orientation}. */
+    static byte[] exif(int orientation) {
+        return new byte[] { 'M', 'M', 0, 42, 0, 0, 0, 8, 0, 1, // header, IFD0 at 8, one entry
+            0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, (byte) orientation, 0, 0, // Orientation, SHORT, count 1
+            0, 0, 0, 0 }; // no next IFD
+    }
+
+    /** The JPEG with an APP1 Exif segment holding {@code orientation} right after its start marker. */
+    public static byte[] jpegWithOrientation(byte[] jpeg, int orientation) {
+        byte[] tiff = exif(orientation);
+        int len = 2 + 6 + tiff.length;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(jpeg, 0, 2);
+        out.write(0xff);
+        out.write(0xe1);
+        out.write(len >> 8);
+        out.write(len & 0xff);
+        out.writeBytes("Exif\0\0".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        out.writeBytes(tiff);
+        out.write(jpeg, 2, jpeg.length - 2);
+        return out.toByteArray();
+    }
+
+    /** The PNG with an eXIf chunk holding {@code orientation} right after IHDR. */
+    public static byte[] pngWithOrientation(byte[] png, int orientation) {
+        byte[] tiff = exif(orientation);
+        byte[] chunk = new byte[12 + tiff.length];
+        writeInt(chunk, 0, tiff.length);
+        chunk[4] = 'e';
+        chunk[5] = 'X';
+        chunk[6] = 'I';
+        chunk[7] = 'f';
+        System.arraycopy(tiff, 0, chunk, 8, tiff.length);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(chunk, 4, 4 + tiff.length);
+        writeInt(chunk, 8 + tiff.length, (int) crc.getValue());
+        int afterHeader = 8 + 25; // signature, IHDR (length, type, 13 bytes, CRC)
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(png, 0, afterHeader);
+        out.writeBytes(chunk);
+        out.write(png, afterHeader, png.length - afterHeader);
+        return out.toByteArray();
+    }
+
+    /** A w x h photo-like RGB picture: smooth gradients, a few shapes and fine noise (seeded). */
+    public static BufferedImage photo(int w, int h, long seed) {
+        BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        java.util.Random random = new java.util.Random(seed);
+        double fx = 2 + random.nextDouble() * 3;
+        double fy = 1 + random.nextDouble() * 3;
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                double u = (double) x / w;
+                double v = (double) y / h;
+                int r = clamp(128 + 100 * Math.sin(fx * u * 6.28) * Math.cos(fy * v * 3.14) + random.nextGaussian() * 6);
+                int g = clamp(40 + 180 * v + random.nextGaussian() * 6);
+                int b = clamp(200 - 150 * u * v + random.nextGaussian() * 6);
+                image.setRGB(x, y, (r << 16) | (g << 8) | b);
+            }
+        }
+        Graphics2D g = image.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillOval(w / 5, h / 4, w / 3, h / 3);
+        g.setColor(Color.BLACK);
+        g.fillRect(w / 2, h / 2, w / 4, h / 6);
+        g.dispose();
+        return image;
+    }
+
+    private static int clamp(double v) {
+        return (int) Math.max(0, Math.min(255, Math.round(v)));
+    }
 
     /** The first {@code fraction} of the bytes. */
     public static byte[] truncated(byte[] bytes, double fraction) {
