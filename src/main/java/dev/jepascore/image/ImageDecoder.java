@@ -19,6 +19,8 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import io.quarkus.runtime.Startup;
+
 import dev.jepascore.JepaException.Kind;
 
 /**
@@ -32,6 +34,7 @@ import dev.jepascore.JepaException.Kind;
  * formats, and JPEG without libjpeg-turbo, go through ImageIO. EXIF orientation is applied.
  */
 @ApplicationScoped
+@Startup // says at start-up which decoders are active (and fails there if a required one is missing)
 public class ImageDecoder {
 
     private static final Logger LOG = Logger.getLogger(ImageDecoder.class);
