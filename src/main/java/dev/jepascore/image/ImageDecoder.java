@@ -81,6 +81,7 @@ public class ImageDecoder {
         ImageIO.scanForPlugins();
         WebpNative found;
         String path;
+        WebpNative.keepOutOfImageIo(); // ImageIO's WebP reader is always TwelveMonkeys'
         try {
             if (!nativeWebp) {
                 throw new IllegalStateException("libwebp not asked for");

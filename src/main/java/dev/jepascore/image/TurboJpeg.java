@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 
 /**
  * libjpeg-turbo's TurboJPEG Java API, bound at run time from the operating system's package
@@ -26,7 +27,7 @@ final class TurboJpeg {
     /** TJ.ERR_WARNING: the data was decoded but the library complained (e.g. ended early). */
     private static final int ERR_WARNING = 0;
 
-    private static final java.util.Map<String, TurboJpeg> LOADED = new java.util.HashMap<>();
+    private static final String LOADER_KEY = "dev.jepascore.image.TurboJpeg.loader|";
 
     private final MethodHandle open;
     private final MethodHandle width;
@@ -72,32 +73,30 @@ final class TurboJpeg {
      * @throws IllegalStateException naming what is missing or failed
      */
     static TurboJpeg load(Path jar, Path library) {
-        // a JNI library loads into one class loader per process: one binding per (jar, library), kept
-        synchronized (LOADED) {
-            String key = jar.toAbsolutePath() + "|" + library.toAbsolutePath();
-            TurboJpeg loaded = LOADED.get(key);
-            if (loaded == null) {
-                loaded = bind(jar, library);
-                LOADED.put(key, loaded);
-            }
-            return loaded;
-        }
-    }
-
-    private static TurboJpeg bind(Path jar, Path library) {
         if (!Files.isReadable(jar)) {
             throw new IllegalStateException("no TurboJPEG Java bindings at " + jar);
         }
         if (!Files.isReadable(library)) {
             throw new IllegalStateException("no TurboJPEG library at " + library);
         }
-        try {
-            ClassLoader loader = new NativeLoader(jar.toUri().toURL(), library.toAbsolutePath().toString());
-            return new TurboJpeg(loader, "libjpeg-turbo " + library.toRealPath().getFileName() + " via " + jar);
-        } catch (ReflectiveOperationException | LinkageError
-                | java.io.IOException e) {
-            Throwable cause = e instanceof InvocationTargetException ite && ite.getCause() != null ? ite.getCause() : e;
-            throw new IllegalStateException("TurboJPEG at " + jar + " could not be loaded: " + cause, cause);
+        // A JNI library loads into one class loader per process, and this class may itself be loaded
+        // by several (tests, Quarkus dev-mode restarts): the binding's class loader is kept in the
+        // system properties, the one map every class loader shares, and reused.
+        Properties shared = System.getProperties();
+        String key = LOADER_KEY + jar.toAbsolutePath() + "|" + library.toAbsolutePath();
+        synchronized (shared) {
+            try {
+                ClassLoader loader = shared.get(key) instanceof ClassLoader kept ? kept
+                        : new NativeLoader(jar.toUri().toURL(), library.toAbsolutePath().toString());
+                TurboJpeg bound = new TurboJpeg(loader,
+                        "libjpeg-turbo " + library.toRealPath().getFileName() + " via " + jar);
+                shared.put(key, loader);
+                return bound;
+            } catch (ReflectiveOperationException | LinkageError | java.io.IOException e) {
+                Throwable cause = e instanceof InvocationTargetException ite && ite.getCause() != null ? ite.getCause()
+                        : e;
+                throw new IllegalStateException("TurboJPEG at " + jar + " could not be loaded: " + cause, cause);
+            }
         }
     }
 

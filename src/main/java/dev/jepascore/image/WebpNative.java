@@ -32,8 +32,7 @@ final class WebpNative {
     }
 
     /**
-     * Loads libwebp (extracted from the jar by the library) and takes the library's reader out of
-     * ImageIO's registry.
+     * Loads libwebp (extracted from the jar by the library).
      *
      * @throws IllegalStateException when the native library does not load on this platform
      */
@@ -43,10 +42,14 @@ final class WebpNative {
         } catch (LinkageError | RuntimeException e) {
             throw new IllegalStateException("libwebp (webp-imageio) does not load here: " + e, e);
         }
+        return new WebpNative(new WebPImageReaderSpi(), "libwebp (webp-imageio, scaled decode)");
+    }
+
+    /** Takes the library's reader out of ImageIO's registry, where TwelveMonkeys' stays the WebP reader. */
+    static void keepOutOfImageIo() {
         IIORegistry registry = IIORegistry.getDefaultInstance();
         registry.getServiceProviders(ImageReaderSpi.class, p -> p instanceof WebPImageReaderSpi, false)
                 .forEachRemaining(p -> registry.deregisterServiceProvider(p, ImageReaderSpi.class));
-        return new WebpNative(new WebPImageReaderSpi(), "libwebp (webp-imageio, scaled decode)");
     }
 
     String description() {
