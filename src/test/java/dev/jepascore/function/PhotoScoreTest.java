@@ -17,7 +17,7 @@ import io.quarkus.test.junit.QuarkusTest;
  * Real photos uploaded to {@code POST /v1/score} (decoded at the model's scale, EXIF orientation
  * applied) score as the float64 listing on Pillow's full-decode 28x28 tensor of the same file,
  * within {@value #TOLERANCE} (the issue's bound at the 95th percentile, held here by every photo;
- * measured: under 0.05).
+ * measured on the 80-photo benchmark set: p95 0.10, max 0.34, as Pillow's own draft mode).
  */
 @QuarkusTest
 class PhotoScoreTest {
