@@ -8,7 +8,8 @@ import java.util.List;
  * pixels, laid out NCHW. The preprocessing is the reference's (Pillow 9.4, what the bundled model's
  * training and calibration images went through), value for value on decoded pixels:
  * {@code ImageOps.exif_transpose}, alpha premultiplied onto black, {@code convert("L")},
- * {@code resize((width, height), BILINEAR)}.
+ * {@code resize((width, height), BILINEAR)}. A manifest may leave out {@code colour}, {@code alpha} and
+ * {@code orientation}: the values below marked default apply.
  *
  * @param channels    1 (luma) or 3 (RGB)
  * @param height      rows of the tensor
@@ -17,9 +18,9 @@ import java.util.List;
  *                    the reduction factor, 8-bit fixed point, horizontal pass then vertical), on the
  *                    stored sRGB-encoded values (no gamma linearisation), stretching to height x width
  * @param colour      {@code luma-601}: ITU-R 601-2 luma of 8-bit R'G'B' in 16-bit fixed point (Pillow's
- *                    mode {@code L}); {@code rgb} for 3 channels
+ *                    mode {@code L}); {@code rgb} for 3 channels (default: by the channels)
  * @param alpha       {@code black}: transparency composited onto black ({@code c * a / 255}, rounded)
- * @param orientation {@code exif}: the EXIF orientation is applied before resizing; {@code stored}: ignored
+ * @param orientation {@code exif} (default): the EXIF orientation is applied before resizing; {@code stored}: ignored
  * @param scale       factor applied to the 8-bit pixel value first (usually 1/255)
  * @param mean        per-channel mean subtracted after scaling
  * @param std         per-channel standard deviation divided by after subtracting the mean

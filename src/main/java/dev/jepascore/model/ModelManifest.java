@@ -213,15 +213,16 @@ public record ModelManifest(String id, String version, String description, Input
                 problems.add("input.resize must be \"bilinear\" (Pillow's antialiased bilinear), found " + input.resize());
             }
             String colour = input.channels() == 1 ? InputSpec.COLOUR_LUMA : InputSpec.COLOUR_RGB;
-            if (!colour.equals(input.colour())) {
+            // colour, alpha and orientation may be left out: the reference preprocessing applies
+            if (input.colour() != null && !colour.equals(input.colour())) {
                 problems.add("input.colour must be \"" + colour + "\" for " + input.channels() + " channel(s), found "
                         + input.colour());
             }
-            if (!InputSpec.ALPHA_BLACK.equals(input.alpha())) {
+            if (input.alpha() != null && !InputSpec.ALPHA_BLACK.equals(input.alpha())) {
                 problems.add("input.alpha must be \"black\" (transparency composited onto black), found "
                         + input.alpha());
             }
-            if (!InputSpec.ORIENTATION_EXIF.equals(input.orientation())
+            if (input.orientation() != null && !InputSpec.ORIENTATION_EXIF.equals(input.orientation())
                     && !InputSpec.ORIENTATION_STORED.equals(input.orientation())) {
                 problems.add("input.orientation must be \"exif\" or \"stored\", found " + input.orientation());
             }
