@@ -16,6 +16,7 @@ import javax.imageio.stream.ImageInputStream;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.jepascore.JepaException.Kind;
+import dev.jepascore.OverloadedException;
 
 /**
  * Turns encoded bytes into pixels with ImageIO, refusing what must not be decoded: empty input,
@@ -44,6 +45,10 @@ public class ImageDecoder {
         if (bytes.length > config.maxBytes()) {
             throw new BadImageException(Kind.TOO_LARGE, "image_too_large",
                     "the image is " + bytes.length + " bytes; the limit is " + config.maxBytes() + " bytes");
+        }
+        if ("TIFF".equals(knownUnsupportedFormat(bytes))) {
+            // the JDK has a TIFF reader, but TIFF is not a supported upload format (multi-page, CMYK, float samples)
+            throw BadImageException.unsupported("TIFF");
         }
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
@@ -74,7 +79,7 @@ public class ImageDecoder {
             width = reader.getWidth(0);
             height = reader.getHeight(0);
         } catch (IOException | RuntimeException e) {
-            throw BadImageException.truncated(format, e);
+            throw readFailure(format, e);
         }
         if (width <= 0 || height <= 0) {
             throw BadImageException.truncated(format,
@@ -90,7 +95,9 @@ public class ImageDecoder {
         try {
             image = reader.read(0);
         } catch (IOException | RuntimeException e) {
-            throw BadImageException.truncated(format, e);
+            throw readFailure(format, e);
+        } catch (OutOfMemoryError e) {
+            throw OverloadedException.outOfMemory("decoding a " + width + "x" + height + " " + format + " image", e);
         }
         for (String warning : warnings) {
             String lower = warning.toLowerCase(Locale.ROOT);
@@ -99,6 +106,22 @@ public class ImageDecoder {
             }
         }
         return image;
+    }
+
+    /**
+     * What a failure inside a reader means. Only a format error is the image's fault ({@code image_corrupt}); readers
+     * wrap resource failures too (an {@link OutOfMemoryError} arrives inside an {@code IIOException}), and those are
+     * the function's: out of memory is {@code overloaded} (retriable), any other VM error propagates as internal.
+     */
+    private static RuntimeException readFailure(String format, Exception e) {
+        VirtualMachineError resource = OverloadedException.resourceFailure(e);
+        if (resource instanceof OutOfMemoryError) {
+            return OverloadedException.outOfMemory("decoding a " + format + " image", e);
+        }
+        if (resource != null) {
+            throw resource;
+        }
+        return BadImageException.truncated(format, e);
     }
 
     private static String formatName(ImageReader reader) {
