@@ -57,7 +57,7 @@ public class RetryingObjectStore implements ObjectStore {
     }
 
     /** Pause before retry number {@code retry} (1-based): doubling from the initial pause, capped. */
-    static Duration backoff(int retry, Duration initial, Duration max) {
+    public static Duration backoff(int retry, Duration initial, Duration max) {
         long millis = initial.toMillis() << Math.min(retry - 1, 20);
         return Duration.ofMillis(Math.min(millis, max.toMillis()));
     }

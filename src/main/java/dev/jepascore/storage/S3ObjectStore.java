@@ -48,12 +48,12 @@ public class S3ObjectStore implements ObjectStore {
             Long declared = response.contentLength();
             if (declared != null && declared > maxBytes) {
                 in.abort();
-                throw StorageException.tooLarge(bucket, key, declared, maxBytes);
+                throw StorageException.tooLarge(bucket, key, declared, maxBytes, stripQuotes(response.eTag()));
             }
             byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
             if (bytes.length > maxBytes) {
                 in.abort();
-                throw StorageException.tooLarge(bucket, key, -1, maxBytes);
+                throw StorageException.tooLarge(bucket, key, -1, maxBytes, stripQuotes(response.eTag()));
             }
             return new StoredObject(bytes, stripQuotes(response.eTag()), response.contentType());
         } catch (SdkException e) {

@@ -51,9 +51,10 @@ public interface StorageConfig {
 
     /**
      * Objects larger than this many bytes are not read; they get a failure document ({@code object_too_large}).
-     * Default 16 MiB.
+     * Default 20 MiB, the same as the on-demand limit {@code jepa.image.max-bytes}, so an image that scores when
+     * posted also scores when it lands in storage.
      */
-    @WithDefault("16777216")
+    @WithDefault("20971520")
     long maxObjectBytes();
 
     /** Retries of storage operations that failed in a way that may pass (timeouts, 5xx, throttling, refused). */
@@ -91,5 +92,15 @@ public interface StorageConfig {
         /** Upper bound of a single pause. */
         @WithDefault("2s")
         Duration maxBackoff();
+
+        /**
+         * Reads of an object that an event names but the store does not show (yet), including the first: an event
+         * can arrive before its object is readable (eventual consistency, a notification sent before the upload
+         * completes). The pauses between them are those above. When the object is still missing the event is
+         * answered 503 {@code object_not_found} so that the platform redelivers it; nothing is recorded, so a later
+         * delivery (or the local watcher) scores the object once it is there.
+         */
+        @WithDefault("4")
+        int notFoundAttempts();
     }
 }
