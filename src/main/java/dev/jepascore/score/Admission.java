@@ -39,7 +39,8 @@ public class Admission {
     private final int budgetKib;
     private final int maxQueued;
     private final long maxWaitNanos;
-    private final AtomicInteger waiting = new AtomicInteger();
+    private final AtomicInteger inside = new AtomicInteger();
+    private final int concurrent;
     private final InputSpec spec;
     private final MeterRegistry metrics;
 
@@ -61,11 +62,12 @@ public class Admission {
         this.slots = new Semaphore(concurrent, true);
         this.memory = new Semaphore(budgetKib, true);
         this.maxQueued = maxQueued;
+        this.concurrent = concurrent;
         this.maxWaitNanos = maxWait.toNanos();
         this.spec = spec;
         this.metrics = metrics;
-        Gauge.builder("jepa.admission.waiting", waiting, AtomicInteger::get)
-                .description("Scoring requests waiting for a slot or for memory").register(metrics);
+        Gauge.builder("jepa.admission.inside", inside, AtomicInteger::get)
+                .description("Scoring requests admitted or waiting for a slot or for memory").register(metrics);
         Gauge.builder("jepa.admission.memory.free", memory, m -> (double) m.availablePermits() * KIB)
                 .description("Bytes of the decoding memory budget not held by admitted work").baseUnit("bytes")
                 .register(metrics);
@@ -83,13 +85,13 @@ public class Admission {
             }
         }
         int kib = (int) Math.min(budgetKib, (bytes + KIB - 1) / KIB);
-        if (waiting.incrementAndGet() > maxQueued) {
-            waiting.decrementAndGet();
+        // requests in here: at most `concurrent` running, the rest waiting for a slot or for memory
+        if (inside.incrementAndGet() > concurrent + maxQueued) {
+            inside.decrementAndGet();
             throw rejected("queue_full", maxQueued + " requests are already waiting to be scored");
         }
-        long deadline = System.nanoTime() + maxWaitNanos;
-        boolean queued = true;
         try {
+            long deadline = System.nanoTime() + maxWaitNanos;
             if (!acquire(slots, 1, deadline)) {
                 throw rejected("no_slot", "no scoring slot came free within " + maxWaitNanos / 1_000_000 + " ms");
             }
@@ -98,8 +100,6 @@ public class Admission {
                     throw rejected("no_memory", "the images need " + (bytes >> 20) + " MiB of decoding memory, "
                             + "which did not come free within " + maxWaitNanos / 1_000_000 + " ms");
                 }
-                waiting.decrementAndGet();
-                queued = false;
                 try {
                     return work.get();
                 } catch (OutOfMemoryError e) {
@@ -114,9 +114,7 @@ public class Admission {
                 slots.release();
             }
         } finally {
-            if (queued) {
-                waiting.decrementAndGet();
-            }
+            inside.decrementAndGet();
         }
     }
 
