@@ -96,17 +96,27 @@ public class ObjectScoringJob {
         for (ObjectRef ref : event.objects()) {
             ObjectKeys.requireSafe(ref.bucket(), ref.key());
         }
+        ObjectStore budgeted = budgeted();
         List<ObjectOutcome> outcomes = new ArrayList<>();
         for (ObjectRef ref : event.objects()) {
-            outcomes.add(process(ref));
+            outcomes.add(process(ref, budgeted));
         }
         return new ScoringReport(outcomes, event.ignoredTypes());
     }
 
     /** Processes one object; see the class comment. */
     public ObjectOutcome process(ObjectRef ref) {
+        return process(ref, budgeted());
+    }
+
+    /** The store as seen by the work of one event: its storage time bounded by {@code retry.event-budget}. */
+    private ObjectStore budgeted() {
+        return store instanceof RetryingObjectStore retrying ? retrying.within(retry.eventBudget()) : store;
+    }
+
+    private ObjectOutcome process(ObjectRef ref, ObjectStore store) {
         try {
-            ObjectOutcome outcome = processOne(ref);
+            ObjectOutcome outcome = processOne(ref, store);
             Counter.builder("jepa.storage.objects").description("Objects named by storage events, by outcome")
                     .tag("outcome", outcome.outcome().id()).register(metrics).increment();
             return outcome;
@@ -118,32 +128,32 @@ public class ObjectScoringJob {
         }
     }
 
-    private ObjectOutcome processOne(ObjectRef ref) {
+    private ObjectOutcome processOne(ObjectRef ref, ObjectStore store) {
         ObjectKeys.requireSafe(ref.bucket(), ref.key());
         if (keys.isResult(ref)) {
             LOG.debugf("Skipping %s: it is under the results prefix %s", ref, keys.prefix());
             return new ObjectOutcome(ref, Outcome.SKIPPED, null, null, null, null, null, null);
         }
         if (ref.versionTag() != null) {
-            ObjectOutcome existing = existing(ref);
+            ObjectOutcome existing = existing(ref, store);
             if (existing != null) {
                 return existing;
             }
         }
         StoredObject object;
         try {
-            object = read(ref);
+            object = read(ref, store);
         } catch (StorageException e) {
             if (!e.kind().clientError()) {
                 throw e;
             }
             boolean tagged = ref.versionTag() == null && e.versionTag() != null;
-            return recordFailure(tagged ? ref.withVersionTag(e.versionTag()) : ref, e);
+            return recordFailure(tagged ? ref.withVersionTag(e.versionTag()) : ref, e, store);
         }
         ObjectRef version = ref;
         if (ref.versionTag() == null) {
             version = ref.withVersionTag(object.versionTag());
-            ObjectOutcome existing = existing(version);
+            ObjectOutcome existing = existing(version, store);
             if (existing != null) {
                 return existing;
             }
@@ -155,7 +165,7 @@ public class ObjectScoringJob {
             if (!e.kind().clientError()) {
                 throw e;
             }
-            return recordFailure(version, e);
+            return recordFailure(version, e, store);
         }
         ObjectNode document = document(version, Outcome.SCORED);
         document.setAll((ObjectNode) json.valueToTree(result));
@@ -174,7 +184,7 @@ public class ObjectScoringJob {
      * before its object is readable. Still missing after {@code not-found-attempts} reads, the failure becomes
      * retriable, so the event is redelivered instead of the object being recorded as gone for good.
      */
-    private StoredObject read(ObjectRef ref) {
+    private StoredObject read(ObjectRef ref, ObjectStore store) {
         long start = System.nanoTime();
         for (int attempt = 1;; attempt++) {
             try {
@@ -202,14 +212,14 @@ public class ObjectScoringJob {
         }
     }
 
-    private ObjectOutcome recordFailure(ObjectRef ref, JepaException e) {
+    private ObjectOutcome recordFailure(ObjectRef ref, JepaException e, ObjectStore store) {
         ObjectNode document = document(ref, Outcome.FAILED);
         document.set("error", json.valueToTree(Failure.of(e)));
         document.put("recordedAt", Instant.now().toString());
         String bucket = keys.bucketFor(ref);
         String key = keys.keyFor(ref);
         if (store.exists(bucket, key)) {
-            ObjectOutcome existing = existing(ref);
+            ObjectOutcome existing = existing(ref, store);
             if (existing != null) {
                 return existing;
             }
@@ -221,7 +231,7 @@ public class ObjectScoringJob {
     }
 
     /** The stored document for this version as a {@code duplicate} outcome, or {@code null} if there is none. */
-    private ObjectOutcome existing(ObjectRef ref) {
+    private ObjectOutcome existing(ObjectRef ref, ObjectStore store) {
         String bucket = keys.bucketFor(ref);
         String key = keys.keyFor(ref);
         if (!store.exists(bucket, key)) {

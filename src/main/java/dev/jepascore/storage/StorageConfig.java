@@ -102,5 +102,21 @@ public interface StorageConfig {
          */
         @WithDefault("4")
         int notFoundAttempts();
+
+        /**
+         * Longest one call to the S3 endpoint may take (connecting, the request, reading the body) before it is
+         * abandoned as {@code storage_unavailable} and retried here. The SDK's own retries are off: these settings
+         * are the one retry policy. A frozen endpoint (accepts, never answers) costs this per attempt.
+         */
+        @WithDefault("10s")
+        Duration attemptTimeout();
+
+        /**
+         * Storage time of one event: no attempt starts and no pause ends after it, so an event ends (retriably)
+         * within this plus one {@link #attemptTimeout()}. The defaults, 40 s + 10 s, stay below the 60 s request
+         * timeout of the deploy/ targets (Knative, Cloud Run, Lambda) with room for admission and scoring.
+         */
+        @WithDefault("40s")
+        Duration eventBudget();
     }
 }

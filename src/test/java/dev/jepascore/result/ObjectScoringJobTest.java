@@ -159,6 +159,16 @@ class ObjectScoringJobTest {
                     public int notFoundAttempts() {
                         return 3;
                     }
+
+                    @Override
+                    public Duration attemptTimeout() {
+                        return Duration.ofSeconds(1);
+                    }
+
+                    @Override
+                    public Duration eventBudget() {
+                        return Duration.ofSeconds(5);
+                    }
                 };
             }
         };
