@@ -21,6 +21,7 @@ import dev.jepascore.OverloadedException;
 import dev.jepascore.event.CloudEventTypes;
 import dev.jepascore.score.AdmissionConfig;
 import io.quarkus.runtime.configuration.MemorySize;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -84,6 +85,10 @@ public class ErrorMapping {
     /** Anything else escaping a resource is the function's own failure: 500, logged with its stack. */
     @ServerExceptionMapper
     public Response mapUnexpected(Exception e) {
+        if (clientGone(e)) {
+            LOG.debugf("client closed the connection: %s", e.getMessage());
+            return Response.status(400).build(); // never delivered: the connection is gone
+        }
         LOG.errorf(e, "unexpected failure: %s", e.getMessage());
         return Response.status(500).type(MediaType.APPLICATION_JSON)
                 .entity(ErrorBody.of("internal_error", "the function failed: " + e.getClass().getSimpleName()))
@@ -96,6 +101,11 @@ public class ErrorMapping {
     }
 
     private void onFailure(RoutingContext ctx) {
+        if (clientGone(ctx.failure())) {
+            // the client hung up mid-request: nobody to answer, nothing of ours failed
+            LOG.debugf("client closed the connection on %s", ctx.request().path());
+            return;
+        }
         if (ctx.response().ended() || ctx.response().headWritten()) {
             return;
         }
@@ -163,6 +173,19 @@ public class ErrorMapping {
         } catch (JsonProcessingException e) {
             ctx.response().setStatusCode(500).end();
         }
+    }
+
+    /** Whether {@code t} is the connection closing under us (a client that hung up), not a failure of ours. */
+    static boolean clientGone(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof HttpClosedException || c instanceof java.nio.channels.ClosedChannelException) {
+                return true;
+            }
+            if (c.getCause() == c) {
+                break;
+            }
+        }
+        return false;
     }
 
     private static JepaException findJepa(Throwable t) {

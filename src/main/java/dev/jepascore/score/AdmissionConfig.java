@@ -39,6 +39,21 @@ public interface AdmissionConfig {
     @WithDefault("1s")
     Duration maxWait();
 
+    /**
+     * Heap that request bodies being received may hold at once, in bytes. The HTTP layer buffers each body before
+     * a function sees it; a request is charged its {@code Content-Length} (a chunked one: the largest body
+     * allowed) when it starts, and answered 503 {@code overloaded} at once when that does not fit. Unset: a quarter
+     * of the maximum heap.
+     */
+    Optional<MemorySize> bodyBudget();
+
+    /**
+     * Longest time a request body may take to arrive in full; a slower one is answered 408
+     * {@code request_timeout} and its connection closed, so stalled uploads do not hold memory.
+     */
+    @WithDefault("60s")
+    Duration bodyTimeout();
+
     /** Sent as {@code Retry-After} (whole seconds, at least 1) with every 503. */
     @WithDefault("2s")
     Duration retryAfter();
