@@ -73,8 +73,8 @@ public interface StorageConfig {
         String pollInterval();
 
         /**
-         * A file is picked up once it has not been modified for this long, so files still being copied in are
-         * not read half-written.
+         * A file is picked up once two polls in a row found it with the same size and modification time and it has
+         * not been modified for this long, so files still being copied in are not read half-written.
          */
         @WithDefault("1s")
         Duration settleTime();

@@ -162,6 +162,18 @@ class BadInputTest {
     }
 
     @Test
+    void base64_image_just_under_the_20_mib_limit_is_scored_through_funqy() {
+        byte[] small = TestImages.picture("png", 28, 28);
+        byte[] padded = TestImages.withPrivateChunk(small, 20 * 1024 * 1024 - small.length - 64);
+        String body = "{\"image\": \"" + Base64.getEncoder().encodeToString(padded) + "\"}";
+        double expected = dev.jepascore.testing.EventTestSupport.json(given().contentType("image/png").body(small)
+                .when().post("/v1/score").then().statusCode(200).extract().asString()).path("jepaScore").asDouble();
+        String answer = given().contentType(ContentType.JSON).body(body).when().post("/score")
+                .then().statusCode(200).extract().asString();
+        assertEquals(expected, dev.jepascore.testing.EventTestSupport.json(answer).path("jepaScore").asDouble(), 0.0);
+    }
+
+    @Test
     void tiff_is_415_unsupported_format() {
         upload(TestImages.picture("tiff", 28, 28), "image/tiff", 415, "unsupported_format");
     }

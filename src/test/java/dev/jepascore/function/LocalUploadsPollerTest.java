@@ -126,4 +126,26 @@ class LocalUploadsPollerTest {
         post("/onObjectCreated", event).statusCode(200).body("objects[0].outcome", equalTo("duplicate"))
                 .body("objects[0].jepaScore", org.hamcrest.Matchers.notNullValue());
     }
+
+    @Test
+    void file_still_being_written_in_place_is_scored_only_once_complete() throws Exception {
+        byte[] image = png(64);
+        Path target = UPLOADS.resolve("slow copy/dress.png");
+        Files.createDirectories(target.getParent());
+        // written in place in pieces faster than the 200 ms polls, like a slow copy
+        try (var out = Files.newOutputStream(target)) {
+            for (int at = 0; at < image.length; at += 16) {
+                out.write(image, at, Math.min(16, image.length - at));
+                out.flush();
+                Thread.sleep(60);
+            }
+        }
+        JsonNode document = awaitDocument(UPLOADS.resolve("jepa-scores/slow copy/dress.png@" + md5(image) + ".json"));
+        assertEquals("scored", document.path("outcome").asText());
+        Thread.sleep(600);
+        try (Stream<Path> files = Files.walk(UPLOADS.resolve("jepa-scores/slow copy"))) {
+            List<String> documents = files.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).toList();
+            assertEquals(List.of("dress.png@" + md5(image) + ".json"), documents, "a partial file was recorded");
+        }
+    }
 }

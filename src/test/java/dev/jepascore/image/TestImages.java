@@ -102,6 +102,24 @@ public final class TestImages {
         });
     }
 
+    /**
+     * The PNG with a private ancillary chunk of {@code padding} zero bytes before its end: readers skip it, so the
+     * image is the same and only the byte count grows.
+     */
+    public static byte[] withPrivateChunk(byte[] png, int padding) {
+        int iend = png.length - 12; // IEND is the last chunk: length, type, no data, CRC
+        try (ByteArrayOutputStream bytes = new ByteArrayOutputStream(png.length + padding + 12);
+                java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            out.write(png, 0, iend);
+            chunk(out, "prVt", new byte[padding]);
+            out.write(png, iend, 12);
+            out.flush();
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static void chunk(java.io.DataOutputStream out, String type, byte[] data) throws IOException {
         byte[] name = type.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
         java.util.zip.CRC32 crc = new java.util.zip.CRC32();
