@@ -35,8 +35,11 @@ public interface AdmissionConfig {
     @WithDefault("256")
     int maxQueued();
 
-    /** Longest a request waits for a slot and its memory before it is answered 503 {@code overloaded}. */
-    @WithDefault("1s")
+    /**
+     * Longest a request waits for a slot and its memory before it is answered 503 {@code overloaded}; half a second
+     * so that an overloaded function answers within a second.
+     */
+    @WithDefault("500ms")
     Duration maxWait();
 
     /**
