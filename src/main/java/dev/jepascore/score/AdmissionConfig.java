@@ -54,7 +54,7 @@ public interface AdmissionConfig {
      * Longest time a request body may take to arrive in full; a slower one is answered 408
      * {@code request_timeout} and its connection closed, so stalled uploads do not hold memory.
      */
-    @WithDefault("60s")
+    @WithDefault("30s")
     Duration bodyTimeout();
 
     /** Sent as {@code Retry-After} (whole seconds, at least 1) with every 503. */
