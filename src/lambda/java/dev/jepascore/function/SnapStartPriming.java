@@ -17,7 +17,6 @@ import org.jboss.logging.Logger;
 
 import dev.jepascore.image.InputSpec;
 import dev.jepascore.model.ModelRuntime;
-import dev.jepascore.score.ScoreMode;
 import dev.jepascore.score.ScoreResult;
 import dev.jepascore.score.ScoringService;
 import io.quarkus.runtime.StartupEvent;
@@ -63,7 +62,7 @@ public class SnapStartPriming implements Resource {
         byte[] image = primingImage(model.inputSpec());
         ScoreResult result = null;
         for (int i = 0; i < PRIMING_RUNS; i++) {
-            result = scoring.score(image, ScoreMode.DEFAULT);
+            result = scoring.score(image, null) // null: the model's default mode;
         }
         LOG.infof("SnapStart priming: scored a %dx%d PNG %d times in %d ms", model.inputSpec().width(),
                 model.inputSpec().height(), PRIMING_RUNS, (System.nanoTime() - start) / 1_000_000);

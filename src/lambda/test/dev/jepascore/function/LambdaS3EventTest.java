@@ -23,7 +23,6 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.jepascore.score.ScoreMode;
 import dev.jepascore.score.ScoreResult;
 import dev.jepascore.score.ScoringService;
 import io.quarkus.test.junit.QuarkusTest;
@@ -62,7 +61,7 @@ class LambdaS3EventTest {
     ScoringService scoring;
 
     private double onDemandScore(byte[] image) {
-        return scoring.score(image, ScoreMode.DEFAULT).jepaScore();
+        return scoring.score(image, null).jepaScore();
     }
 
     private static byte[] upload(String key, int seed) throws IOException {

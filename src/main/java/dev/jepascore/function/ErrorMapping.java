@@ -5,9 +5,11 @@ import java.util.concurrent.CompletionException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -15,7 +17,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.jepascore.JepaException;
+import dev.jepascore.OverloadedException;
 import dev.jepascore.event.CloudEventTypes;
+import dev.jepascore.score.AdmissionConfig;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -30,15 +36,34 @@ public class ErrorMapping {
     private static final Logger LOG = Logger.getLogger(ErrorMapping.class);
 
     private final ObjectMapper json;
+    private final String retryAfterSeconds;
+    private final long maxBodySize;
 
-    public ErrorMapping(ObjectMapper json) {
+    public ErrorMapping(ObjectMapper json, AdmissionConfig admission,
+            @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBodySize) {
         this.json = json;
+        this.maxBodySize = maxBodySize.asLongValue();
+        this.retryAfterSeconds = Long.toString(Math.max(1, admission.retryAfter().toSeconds()));
     }
 
     @ServerExceptionMapper
     public Response mapJepa(JepaException e) {
         log(e);
-        return Response.status(e.kind().httpStatus()).type(MediaType.APPLICATION_JSON).entity(ErrorBody.of(e)).build();
+        Response.ResponseBuilder response = Response.status(e.kind().httpStatus()).type(MediaType.APPLICATION_JSON)
+                .entity(ErrorBody.of(e));
+        if (e.kind().retriable()) {
+            response.header(HttpHeaders.RETRY_AFTER, retryAfterSeconds);
+        }
+        return response.build();
+    }
+
+    /**
+     * The heap ran out outside admitted work (buffering a body, serialising): the function's capacity, not the
+     * client's input, so a retriable 503 {@code overloaded} like any other overload.
+     */
+    @ServerExceptionMapper
+    public Response mapOutOfMemory(OutOfMemoryError e) {
+        return mapJepa(OverloadedException.outOfMemory("handling the request", e));
     }
 
     @ServerExceptionMapper
@@ -60,6 +85,10 @@ public class ErrorMapping {
     /** Anything else escaping a resource is the function's own failure: 500, logged with its stack. */
     @ServerExceptionMapper
     public Response mapUnexpected(Exception e) {
+        if (clientGone(e)) {
+            LOG.debugf("client closed the connection: %s", e.getMessage());
+            return Response.status(400).build(); // never delivered: the connection is gone
+        }
         LOG.errorf(e, "unexpected failure: %s", e.getMessage());
         return Response.status(500).type(MediaType.APPLICATION_JSON)
                 .entity(ErrorBody.of("internal_error", "the function failed: " + e.getClass().getSimpleName()))
@@ -72,12 +101,23 @@ public class ErrorMapping {
     }
 
     private void onFailure(RoutingContext ctx) {
+        if (clientGone(ctx.failure())) {
+            // the client hung up mid-request: nobody to answer, nothing of ours failed
+            LOG.debugf("client closed the connection on %s", ctx.request().path());
+            return;
+        }
         if (ctx.response().ended() || ctx.response().headWritten()) {
             return;
         }
         JepaException jepa = findJepa(ctx.failure());
+        if (jepa == null && OverloadedException.resourceFailure(ctx.failure()) instanceof OutOfMemoryError) {
+            jepa = OverloadedException.outOfMemory("handling the request", ctx.failure());
+        }
         if (jepa != null) {
             log(jepa);
+            if (jepa.kind().retriable()) {
+                ctx.response().putHeader(HttpHeaders.RETRY_AFTER, retryAfterSeconds);
+            }
             respond(ctx, jepa.kind().httpStatus(), ErrorBody.of(jepa));
             return;
         }
@@ -88,6 +128,13 @@ public class ErrorMapping {
             respond(ctx, 400, ErrorBody.of("unmapped_event_type", "no function is mapped to CloudEvent type "
                     + (type == null ? "(the event's 'type')" : "'" + type + "'") + "; storage events of types "
                     + CloudEventTypes.STORAGE_TRIGGERS + " are scored, and a function's own name is also a type"));
+            return;
+        }
+        if (ctx.failure() == null && status == 413) {
+            // the HTTP layer refused a body over quarkus.http.limits.max-body-size before any function saw it
+            LOG.debugf("HTTP 413 on %s", ctx.request().path());
+            respond(ctx, 413, ErrorBody.of("request_too_large", "the request body is larger than the "
+                    + maxBodySize + " bytes this function accepts (quarkus.http.limits.max-body-size)"));
             return;
         }
         if (ctx.failure() == null && (status == 400 || status == 405)) {
@@ -126,6 +173,19 @@ public class ErrorMapping {
         } catch (JsonProcessingException e) {
             ctx.response().setStatusCode(500).end();
         }
+    }
+
+    /** Whether {@code t} is the connection closing under us (a client that hung up), not a failure of ours. */
+    static boolean clientGone(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof HttpClosedException || c instanceof java.nio.channels.ClosedChannelException) {
+                return true;
+            }
+            if (c.getCause() == c) {
+                break;
+            }
+        }
+        return false;
     }
 
     private static JepaException findJepa(Throwable t) {

@@ -24,7 +24,8 @@ import io.quarkus.scheduler.Scheduled;
 
 /**
  * The embedded default's event source: every {@code jepa.storage.local.poll-interval} it looks for files in the
- * local uploads bucket ({@code data/uploads}) that are new or changed and settled, and hands each to the same job
+ * local uploads bucket ({@code data/uploads}) that are new or changed and settled (same size and modification time
+ * as at the previous poll, and not modified for {@code settle-time}), and hands each to the same job
  * as a storage event would. The job's result documents make this idempotent across restarts; the in-memory
  * {@code seen} map only saves re-reading files between polls. Inactive unless {@code jepa.storage.kind=local}.
  */
@@ -45,6 +46,8 @@ public class LocalUploadsPoller {
 
     /** key -> "lastModified:size" of the version last handed to the job. */
     private final Map<String, String> seen = new ConcurrentHashMap<>();
+    /** key -> "lastModified:size" found by the previous poll, for files not handed over yet. */
+    private final Map<String, String> previous = new ConcurrentHashMap<>();
     private volatile boolean announced;
 
     @Scheduled(identity = "jepa-local-uploads", every = "${jepa.storage.local.poll-interval:2s}",
@@ -58,9 +61,17 @@ public class LocalUploadsPoller {
         String bucket = config.uploadsBucket();
         announce(local.root().resolve(bucket));
         long settled = System.currentTimeMillis() - config.local().settleTime().toMillis();
+        java.util.Set<String> listed = new java.util.HashSet<>();
         for (LocalObjectStore.Entry entry : local.list(bucket, job.keys().prefix())) {
             String version = entry.lastModifiedMillis() + ":" + entry.size();
-            if (version.equals(seen.get(entry.key())) || entry.lastModifiedMillis() > settled) {
+            listed.add(entry.key());
+            if (version.equals(seen.get(entry.key()))) {
+                continue;
+            }
+            // settled: unchanged in size and time since the previous poll, and not modified for settle-time,
+            // so a file still being copied in (written in place, not moved) is not read half-written
+            boolean unchanged = version.equals(previous.put(entry.key(), version));
+            if (!unchanged || entry.lastModifiedMillis() > settled) {
                 continue;
             }
             ObjectRef ref = new ObjectRef(bucket, entry.key(), null, entry.size(), null, EVENT_TYPE,
@@ -68,15 +79,18 @@ public class LocalUploadsPoller {
             try {
                 job.process(ref);
                 seen.put(entry.key(), version);
+                previous.remove(entry.key());
             } catch (JepaException e) {
                 if (e.kind().retriable()) {
                     LOG.warnf("Will retry %s/%s on the next poll: %s", bucket, entry.key(), e.getMessage());
                 } else {
                     LOG.warnf("Cannot process %s/%s (%s): %s", bucket, entry.key(), e.code(), e.getMessage());
                     seen.put(entry.key(), version);
+                    previous.remove(entry.key());
                 }
             }
         }
+        previous.keySet().retainAll(listed);
     }
 
     private void announce(Path uploads) {

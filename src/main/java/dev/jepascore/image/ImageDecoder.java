@@ -22,6 +22,7 @@ import org.jboss.logging.Logger;
 import io.quarkus.runtime.Startup;
 
 import dev.jepascore.JepaException.Kind;
+import dev.jepascore.OverloadedException;
 
 /**
  * Turns encoded bytes into the model's input pixels, refusing what must not be decoded: empty
@@ -142,6 +143,15 @@ public class ImageDecoder {
             throw new BadImageException(Kind.TOO_LARGE, "image_too_large",
                     "the image is " + bytes.length + " bytes; the limit is " + config.maxBytes() + " bytes");
         }
+        try {
+            return decodeFormat(bytes, spec);
+        } catch (OutOfMemoryError e) {
+            // the heap ran out while this or a concurrent decode held pixels: the upload is not at fault
+            throw OverloadedException.outOfMemory("decoding a " + bytes.length + "-byte image", e);
+        }
+    }
+
+    private ModelImage decodeFormat(byte[] bytes, InputSpec spec) {
         if (PngReader.isPng(bytes)) {
             PngReader.Header h = PngReader.header(bytes);
             checkPixels("PNG", h.width(), h.height(), config.maxPixels());
@@ -213,6 +223,10 @@ public class ImageDecoder {
 
     /** Decodes the first frame with ImageIO at full resolution. */
     protected BufferedImage decodeWithImageIo(byte[] bytes) {
+        if ("TIFF".equals(knownUnsupportedFormat(bytes))) {
+            // the JDK has a TIFF reader, but TIFF is not a supported upload format (multi-page, CMYK, float samples)
+            throw BadImageException.unsupported("TIFF");
+        }
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
@@ -256,7 +270,7 @@ public class ImageDecoder {
             width = reader.getWidth(0);
             height = reader.getHeight(0);
         } catch (IOException | RuntimeException e) {
-            throw BadImageException.truncated(format, e);
+            throw readFailure(format, e);
         }
         if (width <= 0 || height <= 0) {
             throw BadImageException.truncated(format,
@@ -269,7 +283,9 @@ public class ImageDecoder {
         try {
             image = reader.read(0);
         } catch (IOException | RuntimeException e) {
-            throw BadImageException.truncated(format, e);
+            throw readFailure(format, e);
+        } catch (OutOfMemoryError e) {
+            throw OverloadedException.outOfMemory("decoding a " + width + "x" + height + " " + format + " image", e);
         }
         for (String warning : warnings) {
             if (isTruncationWarning(warning)) {
@@ -277,6 +293,22 @@ public class ImageDecoder {
             }
         }
         return image;
+    }
+
+    /**
+     * What a failure inside a reader means. Only a format error is the image's fault ({@code image_corrupt}); readers
+     * wrap resource failures too (an {@link OutOfMemoryError} arrives inside an {@code IIOException}), and those are
+     * the function's: out of memory is {@code overloaded} (retriable), any other VM error propagates as internal.
+     */
+    private static RuntimeException readFailure(String format, Exception e) {
+        VirtualMachineError resource = OverloadedException.resourceFailure(e);
+        if (resource instanceof OutOfMemoryError) {
+            return OverloadedException.outOfMemory("decoding a " + format + " image", e);
+        }
+        if (resource != null) {
+            throw resource;
+        }
+        return BadImageException.truncated(format, e);
     }
 
     private static String formatName(ImageReader reader) {

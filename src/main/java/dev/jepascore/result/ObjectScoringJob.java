@@ -1,6 +1,7 @@
 package dev.jepascore.result;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +23,7 @@ import dev.jepascore.score.ScoreMode;
 import dev.jepascore.score.ScoreResult;
 import dev.jepascore.score.ScoringService;
 import dev.jepascore.storage.ObjectStore;
+import dev.jepascore.storage.RetryingObjectStore;
 import dev.jepascore.storage.StorageConfig;
 import dev.jepascore.storage.StorageException;
 import dev.jepascore.storage.StoredObject;
@@ -34,9 +36,13 @@ import io.micrometer.core.instrument.MeterRegistry;
  * <p>
  * For each object: skip it if it is a result document; return the stored document if this version already has one;
  * otherwise read it (size-limited), score it with the same {@link ScoringService} as the on-demand call, and write
- * the result document, or a failure document when the object cannot be scored (not an image, too large, gone, access
- * denied). Storage failures that may pass ({@code UNAVAILABLE}) and internal failures propagate, so the event is
- * reported as failed and the platform redelivers it; they never produce a document.
+ * the result document, or a failure document when the object cannot be scored (not an image, corrupt, too large,
+ * access denied). Storage failures that may pass ({@code UNAVAILABLE}), an object that is not there (yet) after a few
+ * reads, an overloaded function and internal failures propagate, so the event is reported as failed and the platform
+ * redelivers it; they never produce a document.
+ * <p>
+ * Only failures that are facts about the version's bytes are final ({@link Failure#PERMANENT}); a stored failure of
+ * any other kind is checked again by the next delivery, never answered as a {@code duplicate}.
  * <p>
  * A document is keyed by the version tag the event names (eTag, generation), so a redelivered event is answered
  * without reading the object again; events without one (and the local poller) use the tag of the bytes read.
@@ -56,6 +62,7 @@ public class ObjectScoringJob {
     private final ObjectMapper json;
     private final ResultKeys keys;
     private final long maxObjectBytes;
+    private final StorageConfig.Retry retry;
     private final MeterRegistry metrics;
 
     @Inject
@@ -67,6 +74,11 @@ public class ObjectScoringJob {
         this.json = json;
         this.keys = new ResultKeys(config.resultsPrefix(), config.resultsBucket());
         this.maxObjectBytes = config.maxObjectBytes();
+        this.retry = config.retry();
+        if (retry.notFoundAttempts() < 1) {
+            throw new IllegalArgumentException(
+                    "jepa.storage.retry.not-found-attempts must be at least 1, found " + retry.notFoundAttempts());
+        }
     }
 
     public ResultKeys keys() {
@@ -84,17 +96,27 @@ public class ObjectScoringJob {
         for (ObjectRef ref : event.objects()) {
             ObjectKeys.requireSafe(ref.bucket(), ref.key());
         }
+        ObjectStore budgeted = budgeted();
         List<ObjectOutcome> outcomes = new ArrayList<>();
         for (ObjectRef ref : event.objects()) {
-            outcomes.add(process(ref));
+            outcomes.add(process(ref, budgeted));
         }
         return new ScoringReport(outcomes, event.ignoredTypes());
     }
 
     /** Processes one object; see the class comment. */
     public ObjectOutcome process(ObjectRef ref) {
+        return process(ref, budgeted());
+    }
+
+    /** The store as seen by the work of one event: its storage time bounded by {@code retry.event-budget}. */
+    private ObjectStore budgeted() {
+        return store instanceof RetryingObjectStore retrying ? retrying.within(retry.eventBudget()) : store;
+    }
+
+    private ObjectOutcome process(ObjectRef ref, ObjectStore store) {
         try {
-            ObjectOutcome outcome = processOne(ref);
+            ObjectOutcome outcome = processOne(ref, store);
             Counter.builder("jepa.storage.objects").description("Objects named by storage events, by outcome")
                     .tag("outcome", outcome.outcome().id()).register(metrics).increment();
             return outcome;
@@ -106,31 +128,32 @@ public class ObjectScoringJob {
         }
     }
 
-    private ObjectOutcome processOne(ObjectRef ref) {
+    private ObjectOutcome processOne(ObjectRef ref, ObjectStore store) {
         ObjectKeys.requireSafe(ref.bucket(), ref.key());
         if (keys.isResult(ref)) {
             LOG.debugf("Skipping %s: it is under the results prefix %s", ref, keys.prefix());
             return new ObjectOutcome(ref, Outcome.SKIPPED, null, null, null, null, null, null);
         }
         if (ref.versionTag() != null) {
-            ObjectOutcome existing = existing(ref);
+            ObjectOutcome existing = existing(ref, store);
             if (existing != null) {
                 return existing;
             }
         }
         StoredObject object;
         try {
-            object = store.get(ref.bucket(), ref.key(), maxObjectBytes);
+            object = read(ref, store);
         } catch (StorageException e) {
             if (!e.kind().clientError()) {
                 throw e;
             }
-            return recordFailure(ref, e);
+            boolean tagged = ref.versionTag() == null && e.versionTag() != null;
+            return recordFailure(tagged ? ref.withVersionTag(e.versionTag()) : ref, e, store);
         }
         ObjectRef version = ref;
         if (ref.versionTag() == null) {
             version = ref.withVersionTag(object.versionTag());
-            ObjectOutcome existing = existing(version);
+            ObjectOutcome existing = existing(version, store);
             if (existing != null) {
                 return existing;
             }
@@ -142,7 +165,7 @@ public class ObjectScoringJob {
             if (!e.kind().clientError()) {
                 throw e;
             }
-            return recordFailure(version, e);
+            return recordFailure(version, e, store);
         }
         ObjectNode document = document(version, Outcome.SCORED);
         document.setAll((ObjectNode) json.valueToTree(result));
@@ -156,14 +179,47 @@ public class ObjectScoringJob {
         return outcome;
     }
 
-    private ObjectOutcome recordFailure(ObjectRef ref, JepaException e) {
+    /**
+     * The object's bytes, read again (after the retry pauses) while the store does not show it: an event may arrive
+     * before its object is readable. Still missing after {@code not-found-attempts} reads, the failure becomes
+     * retriable, so the event is redelivered instead of the object being recorded as gone for good.
+     */
+    private StoredObject read(ObjectRef ref, ObjectStore store) {
+        long start = System.nanoTime();
+        for (int attempt = 1;; attempt++) {
+            try {
+                return store.get(ref.bucket(), ref.key(), maxObjectBytes);
+            } catch (StorageException e) {
+                if (e.kind() != JepaException.Kind.NOT_FOUND) {
+                    throw e;
+                }
+                if (attempt >= retry.notFoundAttempts()) {
+                    throw e.retriable("still missing after " + attempt + " reads over "
+                            + (System.nanoTime() - start) / 1_000_000 + " ms: not visible yet, or deleted; "
+                            + "redeliver the event to score it once it is there");
+                }
+                sleep(RetryingObjectStore.backoff(attempt, retry.initialBackoff(), retry.maxBackoff()), e);
+            }
+        }
+    }
+
+    private static void sleep(Duration pause, StorageException pending) {
+        try {
+            Thread.sleep(pause.toMillis());
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw pending.retriable("interrupted while waiting for the object to appear");
+        }
+    }
+
+    private ObjectOutcome recordFailure(ObjectRef ref, JepaException e, ObjectStore store) {
         ObjectNode document = document(ref, Outcome.FAILED);
         document.set("error", json.valueToTree(Failure.of(e)));
         document.put("recordedAt", Instant.now().toString());
         String bucket = keys.bucketFor(ref);
         String key = keys.keyFor(ref);
         if (store.exists(bucket, key)) {
-            ObjectOutcome existing = existing(ref);
+            ObjectOutcome existing = existing(ref, store);
             if (existing != null) {
                 return existing;
             }
@@ -175,7 +231,7 @@ public class ObjectScoringJob {
     }
 
     /** The stored document for this version as a {@code duplicate} outcome, or {@code null} if there is none. */
-    private ObjectOutcome existing(ObjectRef ref) {
+    private ObjectOutcome existing(ObjectRef ref, ObjectStore store) {
         String bucket = keys.bucketFor(ref);
         String key = keys.keyFor(ref);
         if (!store.exists(bucket, key)) {
@@ -197,6 +253,12 @@ public class ObjectScoringJob {
             throw new StorageException(JepaException.Kind.INTERNAL, "corrupt_result_document",
                     "Result document " + bucket + "/" + key + " is not valid JSON; delete it to have the object rescored",
                     e);
+        }
+        JsonNode error = document.path("error");
+        if (error.isObject() && !new Failure(error.path("code").asText(), null).permanent()) {
+            LOG.debugf("%s has a failure document %s/%s for a condition that may have cleared (%s): checking again",
+                    ref, bucket, key, error.path("code").asText());
+            return null;
         }
         LOG.debugf("%s already has a result document %s/%s: nothing written", ref, bucket, key);
         return outcome(ref, Outcome.DUPLICATE, bucket, key, document);

@@ -40,6 +40,7 @@ public class ScoringService {
     private final ImageDecoder decoder;
     private final ImageConfig imageConfig;
     private final ScoreMetrics metrics;
+    private final Admission admission;
     private final Calibration calibration;
     private final ScoreResult.ModelRef modelRef;
     /** Name of the JEPA-SCORE signal, whichever method (exact or sketch) computed it. */
@@ -53,8 +54,10 @@ public class ScoringService {
     private final ScoreMode defaultMode;
     private volatile boolean warm;
 
-    public ScoringService(ModelRuntime model, ImageDecoder decoder, ImageConfig imageConfig, ScoreMetrics metrics) {
+    public ScoringService(ModelRuntime model, ImageDecoder decoder, ImageConfig imageConfig, ScoreMetrics metrics,
+            Admission admission) {
         this.model = model;
+        this.admission = admission;
         this.decoder = decoder;
         this.imageConfig = imageConfig;
         this.metrics = metrics;
@@ -145,7 +148,7 @@ public class ScoringService {
     public List<ScoreResult> scoreAll(List<byte[]> encodedImages, ScoreMode mode) {
         long start = System.nanoTime();
         try {
-            List<ScoreResult> results = run(encodedImages, mode, start);
+            List<ScoreResult> results = admission.admit(encodedImages, () -> run(encodedImages, mode, start));
             results.forEach(metrics::scored);
             return results;
         } catch (JepaException e) {

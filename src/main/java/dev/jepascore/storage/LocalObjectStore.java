@@ -106,7 +106,8 @@ public class LocalObjectStore implements ObjectStore {
                 throw StorageException.notFound(bucket, key, null);
             }
             if (attributes.size() > maxBytes) {
-                throw StorageException.tooLarge(bucket, key, attributes.size(), maxBytes);
+                // hashed as a stream, never held: the failure document is keyed by the file's real tag
+                throw StorageException.tooLarge(bucket, key, attributes.size(), maxBytes, head(bucket, key).versionTag());
             }
             byte[] bytes;
             try (InputStream in = Files.newInputStream(file)) {
@@ -114,7 +115,7 @@ public class LocalObjectStore implements ObjectStore {
                 bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
             }
             if (bytes.length > maxBytes) {
-                throw StorageException.tooLarge(bucket, key, -1, maxBytes);
+                throw StorageException.tooLarge(bucket, key, -1, maxBytes, head(bucket, key).versionTag());
             }
             return new StoredObject(bytes, HexFormat.of().formatHex(md5().digest(bytes)), Files.probeContentType(file));
         } catch (IOException e) {

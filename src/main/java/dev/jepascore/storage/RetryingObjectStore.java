@@ -18,8 +18,15 @@ public class RetryingObjectStore implements ObjectStore {
     private final int maxAttempts;
     private final Duration initialBackoff;
     private final Duration maxBackoff;
+    /** No attempt starts, and no pause ends, after this {@link System#nanoTime()}; {@code null}: no deadline. */
+    private final Long deadline;
 
     public RetryingObjectStore(ObjectStore delegate, int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
+        this(delegate, maxAttempts, initialBackoff, maxBackoff, null);
+    }
+
+    private RetryingObjectStore(ObjectStore delegate, int maxAttempts, Duration initialBackoff, Duration maxBackoff,
+            Long deadline) {
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("jepa.storage.retry.max-attempts must be at least 1, found " + maxAttempts);
         }
@@ -27,6 +34,17 @@ public class RetryingObjectStore implements ObjectStore {
         this.maxAttempts = maxAttempts;
         this.initialBackoff = initialBackoff;
         this.maxBackoff = maxBackoff;
+        this.deadline = deadline;
+    }
+
+    /**
+     * The same store for the work of one event: it starts no attempt and sleeps no pause past {@code budget} from
+     * now, so that the event's storage time stays bounded (at most the budget plus one call's own timeout) however
+     * slow the store is, and the event is answered retriably in time for the platform to redeliver it.
+     */
+    public RetryingObjectStore within(Duration budget) {
+        return new RetryingObjectStore(delegate, maxAttempts, initialBackoff, maxBackoff,
+                System.nanoTime() + budget.toNanos());
     }
 
     public ObjectStore delegate() {
@@ -57,13 +75,18 @@ public class RetryingObjectStore implements ObjectStore {
     }
 
     /** Pause before retry number {@code retry} (1-based): doubling from the initial pause, capped. */
-    static Duration backoff(int retry, Duration initial, Duration max) {
+    public static Duration backoff(int retry, Duration initial, Duration max) {
         long millis = initial.toMillis() << Math.min(retry - 1, 20);
         return Duration.ofMillis(Math.min(millis, max.toMillis()));
     }
 
     private <T> T retry(String operation, String bucket, String key, Supplier<T> call) {
         for (int attempt = 1;; attempt++) {
+            if (deadline != null && System.nanoTime() - deadline >= 0) {
+                throw StorageException.unavailable(operation, bucket, key,
+                        new java.util.concurrent.TimeoutException("the storage time budget of this event is spent "
+                                + "(jepa.storage.retry.event-budget)"));
+            }
             try {
                 return call.get();
             } catch (StorageException e) {
@@ -71,6 +94,9 @@ public class RetryingObjectStore implements ObjectStore {
                     throw e;
                 }
                 Duration pause = backoff(attempt, initialBackoff, maxBackoff);
+                if (deadline != null && System.nanoTime() + pause.toNanos() - deadline >= 0) {
+                    throw e;
+                }
                 LOG.warnf("%s %s/%s failed (attempt %d of %d), retrying in %d ms: %s", operation, bucket, key, attempt,
                         maxAttempts, pause.toMillis(), e.getMessage());
                 try {

@@ -1,7 +1,9 @@
 package dev.jepascore.storage;
 
 import java.io.IOException;
+import java.time.Duration;
 
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -26,15 +28,22 @@ public class S3ObjectStore implements ObjectStore {
     private static final int NOT_IMPLEMENTED = 501;
 
     private final S3Client s3;
+    private final Duration callTimeout;
 
-    public S3ObjectStore(S3Client s3) {
+    /** @param callTimeout the longest one call may take, all its attempts included; then it fails as unavailable */
+    public S3ObjectStore(S3Client s3, Duration callTimeout) {
         this.s3 = s3;
+        this.callTimeout = callTimeout;
+    }
+
+    private void bounded(AwsRequestOverrideConfiguration.Builder o) {
+        o.apiCallTimeout(callTimeout).apiCallAttemptTimeout(callTimeout);
     }
 
     @Override
     public ObjectInfo head(String bucket, String key) {
         try {
-            HeadObjectResponse head = s3.headObject(b -> b.bucket(bucket).key(key));
+            HeadObjectResponse head = s3.headObject(b -> b.bucket(bucket).key(key).overrideConfiguration(this::bounded));
             return new ObjectInfo(head.contentLength(), stripQuotes(head.eTag()), head.contentType());
         } catch (SdkException e) {
             throw map(e, "head", bucket, key);
@@ -43,17 +52,17 @@ public class S3ObjectStore implements ObjectStore {
 
     @Override
     public StoredObject get(String bucket, String key, long maxBytes) {
-        try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(bucket).key(key))) {
+        try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(bucket).key(key).overrideConfiguration(this::bounded))) {
             GetObjectResponse response = in.response();
             Long declared = response.contentLength();
             if (declared != null && declared > maxBytes) {
                 in.abort();
-                throw StorageException.tooLarge(bucket, key, declared, maxBytes);
+                throw StorageException.tooLarge(bucket, key, declared, maxBytes, stripQuotes(response.eTag()));
             }
             byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
             if (bytes.length > maxBytes) {
                 in.abort();
-                throw StorageException.tooLarge(bucket, key, -1, maxBytes);
+                throw StorageException.tooLarge(bucket, key, -1, maxBytes, stripQuotes(response.eTag()));
             }
             return new StoredObject(bytes, stripQuotes(response.eTag()), response.contentType());
         } catch (SdkException e) {
@@ -66,7 +75,8 @@ public class S3ObjectStore implements ObjectStore {
     @Override
     public void put(String bucket, String key, byte[] content, String contentType) {
         try {
-            s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType), RequestBody.fromBytes(content));
+            s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType).overrideConfiguration(this::bounded),
+                    RequestBody.fromBytes(content));
         } catch (SdkException e) {
             throw map(e, "write", bucket, key);
         }
@@ -75,7 +85,7 @@ public class S3ObjectStore implements ObjectStore {
     @Override
     public boolean exists(String bucket, String key) {
         try {
-            s3.headObject(b -> b.bucket(bucket).key(key));
+            s3.headObject(b -> b.bucket(bucket).key(key).overrideConfiguration(this::bounded));
             return true;
         } catch (SdkException e) {
             StorageException mapped = map(e, "head", bucket, key);

@@ -51,9 +51,10 @@ public interface StorageConfig {
 
     /**
      * Objects larger than this many bytes are not read; they get a failure document ({@code object_too_large}).
-     * Default 16 MiB.
+     * Default 20 MiB, the same as the on-demand limit {@code jepa.image.max-bytes}, so an image that scores when
+     * posted also scores when it lands in storage.
      */
-    @WithDefault("16777216")
+    @WithDefault("20971520")
     long maxObjectBytes();
 
     /** Retries of storage operations that failed in a way that may pass (timeouts, 5xx, throttling, refused). */
@@ -72,8 +73,8 @@ public interface StorageConfig {
         String pollInterval();
 
         /**
-         * A file is picked up once it has not been modified for this long, so files still being copied in are
-         * not read half-written.
+         * A file is picked up once two polls in a row found it with the same size and modification time and it has
+         * not been modified for this long, so files still being copied in are not read half-written.
          */
         @WithDefault("1s")
         Duration settleTime();
@@ -91,5 +92,31 @@ public interface StorageConfig {
         /** Upper bound of a single pause. */
         @WithDefault("2s")
         Duration maxBackoff();
+
+        /**
+         * Reads of an object that an event names but the store does not show (yet), including the first: an event
+         * can arrive before its object is readable (eventual consistency, a notification sent before the upload
+         * completes). The pauses between them are those above. When the object is still missing the event is
+         * answered 503 {@code object_not_found} so that the platform redelivers it; nothing is recorded, so a later
+         * delivery (or the local watcher) scores the object once it is there.
+         */
+        @WithDefault("4")
+        int notFoundAttempts();
+
+        /**
+         * Longest one call to the S3 endpoint may take (connecting, the request, reading the body) before it is
+         * abandoned as {@code storage_unavailable} and retried here. The SDK's own retries are off: these settings
+         * are the one retry policy. A frozen endpoint (accepts, never answers) costs this per attempt.
+         */
+        @WithDefault("10s")
+        Duration attemptTimeout();
+
+        /**
+         * Storage time of one event: no attempt starts and no pause ends after it, so an event ends (retriably)
+         * within this plus one {@link #attemptTimeout()}. The defaults, 40 s + 10 s, stay below the 60 s request
+         * timeout of the deploy/ targets (Knative, Cloud Run, Lambda) with room for admission and scoring.
+         */
+        @WithDefault("40s")
+        Duration eventBudget();
     }
 }

@@ -8,8 +8,25 @@ import dev.jepascore.JepaException;
  */
 public class StorageException extends JepaException {
 
+    private final String versionTag;
+
     public StorageException(Kind kind, String code, String message, Throwable cause) {
+        this(kind, code, message, cause, null);
+    }
+
+    private StorageException(Kind kind, String code, String message, Throwable cause, String versionTag) {
         super(kind, code, message, cause);
+        this.versionTag = versionTag;
+    }
+
+    /** The version tag of the object the failure is about, when the store told it before failing; else null. */
+    public String versionTag() {
+        return versionTag;
+    }
+
+    /** The same failure, now retriable: the condition may clear (an object not visible yet). */
+    public StorageException retriable(String why) {
+        return new StorageException(Kind.UNAVAILABLE, code(), getMessage() + "; " + why, getCause(), versionTag);
     }
 
     public static StorageException notFound(String bucket, String key, Throwable cause) {
@@ -26,10 +43,11 @@ public class StorageException extends JepaException {
                 "Access denied to " + operation + " '" + key + "' in bucket '" + bucket + "'", cause);
     }
 
-    public static StorageException tooLarge(String bucket, String key, long size, long limit) {
+    /** @param versionTag the object's tag as the store reports it, so its failure document names the right version */
+    public static StorageException tooLarge(String bucket, String key, long size, long limit, String versionTag) {
         return new StorageException(Kind.TOO_LARGE, "object_too_large", "Object '" + key + "' in bucket '" + bucket
                 + "' has " + (size < 0 ? "more than " + limit : size) + " bytes; the limit is " + limit
-                + " (jepa.storage.max-object-bytes)", null);
+                + " (jepa.storage.max-object-bytes)", null, versionTag);
     }
 
     public static StorageException unavailable(String operation, String bucket, String key, Throwable cause) {

@@ -22,6 +22,7 @@ import dev.jepascore.model.ModelRuntime;
 import dev.jepascore.score.ScoreMetrics;
 import dev.jepascore.score.ScoreMode;
 import dev.jepascore.score.ScoreResult;
+import dev.jepascore.score.Admission;
 import dev.jepascore.score.ScoringService;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -57,9 +58,13 @@ public final class PhotoBenchmark {
         try (ModelRuntime model = ModelRuntime.open(ScorerBenchmark.modelConfig(1))) {
             InputSpec spec = model.inputSpec();
             ImageDecoder decoder = new ImageDecoder(limits);
-            ScoringService scoring = new ScoringService(model, decoder, limits, new ScoreMetrics(new SimpleMeterRegistry()));
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            // admission as deployed by default: half the heap, one slot per core; one image at a time here
+            Admission admission = new Admission(Runtime.getRuntime().maxMemory() / 2,
+                    Runtime.getRuntime().availableProcessors(), 256, java.time.Duration.ofSeconds(1), spec, registry);
+            ScoringService scoring = new ScoringService(model, decoder, limits, new ScoreMetrics(registry), admission);
             ScoringService legacy = new ScoringService(model, new FullResolutionDecoder(limits), limits,
-                    new ScoreMetrics(new SimpleMeterRegistry()));
+                    new ScoreMetrics(registry), admission);
             System.out.printf("machine: %d cores, %s %s; %d photos in %s, median of %d runs per file%n",
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
                     System.getProperty("java.version"), files.size(), set, repeats);

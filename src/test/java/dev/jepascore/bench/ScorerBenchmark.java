@@ -31,6 +31,7 @@ import dev.jepascore.model.ModelRuntime;
 import dev.jepascore.score.ScoreMetrics;
 import dev.jepascore.score.ScoreMode;
 import dev.jepascore.score.ScoreResult;
+import dev.jepascore.score.Admission;
 import dev.jepascore.score.ScoringService;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -63,8 +64,13 @@ public final class ScorerBenchmark {
                     + "scorer's 2 GEMM shapes, 3 rounds each): %.1f GFLOP/s%n", peak / 1e9);
 
             ImageConfig limits = imageConfig();
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            // admission as deployed by default: half the heap, one slot per core, at most 1 s of waiting
+            Admission admission = new Admission(Runtime.getRuntime().maxMemory() / 2,
+                    Runtime.getRuntime().availableProcessors(), 256, java.time.Duration.ofSeconds(1),
+                    model.inputSpec(), registry);
             ScoringService scoring = new ScoringService(model, new ImageDecoder(limits), limits,
-                    new ScoreMetrics(new SimpleMeterRegistry()));
+                    new ScoreMetrics(registry), admission);
 
             // single request latency: one image per call, bytes to result
             for (byte[] image : images) {

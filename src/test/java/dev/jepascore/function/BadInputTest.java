@@ -161,6 +161,42 @@ class BadInputTest {
                 .then().statusCode(413).body("error.code", equalTo("batch_too_large"));
     }
 
+    @Test
+    void base64_image_just_under_the_20_mib_limit_is_scored_through_funqy() {
+        byte[] small = TestImages.picture("png", 28, 28);
+        byte[] padded = TestImages.withPrivateChunk(small, 20 * 1024 * 1024 - small.length - 64);
+        String body = "{\"image\": \"" + Base64.getEncoder().encodeToString(padded) + "\"}";
+        double expected = dev.jepascore.testing.EventTestSupport.json(given().contentType("image/png").body(small)
+                .when().post("/v1/score").then().statusCode(200).extract().asString()).path("jepaScore").asDouble();
+        String answer = given().contentType(ContentType.JSON).body(body).when().post("/score")
+                .then().statusCode(200).extract().asString();
+        assertEquals(expected, dev.jepascore.testing.EventTestSupport.json(answer).path("jepaScore").asDouble(), 0.0);
+    }
+
+    @Test
+    void tiff_is_415_unsupported_format() {
+        upload(TestImages.picture("tiff", 28, 28), "image/tiff", 415, "unsupported_format");
+    }
+
+    @Test
+    void raw_jpeg_sent_with_a_form_content_type_is_415_and_its_bytes_are_not_logged() throws Exception {
+        byte[] jpeg = TestImages.picture("jpg", 64, 64);
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        for (String path : new String[] { "/v1/score", "/score", "/onObjectCreated" }) {
+            // what curl -d sends: the bytes, labelled as a form
+            java.net.http.HttpResponse<String> response = client.send(java.net.http.HttpRequest
+                    .newBuilder(java.net.URI.create("http://localhost:" + io.restassured.RestAssured.port + path))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(jpeg)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(415, response.statusCode(), path + ": " + response.body());
+            com.fasterxml.jackson.databind.JsonNode error = dev.jepascore.testing.EventTestSupport.json(response.body())
+                    .path("error");
+            assertEquals("unsupported_media_type", error.path("code").asText(), response.body());
+            assertEquals(true, error.path("message").asText().contains("--data-binary"), response.body());
+        }
+    }
+
     private static void upload(byte[] body, String contentType, int status, String code) {
         given().contentType(contentType).body(body).when().post("/v1/score")
                 .then().statusCode(status)

@@ -172,12 +172,17 @@ class LocalStorageEventTest {
     }
 
     @Test
-    void missing_object_gets_a_failure_document() throws IOException {
-        post("/onObjectCreated", s3Event("uploads", "bad/never-there.png", "feedface", 10)).statusCode(200)
-                .body("objects[0].outcome", equalTo("failed"))
-                .body("objects[0].error.code", equalTo("object_not_found"));
-        assertEquals("object_not_found",
-                document("jepa-scores/bad/never-there.png@feedface.json").path("error").path("code").asText());
+    void object_not_found_document_of_an_earlier_release_does_not_make_redelivery_a_duplicate() throws IOException {
+        byte[] image = png(64);
+        String resultKey = "jepa-scores/late/coat.png@" + md5(image) + ".json";
+        upload(resultKey, """
+                {"object": {"bucket": "uploads", "key": "late/coat.png"}, "outcome": "failed",
+                 "error": {"code": "object_not_found", "message": "Object 'late/coat.png' does not exist"}}
+                """.getBytes());
+        upload("late/coat.png", image);
+        post("/onObjectCreated", s3Event("uploads", "late/coat.png", md5(image), image.length)).statusCode(200)
+                .body("objects[0].outcome", equalTo("scored"));
+        assertEquals(onDemandScore(image), document(resultKey).path("jepaScore").asDouble(), 0.0);
     }
 
     @Test
@@ -210,5 +215,19 @@ class LocalStorageEventTest {
         post("/onObjectCreated", s3Event("uploads", "jepa-scores/self.png", "abc", 1)).statusCode(200)
                 .body("objects[0].outcome", equalTo("skipped"));
         assertTrue(results("self.png@").isEmpty());
+    }
+
+    @Test
+    void event_before_its_file_is_answered_retriably_and_redelivery_scores_it() throws IOException {
+        String key = "early/boot.png";
+        byte[] image = png(62);
+        byte[] event = s3Event("uploads", key, md5(image), image.length);
+        post("/onObjectCreated", event).statusCode(503).body("error.code", equalTo("object_not_found"));
+        assertEquals(List.of(), results("early/"), "nothing may be recorded for a file that is not there yet");
+
+        upload(key, image);
+        post("/onObjectCreated", event).statusCode(200).body("objects[0].outcome", equalTo("scored"));
+        assertEquals(onDemandScore(image), document("jepa-scores/" + key + "@" + md5(image) + ".json")
+                .path("jepaScore").asDouble(), 0.0);
     }
 }

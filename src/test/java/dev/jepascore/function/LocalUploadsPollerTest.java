@@ -4,6 +4,9 @@ import static dev.jepascore.testing.EventTestSupport.json;
 import static dev.jepascore.testing.EventTestSupport.md5;
 import static dev.jepascore.testing.EventTestSupport.onDemandScore;
 import static dev.jepascore.testing.EventTestSupport.png;
+import static dev.jepascore.testing.EventTestSupport.post;
+import static dev.jepascore.testing.EventTestSupport.s3Event;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -108,6 +111,41 @@ class LocalUploadsPollerTest {
                     .filter(n -> n.startsWith("swap.png")).sorted().toList();
             assertEquals(2, documents.size(), documents::toString);
             assertTrue(documents.stream().noneMatch(n -> n.contains(".json@")), "a result document was scored");
+        }
+    }
+
+    @Test
+    void file_whose_event_came_first_is_scored_by_the_watcher_and_redelivery_is_a_duplicate() throws Exception {
+        byte[] image = png(63);
+        byte[] event = s3Event("uploads", "early/hat.png", md5(image), image.length);
+        post("/onObjectCreated", event).statusCode(503).body("error.code", equalTo("object_not_found"));
+
+        copyIn("early/hat.png", image);
+        JsonNode document = awaitDocument(UPLOADS.resolve("jepa-scores/early/hat.png@" + md5(image) + ".json"));
+        assertEquals("scored", document.path("outcome").asText());
+        post("/onObjectCreated", event).statusCode(200).body("objects[0].outcome", equalTo("duplicate"))
+                .body("objects[0].jepaScore", org.hamcrest.Matchers.notNullValue());
+    }
+
+    @Test
+    void file_still_being_written_in_place_is_scored_only_once_complete() throws Exception {
+        byte[] image = png(64);
+        Path target = UPLOADS.resolve("slow copy/dress.png");
+        Files.createDirectories(target.getParent());
+        // written in place in pieces faster than the 200 ms polls, like a slow copy
+        try (var out = Files.newOutputStream(target)) {
+            for (int at = 0; at < image.length; at += 16) {
+                out.write(image, at, Math.min(16, image.length - at));
+                out.flush();
+                Thread.sleep(60);
+            }
+        }
+        JsonNode document = awaitDocument(UPLOADS.resolve("jepa-scores/slow copy/dress.png@" + md5(image) + ".json"));
+        assertEquals("scored", document.path("outcome").asText());
+        Thread.sleep(600);
+        try (Stream<Path> files = Files.walk(UPLOADS.resolve("jepa-scores/slow copy"))) {
+            List<String> documents = files.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).toList();
+            assertEquals(List.of("dress.png@" + md5(image) + ".json"), documents, "a partial file was recorded");
         }
     }
 }

@@ -203,14 +203,31 @@ class S3StorageEventTest {
     }
 
     @Test
-    void missing_object_gets_a_failure_document() throws IOException {
-        String resultKey = post("/onObjectCreated", s3Event(BUCKET, "bad/gone.png", "0123456789abcdef0123456789abcdef", 10))
-                .statusCode(200)
-                .body("objects[0].outcome", equalTo("failed"))
-                .body("objects[0].error.code", equalTo("object_not_found"))
+    void event_before_its_object_is_answered_retriably_and_redelivery_scores_it() throws IOException {
+        String key = "early/glyph.png";
+        byte[] image = png(61);
+        byte[] event = s3Event(BUCKET, key, md5(image), image.length);
+        post("/onObjectCreated", event).statusCode(503).header("Retry-After", equalTo("2"))
+                .body("error.code", equalTo("object_not_found"));
+        assertEquals(List.of(), results("early/"), "nothing may be recorded for an object that is not there yet");
+
+        upload(key, image);
+        String resultKey = post("/onObjectCreated", event).statusCode(200)
+                .body("objects[0].outcome", equalTo("scored"))
                 .extract().jsonPath().getString("objects[0].resultKey");
-        assertEquals("jepa-scores/bad/gone.png@0123456789abcdef0123456789abcdef.json", resultKey);
-        assertEquals("object_not_found", document(resultKey).path("error").path("code").asText());
+        assertEquals(onDemandScore(image), document(resultKey).path("jepaScore").asDouble(), 0.0);
+        post("/onObjectCreated", event).statusCode(200).body("objects[0].outcome", equalTo("duplicate"));
+    }
+
+    @Test
+    void oversized_object_named_without_a_tag_is_recorded_under_its_real_etag() {
+        String key = "bad/untagged-huge.png";
+        byte[] big = new byte[(int) S3ProxyResource.MAX_OBJECT_BYTES + 7];
+        upload(key, big);
+        byte[] event = new String(s3Event(BUCKET, key, "X", big.length)).replace("\"eTag\": \"X\", ", "").getBytes();
+        post("/onObjectCreated", event).statusCode(200)
+                .body("objects[0].error.code", equalTo("object_too_large"))
+                .body("objects[0].resultKey", equalTo("jepa-scores/" + key + "@" + md5(big) + ".json"));
     }
 
     @Test

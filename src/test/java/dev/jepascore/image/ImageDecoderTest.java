@@ -12,6 +12,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import dev.jepascore.JepaException.Kind;
+import dev.jepascore.OverloadedException;
+import dev.jepascore.testing.FaultyBmpReader;
 
 class ImageDecoderTest {
 
@@ -96,6 +98,36 @@ class ImageDecoderTest {
         byte[] heic = "\0\0\0\u0018ftypheic\0\0\0\0mif1heic".getBytes(StandardCharsets.ISO_8859_1);
         BadImageException e = assertCode("unsupported_format", Kind.UNSUPPORTED, heic);
         assertEquals(true, e.getMessage().contains("HEIF"), e.getMessage());
+    }
+
+    @Test
+    void out_of_memory_inside_the_reader_is_overloaded_not_image_corrupt() {
+        FaultyBmpReader.arm(FaultyBmpReader.Fault.OUT_OF_MEMORY, 1);
+        try {
+            OverloadedException e = assertThrows(OverloadedException.class,
+                    () -> decoder.decode(TestImages.picture("bmp", 28, 28), SPEC));
+            assertEquals("overloaded", e.code());
+            assertEquals(Kind.UNAVAILABLE, e.kind());
+            assertEquals(true, e.kind().retriable());
+        } finally {
+            FaultyBmpReader.disarm();
+        }
+    }
+
+    @Test
+    void format_error_inside_the_reader_stays_image_corrupt() {
+        FaultyBmpReader.arm(FaultyBmpReader.Fault.CORRUPT, 1);
+        try {
+            assertCode("image_corrupt", Kind.BAD_INPUT, TestImages.picture("bmp", 28, 28));
+        } finally {
+            FaultyBmpReader.disarm();
+        }
+    }
+
+    @Test
+    void tiff_is_refused_as_unsupported_although_the_jdk_reads_it() {
+        BadImageException e = assertCode("unsupported_format", Kind.UNSUPPORTED, TestImages.picture("tiff", 28, 28));
+        assertEquals(true, e.getMessage().contains("TIFF"), e.getMessage());
     }
 
     private BadImageException assertCode(String code, Kind kind, byte[] bytes) {

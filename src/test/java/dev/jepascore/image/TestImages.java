@@ -162,6 +162,76 @@ public final class TestImages {
         return png;
     }
 
+    private static final java.util.Map<Long, byte[]> RGBA16 = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * A valid {@code w x h} PNG of 16-bit RGBA (8 bytes a pixel once decoded) that is small on disk: transparent
+     * black with one opaque grey pixel per row, written row by row so that making it allocates no raster. 7000 x 5670
+     * (39.7 MP, inside the 40 MP limit) is about 320 KB encoded and 318 MB decoded.
+     */
+    public static byte[] pngRgba16(int w, int h) {
+        return RGBA16.computeIfAbsent(((long) w << 32) | h, k -> {
+            try (ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                    java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+                out.write(new byte[] { (byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' });
+                ByteArrayOutputStream header = new ByteArrayOutputStream();
+                java.io.DataOutputStream ihdr = new java.io.DataOutputStream(header);
+                ihdr.writeInt(w);
+                ihdr.writeInt(h);
+                ihdr.write(new byte[] { 16, 6, 0, 0, 0 }); // bit depth 16, colour type 6 (RGBA), deflate, no filter, no interlace
+                chunk(out, "IHDR", header.toByteArray());
+                ByteArrayOutputStream idat = new ByteArrayOutputStream();
+                java.util.zip.Deflater deflater = new java.util.zip.Deflater(java.util.zip.Deflater.BEST_COMPRESSION);
+                try (java.util.zip.DeflaterOutputStream z = new java.util.zip.DeflaterOutputStream(idat, deflater, 1 << 16)) {
+                    byte[] row = new byte[1 + w * 8]; // filter byte 0, then w pixels of 4 x 16-bit samples
+                    for (int y = 0; y < h; y++) {
+                        int at = 1 + (y % w) * 8;
+                        java.util.Arrays.fill(row, at, at + 8, (byte) 0x80);
+                        z.write(row);
+                        java.util.Arrays.fill(row, at, at + 8, (byte) 0);
+                    }
+                } finally {
+                    deflater.end();
+                }
+                chunk(out, "IDAT", idat.toByteArray());
+                chunk(out, "IEND", new byte[0]);
+                out.flush();
+                return bytes.toByteArray();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    /**
+     * The PNG with a private ancillary chunk of {@code padding} zero bytes before its end: readers skip it, so the
+     * image is the same and only the byte count grows.
+     */
+    public static byte[] withPrivateChunk(byte[] png, int padding) {
+        int iend = png.length - 12; // IEND is the last chunk: length, type, no data, CRC
+        try (ByteArrayOutputStream bytes = new ByteArrayOutputStream(png.length + padding + 12);
+                java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            out.write(png, 0, iend);
+            chunk(out, "prVt", new byte[padding]);
+            out.write(png, iend, 12);
+            out.flush();
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void chunk(java.io.DataOutputStream out, String type, byte[] data) throws IOException {
+        byte[] name = type.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(name);
+        crc.update(data);
+        out.writeInt(data.length);
+        out.write(name);
+        out.write(data);
+        out.writeInt((int) crc.getValue());
+    }
+
     private static void writeInt(byte[] b, int at, int v) {
         b[at] = (byte) (v >>> 24);
         b[at + 1] = (byte) (v >>> 16);

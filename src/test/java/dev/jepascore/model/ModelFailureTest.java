@@ -3,21 +3,38 @@ package dev.jepascore.model;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static dev.jepascore.testing.EventTestSupport.onDemandScore;
+import static dev.jepascore.testing.EventTestSupport.png;
+import static dev.jepascore.testing.EventTestSupport.post;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import jakarta.inject.Inject;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.concurrent.atomic.AtomicInteger;
+
 import org.junit.jupiter.api.Test;
+
+import dev.jepascore.function.ResourceFailureTest;
 
 import dev.jepascore.image.TestImages;
 import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
 
-/** A failing ONNX run (injected) answers 500 with a JSON error that says so; nothing hangs or crashes. */
+/**
+ * A failing ONNX run (injected) answers 500 with a JSON error that says so; nothing hangs or crashes, and a storage
+ * event that meets it writes no document, so its redelivery scores the object.
+ */
 @QuarkusTest
 class ModelFailureTest {
 
     @Inject
     ModelConfig config;
+
+    @Inject
+    ModelRuntime model;
 
     @Test
     void inference_failure_is_500_inference_failed_with_a_message() {
@@ -39,4 +56,34 @@ class ModelFailureTest {
             failing.close();
         }
     }
+
+    @Test
+    void model_failure_on_an_event_is_500_writes_no_document_and_redelivery_scores_it() throws IOException {
+        byte[] image = png(72);
+        String key = "resource/model.png";
+        byte[] event = ResourceFailureTest.put(key, image);
+        AtomicInteger failures = new AtomicInteger(1);
+        ModelRuntime real = io.quarkus.arc.ClientProxy.unwrap(model);
+        ModelRuntime failingOnce = new ModelRuntime(config) {
+            @Override
+            public ScorerOutput score(float[] pixels, int batch) {
+                if (failures.getAndDecrement() > 0) {
+                    throw new ModelException("inference_failed", "injected failure");
+                }
+                return real.score(pixels, batch);
+            }
+        };
+        failingOnce.open();
+        try {
+            QuarkusMock.installMockForType(failingOnce, ModelRuntime.class);
+            post("/onObjectCreated", event).statusCode(500).body("error.code", equalTo("inference_failed"));
+            assertFalse(Files.exists(ResourceFailureTest.document(key, image)), "an internal failure was recorded as the object's result");
+
+            post("/onObjectCreated", event).statusCode(200).body("objects[0].outcome", equalTo("scored"));
+        } finally {
+            failingOnce.close();
+        }
+        assertEquals(onDemandScore(image), ResourceFailureTest.EventJson.score(ResourceFailureTest.document(key, image)), 0.0);
+    }
+
 }

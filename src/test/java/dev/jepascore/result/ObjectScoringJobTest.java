@@ -41,7 +41,10 @@ class ObjectScoringJobTest {
         final Map<String, byte[]> objects = new HashMap<>();
         final Map<String, StorageException> readFailures = new HashMap<>();
         final Map<String, StorageException> writeFailures = new HashMap<>();
+        /** Reads of a key that answer "not found" before it appears (an event ahead of its object). */
+        final Map<String, Integer> missingReads = new HashMap<>();
         int puts;
+        int reads;
 
         private static String id(String bucket, String key) {
             return bucket + "/" + key;
@@ -54,6 +57,12 @@ class ObjectScoringJobTest {
 
         @Override
         public StoredObject get(String bucket, String key, long maxBytes) {
+            reads++;
+            Integer missing = missingReads.get(id(bucket, key));
+            if (missing != null && missing > 0) {
+                missingReads.put(id(bucket, key), missing - 1);
+                throw StorageException.notFound(bucket, key, null);
+            }
             StorageException failure = readFailures.get(id(bucket, key));
             if (failure != null) {
                 throw failure;
@@ -130,7 +139,37 @@ class ObjectScoringJobTest {
 
             @Override
             public Retry retry() {
-                throw new UnsupportedOperationException("the job does not retry itself");
+                return new Retry() {
+                    @Override
+                    public int maxAttempts() {
+                        return 1;
+                    }
+
+                    @Override
+                    public Duration initialBackoff() {
+                        return Duration.ofMillis(1);
+                    }
+
+                    @Override
+                    public Duration maxBackoff() {
+                        return Duration.ofMillis(2);
+                    }
+
+                    @Override
+                    public int notFoundAttempts() {
+                        return 3;
+                    }
+
+                    @Override
+                    public Duration attemptTimeout() {
+                        return Duration.ofSeconds(1);
+                    }
+
+                    @Override
+                    public Duration eventBudget() {
+                        return Duration.ofSeconds(5);
+                    }
+                };
             }
         };
     }
@@ -157,7 +196,7 @@ class ObjectScoringJobTest {
     @Test
     void oversized_object_gets_a_failure_document() {
         store.objects.put("uploads/huge.png", new byte[2048]);
-        store.readFailures.put("uploads/huge.png", StorageException.tooLarge("uploads", "huge.png", 2048, 1024));
+        store.readFailures.put("uploads/huge.png", StorageException.tooLarge("uploads", "huge.png", 2048, 1024, "v1"));
         assertEquals("object_too_large", job.process(ref("huge.png", "v1")).error().code());
     }
 
@@ -172,22 +211,67 @@ class ObjectScoringJobTest {
 
     @Test
     void storage_outage_on_writing_the_document_propagates() {
-        store.writeFailures.put("uploads/jepa-scores/gone.png@v1.json",
-                StorageException.unavailable("write", "uploads", "jepa-scores/gone.png@v1.json", null));
-        StorageException e = assertThrows(StorageException.class, () -> job.process(ref("gone.png", "v1")));
+        store.readFailures.put("uploads/huge.png", StorageException.tooLarge("uploads", "huge.png", 2048, 1024, "v1"));
+        store.writeFailures.put("uploads/jepa-scores/huge.png@v1.json",
+                StorageException.unavailable("write", "uploads", "jepa-scores/huge.png@v1.json", null));
+        StorageException e = assertThrows(StorageException.class, () -> job.process(ref("huge.png", "v1")));
         assertEquals(Kind.UNAVAILABLE, e.kind());
     }
 
     @Test
-    void redelivered_failure_returns_the_stored_document_and_writes_nothing() {
-        assertEquals(Outcome.FAILED, job.process(ref("gone.png", "v1")).outcome());
+    void redelivered_permanent_failure_returns_the_stored_document_and_writes_nothing() {
+        store.readFailures.put("uploads/huge.png", StorageException.tooLarge("uploads", "huge.png", 2048, 1024, "v1"));
+        assertEquals(Outcome.FAILED, job.process(ref("huge.png", "v1")).outcome());
         assertEquals(1, store.puts);
-        ObjectOutcome again = job.process(ref("gone.png", "v1"));
+        ObjectOutcome again = job.process(ref("huge.png", "v1"));
         assertEquals(Outcome.DUPLICATE, again.outcome());
-        assertEquals("object_not_found", again.error().code());
+        assertEquals("object_too_large", again.error().code());
         assertEquals(1, store.puts);
         assertEquals(1.0, registry.counter("jepa.storage.objects", "outcome", "failed").count());
         assertEquals(1.0, registry.counter("jepa.storage.objects", "outcome", "duplicate").count());
+    }
+
+    @Test
+    void object_missing_after_every_read_is_retriable_and_writes_nothing() {
+        StorageException e = assertThrows(StorageException.class, () -> job.process(ref("later.png", "v1")));
+        assertEquals("object_not_found", e.code());
+        assertTrue(e.kind().retriable(), "a missing object must be redelivered, not recorded as gone");
+        assertEquals(3, store.reads);
+        assertEquals(0, store.puts);
+    }
+
+    @Test
+    void object_that_appears_between_reads_is_processed_in_the_same_delivery() {
+        store.missingReads.put("uploads/late.png", 2);
+        store.readFailures.put("uploads/late.png", StorageException.tooLarge("uploads", "late.png", 2048, 1024, "v1"));
+        ObjectOutcome outcome = job.process(ref("late.png", "v1"));
+        assertEquals("object_too_large", outcome.error().code(), "the third read found the object");
+        assertEquals(3, store.reads);
+    }
+
+    @Test
+    void stored_failures_that_can_clear_are_checked_again_not_answered_duplicate() {
+        store.objects.put("uploads/jepa-scores/old.png@v1.json",
+                "{\"outcome\": \"failed\", \"error\": {\"code\": \"object_not_found\"}}".getBytes());
+        store.readFailures.put("uploads/old.png", StorageException.tooLarge("uploads", "old.png", 2048, 1024, "v1"));
+        ObjectOutcome outcome = job.process(ref("old.png", "v1"));
+        assertEquals(Outcome.FAILED, outcome.outcome());
+        assertEquals("object_too_large", outcome.error().code(), "the object was read again");
+
+        store.readFailures.put("uploads/private.png", StorageException.forbidden("read", "uploads", "private.png", null));
+        assertEquals(Outcome.FAILED, job.process(ref("private.png", "v1")).outcome());
+        store.readFailures.remove("uploads/private.png");
+        store.readFailures.put("uploads/private.png", StorageException.tooLarge("uploads", "private.png", 2048, 1024, "v1"));
+        assertEquals("object_too_large", job.process(ref("private.png", "v1")).error().code(),
+                "access was granted since: the next delivery reads the object");
+    }
+
+    @Test
+    void oversized_object_without_an_event_tag_is_recorded_under_its_real_tag() {
+        store.readFailures.put("uploads/big.png", StorageException.tooLarge("uploads", "big.png", 2048, 1024, "abc123"));
+        ObjectOutcome outcome = job.process(ref("big.png", null));
+        assertEquals("jepa-scores/big.png@abc123.json", outcome.resultKey());
+        assertTrue(store.objects.containsKey("uploads/jepa-scores/big.png@abc123.json"));
     }
 
     @Test

@@ -35,7 +35,7 @@ class S3ObjectStoreTest {
         server = S3ProxyServer.startNew();
         client = TestS3.client(server);
         client.createBucket(b -> b.bucket("bucket"));
-        store = new S3ObjectStore(client);
+        store = new S3ObjectStore(client, java.time.Duration.ofSeconds(10));
     }
 
     @AfterAll
@@ -90,7 +90,7 @@ class S3ObjectStoreTest {
     @Test
     void wrong_credentials_are_access_denied_not_retriable() {
         try (S3Client intruder = TestS3.client(server, "someone-else", "wrong-secret")) {
-            S3ObjectStore denied = new S3ObjectStore(intruder);
+            S3ObjectStore denied = new S3ObjectStore(intruder, java.time.Duration.ofSeconds(10));
             StorageException e = assertThrows(StorageException.class, () -> denied.get("bucket", "dir/hello.txt", 10));
             assertEquals(Kind.FORBIDDEN, e.kind());
             assertEquals("access_denied", e.code());
@@ -106,7 +106,7 @@ class S3ObjectStoreTest {
                 .credentialsProvider(AnonymousCredentialsProvider.create())
                 .httpClient(UrlConnectionHttpClient.create()).build()) {
             StorageException e = assertThrows(StorageException.class,
-                    () -> new S3ObjectStore(unreachable).get("bucket", "x", 10));
+                    () -> new S3ObjectStore(unreachable, java.time.Duration.ofSeconds(10)).get("bucket", "x", 10));
             assertEquals(Kind.UNAVAILABLE, e.kind());
             assertEquals("storage_unavailable", e.code());
             assertTrue(e.kind().retriable());

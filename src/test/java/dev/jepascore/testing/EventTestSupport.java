@@ -31,6 +31,15 @@ public final class EventTestSupport {
      * {@code seed}, so different seeds give different bytes and scores.
      */
     public static byte[] png(int seed) {
+        return TestImages.encode(blob(seed), "png");
+    }
+
+    /** The same picture as {@link #png(int)}, as a BMP (decoded through ImageIO, where failures can be injected). */
+    public static byte[] bmp(int seed) {
+        return TestImages.encode(blob(seed), "bmp");
+    }
+
+    private static BufferedImage blob(int seed) {
         BufferedImage image = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
         double cx = 8 + (seed * 7) % 12;
         double cy = 8 + (seed * 5) % 12;
@@ -42,7 +51,7 @@ public final class EventTestSupport {
                 image.getRaster().setSample(x, y, 0, v);
             }
         }
-        return TestImages.encode(image, "png");
+        return image;
     }
 
     public static String md5(byte[] bytes) {

@@ -1,0 +1,131 @@
+package dev.jepascore.function;
+
+import java.util.concurrent.Semaphore;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.jepascore.score.AdmissionConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.quarkus.vertx.http.runtime.RouteConstants;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Bounds what request bodies cost before any function sees them: the HTTP layer buffers every body, so a request
+ * is charged its declared length against {@code jepa.admission.body-budget} when it arrives (503 {@code overloaded}
+ * at once when it does not fit), and a body that has not fully arrived within {@code jepa.admission.body-timeout}
+ * is answered 408 and its connection closed. A form-encoded body (what {@code curl -d} sends) is answered 415 before
+ * the HTTP layer tries to parse an image as a form. Runs before the body is buffered.
+ */
+@ApplicationScoped
+public class RequestBodyGuard {
+
+    private static final Logger LOG = Logger.getLogger(RequestBodyGuard.class);
+    /** The semaphore counts KiB. */
+    private static final int KIB = 1024;
+
+    private final Semaphore budget;
+    private final int budgetKib;
+    private final long maxBodyKib;
+    private final long timeoutMillis;
+    private final String retryAfter;
+    private final ObjectMapper json;
+    private final MeterRegistry metrics;
+    private final Vertx vertx;
+
+    public RequestBodyGuard(AdmissionConfig config, ObjectMapper json, MeterRegistry metrics, Vertx vertx,
+            @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBodySize) {
+        long bytes = config.bodyBudget().map(MemorySize::asLongValue).orElse(Runtime.getRuntime().maxMemory() / 4);
+        this.budgetKib = (int) Math.min(Integer.MAX_VALUE, Math.max(1, bytes / KIB));
+        this.budget = new Semaphore(budgetKib);
+        this.maxBodyKib = (maxBodySize.asLongValue() + KIB - 1) / KIB;
+        this.timeoutMillis = config.bodyTimeout().toMillis();
+        this.retryAfter = Long.toString(Math.max(1, config.retryAfter().toSeconds()));
+        this.json = json;
+        this.metrics = metrics;
+        this.vertx = vertx;
+    }
+
+    /** Ahead of Quarkus's body handler ({@code RouteConstants.ROUTE_ORDER_BODY_HANDLER}), which buffers the body. */
+    void install(@Observes Router router) {
+        router.route().order(RouteConstants.ROUTE_ORDER_BODY_HANDLER - 1).handler(this::guard);
+    }
+
+    private void guard(RoutingContext ctx) {
+        String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+        if (type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith(MediaType.APPLICATION_FORM_URLENCODED)) {
+            // no function takes a form; the HTTP layer would try to parse the image bytes as one and fail
+            LOG.debugf("HTTP 415 on %s: form content type", ctx.request().path());
+            refuse(ctx, 415, ErrorBody.of("unsupported_media_type", ctx.request().path() + " does not take "
+                    + MediaType.APPLICATION_FORM_URLENCODED + "; send the image as it is with --data-binary and "
+                    + "Content-Type image/png, image/jpeg, ... (or JSON where the call takes JSON)"));
+            return;
+        }
+        long declared = declaredKib(ctx);
+        if (declared == 0 || declared > maxBodyKib && declared != Long.MAX_VALUE || ctx.request().isEnded()) {
+            ctx.next(); // nothing to buffer, or the HTTP layer refuses it with 413
+            return;
+        }
+        // a body larger than the whole budget gets in only when nothing else is being received
+        int kib = (int) Math.min(budgetKib, Math.min(maxBodyKib, declared));
+        if (!budget.tryAcquire(kib)) {
+            Counter.builder("jepa.admission.rejected").description("Scoring requests answered 503 overloaded, by reason")
+                    .tag("reason", "body_memory").register(metrics).increment();
+            LOG.warnf("retriable failure overloaded: no memory for a %d KiB request body on %s", kib,
+                    ctx.request().path());
+            ctx.response().putHeader(HttpHeaders.RETRY_AFTER, retryAfter);
+            refuse(ctx, 503, ErrorBody.of("overloaded", "the function is busy receiving other requests' bodies; "
+                    + "retry later"));
+            return;
+        }
+        long timer = vertx.setTimer(timeoutMillis, id -> {
+            if (!ctx.request().isEnded() && !ctx.response().ended()) {
+                LOG.debugf("request body on %s did not arrive within %d ms", ctx.request().path(), timeoutMillis);
+                refuse(ctx, 408, ErrorBody.of("request_timeout", "the request body did not arrive within "
+                        + timeoutMillis + " ms (jepa.admission.body-timeout)"));
+            }
+        });
+        ctx.addEndHandler(done -> {
+            vertx.cancelTimer(timer);
+            budget.release(kib);
+        });
+        ctx.next();
+    }
+
+    private static long declaredKib(RoutingContext ctx) {
+        String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length != null) {
+            try {
+                return (Long.parseLong(length.trim()) + KIB - 1) / KIB;
+            } catch (NumberFormatException e) {
+                return 0; // the HTTP layer refuses it
+            }
+        }
+        String encoding = ctx.request().getHeader("Transfer-Encoding");
+        return encoding != null && encoding.toLowerCase(java.util.Locale.ROOT).contains("chunked") ? Long.MAX_VALUE : 0;
+    }
+
+    /** Answers and closes the connection: the rest of the body is not read. */
+    private void refuse(RoutingContext ctx, int status, ErrorBody body) {
+        String text;
+        try {
+            text = json.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            text = "";
+        }
+        ctx.response().setStatusCode(status).putHeader("Content-Type", MediaType.APPLICATION_JSON)
+                .putHeader("Connection", "close").end(text).onComplete(done -> ctx.request().connection().close());
+    }
+}

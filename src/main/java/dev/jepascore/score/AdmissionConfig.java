@@ -1,0 +1,63 @@
+package dev.jepascore.score;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * Load shedding: how much scoring work is let in at once. Work that cannot start within {@link #maxWait()} is
+ * answered with 503 {@code overloaded} and {@code Retry-After} (on demand) or a retriable 503 (storage events, so
+ * the platform redelivers), never recorded as a failure of the image.
+ */
+@ConfigMapping(prefix = "jepa.admission")
+public interface AdmissionConfig {
+
+    /**
+     * Heap that decoding and preprocessing may hold at once, in bytes ({@code 512M}, {@code 2G}). Each request is
+     * charged what its images' headers say their decoding will need ({@code dev.jepascore.image.DecodeCost}) before
+     * any pixel is allocated. Unset: half of the maximum heap ({@code -Xmx}), leaving the other half to buffered
+     * request bodies, results and the framework. A request that alone costs more than the budget is let in only
+     * when nothing else is admitted.
+     */
+    Optional<MemorySize> memoryBudget();
+
+    /** Requests scored at the same time. Unset: the number of available processors (scoring is CPU-bound). */
+    OptionalInt maxConcurrent();
+
+    /**
+     * Requests that may wait for a scoring slot or for memory; one more is answered 503 at once. Each waiting
+     * request holds a worker thread, so this also bounds the threads parked here.
+     */
+    @WithDefault("256")
+    int maxQueued();
+
+    /**
+     * Longest a request waits for a slot and its memory before it is answered 503 {@code overloaded}; half a second
+     * so that an overloaded function answers within a second.
+     */
+    @WithDefault("500ms")
+    Duration maxWait();
+
+    /**
+     * Heap that request bodies being received may hold at once, in bytes. The HTTP layer buffers each body before
+     * a function sees it; a request is charged its {@code Content-Length} (a chunked one: the largest body
+     * allowed) when it starts, and answered 503 {@code overloaded} at once when that does not fit. Unset: a quarter
+     * of the maximum heap.
+     */
+    Optional<MemorySize> bodyBudget();
+
+    /**
+     * Longest time a request body may take to arrive in full; a slower one is answered 408
+     * {@code request_timeout} and its connection closed, so stalled uploads do not hold memory.
+     */
+    @WithDefault("30s")
+    Duration bodyTimeout();
+
+    /** Sent as {@code Retry-After} (whole seconds, at least 1) with every 503. */
+    @WithDefault("2s")
+    Duration retryAfter();
+}

@@ -1,0 +1,468 @@
+package dev.jepascore.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+import dev.jepascore.image.TestImages;
+import dev.jepascore.testing.EventTestSupport;
+import dev.jepascore.testing.S3ProxyServer;
+import dev.jepascore.testing.TestS3;
+
+/**
+ * The reliability suite: starts the packaged application ({@code -Djar=}, default
+ * {@code target/quarkus-app/quarkus-run.jar}) as a separate process on loopback and measures, bounded in time and
+ * count, what its users would notice under stress. Prints one table per scenario:
+ * <ul>
+ * <li>{@code load}: 1, 8, 64 and 256 clients posting a 28x28 PNG for {@code -Dseconds=} each;</li>
+ * <li>{@code overload}: 32 clients posting a legal 39.7 MP 16-bit RGBA PNG (320 KB, 318 MB decoded);</li>
+ * <li>{@code slow}: 110 clients that declare a 27 MiB body, send 20 MiB and stall, while readiness is probed;</li>
+ * <li>{@code s3}: 40 objects through storage events while S3Proxy is killed (10 events), then frozen (SIGSTOP, 3
+ * events), every event
+ * redelivered until answered 200; then every object must have exactly one document with the on-demand score.</li>
+ * </ul>
+ * Run with {@code ./mvnw -q -Preliability package -DskipTests exec:java} (see README, "Reliability").
+ */
+public final class ReliabilityBench {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
+
+    private final Path jar;
+    private final double seconds;
+    private final List<String> extraArgs;
+
+    private ReliabilityBench(Path jar, double seconds, List<String> extraArgs) {
+        this.jar = jar;
+        this.seconds = seconds;
+        this.extraArgs = extraArgs;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path jar = Path.of(System.getProperty("jar", "target/quarkus-app/quarkus-run.jar"));
+        double seconds = Double.parseDouble(System.getProperty("seconds", "8"));
+        List<String> extra = new ArrayList<>();
+        String jvm = System.getProperty("appJvmArgs", "");
+        if (!jvm.isBlank()) {
+            extra.addAll(List.of(jvm.trim().split("\\s+")));
+        }
+        String scenarios = System.getProperty("scenarios", "load,overload,slow,s3");
+        System.out.printf("jar %s, %d cores, %s; app JVM args %s%n", jar, Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"), extra);
+        ReliabilityBench bench = new ReliabilityBench(jar, seconds, extra);
+        for (String scenario : scenarios.split(",")) {
+            switch (scenario.trim()) {
+                case "load" -> bench.load();
+                case "overload" -> bench.overload();
+                case "slow" -> bench.slowBodies();
+                case "s3" -> bench.s3Outage();
+                default -> throw new IllegalArgumentException("unknown scenario " + scenario);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- scenarios
+
+    private void load() throws Exception {
+        byte[] png = EventTestSupport.png(7);
+        try (App app = App.start(jar, extraArgs, Map.of())) {
+            System.out.printf("%n## load: POST /v1/score of a 28x28 PNG, %.0f s per row%n", seconds);
+            System.out.println("| clients | requests | per s | statuses | p50 ms | p99 ms | errors |");
+            System.out.println("|---|---|---|---|---|---|---|");
+            for (int clients : new int[] { 1, 8, 64, 256 }) {
+                Run run = app.hammer(clients, seconds, "/v1/score", "image/png", png);
+                System.out.printf("| %d | %d | %.0f | %s | %.1f | %.1f | %d |%n", clients, run.count(),
+                        run.count() / seconds, run.statuses(), run.percentile(50), run.percentile(99), run.errors());
+            }
+            System.out.printf("peak RSS %d MiB%n", app.peakRssMiB());
+        }
+    }
+
+    private void overload() throws Exception {
+        byte[] large = TestImages.pngRgba16(7000, 5670);
+        try (App app = App.start(jar, extraArgs, Map.of())) {
+            double runFor = Math.max(20, seconds);
+            Run run = app.hammer(32, runFor, "/v1/score", "image/png", large);
+            System.out.printf("%n## overload: 32 clients, %d-byte 39.7 MP 16-bit RGBA PNG, %.0f s%n", large.length,
+                    runFor);
+            System.out.println("| answers | by status and code | p50 ms | p99 ms | slowest 503 ms | "
+                    + "OutOfMemoryError in log | image_corrupt | peak RSS MiB |");
+            System.out.println("|---|---|---|---|---|---|---|---|");
+            System.out.printf("| %d | %s | %.0f | %.0f | %.0f | %d | %d | %d |%n", run.count(), run.codes(),
+                    run.percentile(50), run.percentile(99), run.slowest(503), app.logCount("OutOfMemoryError"),
+                    run.codeCount("image_corrupt"), app.peakRssMiB());
+        }
+    }
+
+    private void slowBodies() throws Exception {
+        int clients = 110;
+        long declared = 27L << 20;
+        int sent = 20 << 20;
+        try (App app = App.start(jar, extraArgs, Map.of("jepa.admission.body-timeout", "10s"))) {
+            Map<String, Integer> answers = new ConcurrentHashMap<>();
+            List<Long> answerMs = new CopyOnWriteArrayList<>();
+            ExecutorService pool = Executors.newFixedThreadPool(clients);
+            long start = System.nanoTime();
+            for (int i = 0; i < clients; i++) {
+                pool.submit(() -> {
+                    String status = slowClient(app.port, declared, sent);
+                    answers.merge(status, 1, Integer::sum);
+                    answerMs.add((System.nanoTime() - start) / 1_000_000);
+                });
+            }
+            pool.shutdown();
+            List<Long> readyMs = new ArrayList<>();
+            int readyFailures = 0;
+            while (!pool.awaitTermination(1, TimeUnit.SECONDS) && System.nanoTime() - start < 120e9) {
+                long t = System.nanoTime();
+                int status = app.get("/q/health/ready", Duration.ofSeconds(5));
+                readyMs.add((System.nanoTime() - t) / 1_000_000);
+                readyFailures += status == 200 ? 0 : 1;
+            }
+            pool.shutdownNow();
+            Collections.sort(answerMs);
+            Collections.sort(readyMs);
+            System.out.printf("%n## slow bodies: %d clients declare %d MiB, send %d MiB, stall%n", clients,
+                    declared >> 20, sent >> 20);
+            System.out.println("| answers | last answer after s | readiness probes | failed | slowest probe ms | "
+                    + "OutOfMemoryError in log | peak RSS MiB |");
+            System.out.println("|---|---|---|---|---|---|---|");
+            System.out.printf("| %s | %.1f | %d | %d | %d | %d | %d |%n", new TreeMap<>(answers),
+                    answerMs.isEmpty() ? 0 : answerMs.get(answerMs.size() - 1) / 1000.0, readyMs.size(), readyFailures,
+                    readyMs.isEmpty() ? 0 : readyMs.get(readyMs.size() - 1), app.logCount("OutOfMemoryError"),
+                    app.peakRssMiB());
+        }
+    }
+
+    private static String slowClient(int port, long declared, int sent) {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(90_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/score HTTP/1.1\r\nHost: localhost\r\nContent-Type: image/png\r\nContent-Length: "
+                    + declared + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            byte[] chunk = new byte[1 << 20];
+            try {
+                for (int i = 0; i < sent / chunk.length; i++) {
+                    out.write(chunk);
+                }
+                out.flush();
+            } catch (IOException refusedWhileSending) {
+                // the server answered and closed early: read its answer below
+            }
+            InputStream in = socket.getInputStream();
+            StringBuilder line = new StringBuilder();
+            for (int b; (b = in.read()) >= 0 && b != '\n';) {
+                line.append((char) b);
+            }
+            String[] parts = line.toString().split(" ");
+            return parts.length > 1 ? parts[1] : "closed";
+        } catch (IOException e) {
+            return e.getClass().getSimpleName();
+        }
+    }
+
+    private void s3Outage() throws Exception {
+        int objects = 40;
+        S3ProxyServer server = S3ProxyServer.startNew();
+        try (S3Client s3 = TestS3.client(server)) {
+            s3.createBucket(b -> b.bucket("uploads"));
+            Map<String, String> config = new java.util.HashMap<>(Map.of("jepa.storage.kind", "s3",
+                    "quarkus.s3.endpoint-override", server.endpoint().toString(),
+                    "quarkus.s3.path-style-access", "true", "quarkus.s3.aws.region", "us-east-1",
+                    "quarkus.s3.aws.credentials.type", "static",
+                    "quarkus.s3.aws.credentials.static-provider.access-key-id", S3ProxyServer.ACCESS_KEY,
+                    "quarkus.s3.aws.credentials.static-provider.secret-access-key", S3ProxyServer.SECRET_KEY));
+            try (App app = App.start(jar, extraArgs, config)) {
+                List<byte[]> images = new ArrayList<>();
+                List<byte[]> events = new ArrayList<>();
+                for (int i = 0; i < objects; i++) {
+                    byte[] image = EventTestSupport.png(500 + i);
+                    String key = "bench/item-" + i + ".png";
+                    s3.putObject(b -> b.bucket("uploads").key(key), RequestBody.fromBytes(image));
+                    images.add(image);
+                    events.add(EventTestSupport.s3Event("uploads", key, EventTestSupport.md5(image), image.length));
+                }
+                long pid = Long.parseLong(System.getProperty("jepa.test.s3proxy.pid." + server.port()));
+                Map<Integer, Integer> statuses = new TreeMap<>();
+                List<Long> eventMs = new ArrayList<>();
+                List<Integer> pending = new ArrayList<>();
+                for (int i = 0; i < objects; i++) {
+                    if (i == 10) {
+                        server.stop(); // killed
+                    } else if (i == 20) {
+                        server.start();
+                        signal(server, "STOP"); // frozen: accepts connections, answers nothing
+                    } else if (i == 23) {
+                        signal(server, "CONT"); // each frozen event costs up to 3 attempts x 10 s: keep it to three
+                    }
+                    long t = System.nanoTime();
+                    int status = app.post("/onObjectCreated", "application/json", events.get(i), Duration.ofSeconds(150))
+                            .statusCode();
+                    eventMs.add((System.nanoTime() - t) / 1_000_000);
+                    statuses.merge(status, 1, Integer::sum);
+                    if (status != 200) {
+                        pending.add(i);
+                    }
+                }
+                int redeliveries = 0;
+                for (int round = 0; round < 30 && !pending.isEmpty(); round++) {
+                    Thread.sleep(1000);
+                    List<Integer> still = new ArrayList<>();
+                    for (int i : pending) {
+                        redeliveries++;
+                        if (app.post("/onObjectCreated", "application/json", events.get(i), Duration.ofSeconds(150))
+                                .statusCode() != 200) {
+                            still.add(i);
+                        }
+                    }
+                    pending = still;
+                }
+                int exactlyOnce = 0;
+                int sameScore = 0;
+                for (int i = 0; i < objects; i++) {
+                    String prefix = "jepa-scores/bench/item-" + i + ".png@";
+                    List<String> documents = s3.listObjectsV2Paginator(b -> b.bucket("uploads").prefix(prefix))
+                            .contents().stream().map(S3Object::key).toList();
+                    if (documents.size() == 1) {
+                        exactlyOnce++;
+                        JsonNode document = JSON.readTree(s3.getObjectAsBytes(b -> b.bucket("uploads")
+                                .key(documents.get(0))).asByteArray());
+                        double onDemand = JSON.readTree(app.post("/v1/score", "image/png", images.get(i),
+                                Duration.ofSeconds(30)).body()).path("jepaScore").asDouble();
+                        sameScore += "scored".equals(document.path("outcome").asText())
+                                && document.path("jepaScore").asDouble() == onDemand ? 1 : 0;
+                    }
+                }
+                Collections.sort(eventMs);
+                System.out.printf("%n## S3 killed (objects 10-19) then frozen by SIGSTOP (objects 20-22), %d objects%n",
+                        objects);
+                System.out.println("| first answers | slowest event ms | redeliveries | never answered 200 | "
+                        + "objects with exactly one document | with the on-demand score |");
+                System.out.println("|---|---|---|---|---|---|");
+                System.out.printf("| %s | %d | %d | %d | %d | %d |%n", statuses, eventMs.get(eventMs.size() - 1),
+                        redeliveries, pending.size(), exactlyOnce, sameScore);
+            }
+        } finally {
+            signal(server, "CONT");
+            server.destroy();
+        }
+    }
+
+    private static void signal(S3ProxyServer server, String signal) throws IOException, InterruptedException {
+        String pid = System.getProperty("jepa.test.s3proxy.pid." + server.port());
+        if (pid != null) {
+            new ProcessBuilder("kill", "-" + signal, pid).inheritIO().start().waitFor();
+        }
+    }
+
+    // ---------------------------------------------------------------- the application under test
+
+    /** Answers of one load run. */
+    record Run(List<long[]> answers, List<String> codeList, int errors) {
+        int count() {
+            return answers.size();
+        }
+
+        String statuses() {
+            Map<Long, Integer> by = new TreeMap<>();
+            answers.forEach(a -> by.merge(a[0], 1, Integer::sum));
+            return by.toString();
+        }
+
+        String codes() {
+            Map<String, Integer> by = new TreeMap<>();
+            codeList.forEach(c -> by.merge(c, 1, Integer::sum));
+            return by.toString();
+        }
+
+        long codeCount(String code) {
+            return codeList.stream().filter(c -> c.endsWith(" " + code)).count();
+        }
+
+        double percentile(double p) {
+            List<Long> ms = answers.stream().map(a -> a[1]).sorted().toList();
+            return ms.isEmpty() ? 0 : ms.get((int) Math.min(ms.size() - 1, Math.ceil(p / 100 * ms.size()) - 1));
+        }
+
+        double slowest(long status) {
+            return answers.stream().filter(a -> a[0] == status).mapToLong(a -> a[1]).max().orElse(0);
+        }
+    }
+
+    /** The packaged application as a child process on a free loopback port. */
+    static final class App implements AutoCloseable {
+        final Process process;
+        final int port;
+        final Path log;
+        final Path data;
+        final HttpClient http;
+
+        private App(Process process, int port, Path log, Path data) {
+            this.process = process;
+            this.port = port;
+            this.log = log;
+            this.data = data;
+            this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .executor(Executors.newFixedThreadPool(16)).build();
+        }
+
+        static App start(Path jar, List<String> jvmArgs, Map<String, String> config) throws Exception {
+            int port;
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                port = socket.getLocalPort();
+            }
+            Path data = Files.createTempDirectory("jepa-reliability-");
+            Path log = data.resolve("app.log");
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                    .toString()));
+            command.addAll(jvmArgs);
+            command.add("-Dquarkus.http.port=" + port);
+            command.add("-Dquarkus.http.host=127.0.0.1");
+            command.add("-Djepa.storage.local.root=" + data.resolve("store"));
+            command.add("-Djepa.storage.local.poll-interval=off");
+            config.forEach((k, v) -> command.add("-D" + k + "=" + v));
+            command.add("-jar");
+            command.add(jar.toAbsolutePath().toString());
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
+            App app = new App(process, port, log, data);
+            long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+            while (app.get("/q/health/ready", Duration.ofSeconds(2)) != 200) {
+                if (!process.isAlive() || System.nanoTime() > deadline) {
+                    app.close();
+                    throw new IllegalStateException("the application did not become ready; see " + log);
+                }
+                Thread.sleep(250);
+            }
+            return app;
+        }
+
+        int get(String path, Duration timeout) {
+            try {
+                return http.send(HttpRequest.newBuilder(uri(path)).timeout(timeout).GET().build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode();
+            } catch (IOException e) {
+                return -1;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return -1;
+            }
+        }
+
+        HttpResponse<String> post(String path, String type, byte[] body, Duration timeout) throws Exception {
+            return http.send(HttpRequest.newBuilder(uri(path)).timeout(timeout).header("Content-Type", type)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+        }
+
+        /** {@code clients} threads posting {@code body} back to back for {@code seconds}. */
+        Run hammer(int clients, double seconds, String path, String type, byte[] body) throws Exception {
+            List<long[]> answers = new CopyOnWriteArrayList<>();
+            List<String> codes = new CopyOnWriteArrayList<>();
+            AtomicLong errors = new AtomicLong();
+            long end = System.nanoTime() + (long) (seconds * 1e9);
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .executor(Executors.newFixedThreadPool(Math.min(clients, 64))).build();
+            ExecutorService pool = Executors.newFixedThreadPool(clients);
+            for (int c = 0; c < clients; c++) {
+                pool.submit(() -> {
+                    while (System.nanoTime() < end) {
+                        long t = System.nanoTime();
+                        try {
+                            HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri(path))
+                                    .timeout(Duration.ofSeconds(120)).header("Content-Type", type)
+                                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                                    HttpResponse.BodyHandlers.ofString());
+                            answers.add(new long[] { r.statusCode(), (System.nanoTime() - t) / 1_000_000 });
+                            String code = r.statusCode() == 200 ? "" : " " + errorCode(r.body());
+                            codes.add(r.statusCode() + code);
+                        } catch (IOException e) {
+                            errors.incrementAndGet();
+                            codes.add("io " + e.getClass().getSimpleName());
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                });
+            }
+            pool.shutdown();
+            if (!pool.awaitTermination((long) seconds + 180, TimeUnit.SECONDS)) {
+                pool.shutdownNow();
+            }
+            return new Run(answers, codes, (int) errors.get());
+        }
+
+        private static String errorCode(String body) {
+            Matcher m = Pattern.compile("\"code\"\\s*:\\s*\"([a-z_]+)\"").matcher(body);
+            return m.find() ? m.group(1) : "?";
+        }
+
+        private URI uri(String path) {
+            return URI.create("http://127.0.0.1:" + port + path);
+        }
+
+        long peakRssMiB() {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+                    if (line.startsWith("VmHWM:")) {
+                        return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+                    }
+                }
+            } catch (IOException | NumberFormatException e) {
+                return -1;
+            }
+            return -1;
+        }
+
+        long logCount(String text) {
+            try (var lines = Files.lines(log, StandardCharsets.ISO_8859_1)) {
+                return lines.filter(l -> l.contains(text)).count();
+            } catch (IOException e) {
+                return -1;
+            }
+        }
+
+        @Override
+        public void close() {
+            process.destroy();
+            try {
+                if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
