@@ -62,7 +62,7 @@ public class SnapStartPriming implements Resource {
         byte[] image = primingImage(model.inputSpec());
         ScoreResult result = null;
         for (int i = 0; i < PRIMING_RUNS; i++) {
-            result = scoring.score(image, null) // null: the model's default mode;
+            result = scoring.score(image, null); // null: the model's default mode
         }
         LOG.infof("SnapStart priming: scored a %dx%d PNG %d times in %d ms", model.inputSpec().width(),
                 model.inputSpec().height(), PRIMING_RUNS, (System.nanoTime() - start) / 1_000_000);
