@@ -3,6 +3,7 @@ package dev.jepascore.function;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.jepascore.score.BatchEntry;
 import dev.jepascore.score.ScoreMode;
 import dev.jepascore.score.ScoreResult;
 import dev.jepascore.score.ScoringService;
@@ -19,8 +20,11 @@ public class ScoreFunction {
     public record BatchScoreRequest(List<String> images, String mode) {
     }
 
-    /** @param results one result per image, in request order */
-    public record BatchScoreResponse(List<ScoreResult> results) {
+    /**
+     * @param results one entry per image, in request order: its result, or {@code {"index", "error"}} for an
+     *                image that alone could not be scored (NaN or infinite encoder output)
+     */
+    public record BatchScoreResponse(List<BatchEntry> results) {
     }
 
     private final ScoringService scoring;
@@ -36,7 +40,7 @@ public class ScoreFunction {
         return scoring.score(Base64Images.decode("image", r.image()), ScoreMode.parse(r.mode()));
     }
 
-    /** Scores several base64 images in one call; returns their results in order. */
+    /** Scores several base64 images in one call; returns their results in order (per-image failures as entries). */
     @Funq("scoreBatch")
     public BatchScoreResponse scoreBatch(BatchScoreRequest request) {
         if (request == null || request.images() == null) {
@@ -46,6 +50,6 @@ public class ScoreFunction {
         for (int i = 0; i < request.images().size(); i++) {
             images.add(Base64Images.decode("images[" + i + "]", request.images().get(i)));
         }
-        return new BatchScoreResponse(scoring.scoreAll(images, ScoreMode.parse(request.mode())));
+        return new BatchScoreResponse(scoring.scoreEach(images, ScoreMode.parse(request.mode())));
     }
 }

@@ -53,6 +53,6 @@ public class ScoreResource {
                 bytes.add(Files.readAllBytes(upload.uploadedFile()));
             }
         }
-        return new BatchScoreResponse(scoring.scoreAll(bytes, ScoreMode.parse(mode)));
+        return new BatchScoreResponse(scoring.scoreEach(bytes, ScoreMode.parse(mode)));
     }
 }

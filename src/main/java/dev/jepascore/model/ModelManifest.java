@@ -46,7 +46,7 @@ public record ModelManifest(String id, String version, String description, Input
     }
 
     /**
-     * The {@code signals} section (written by models/calibrate.py).
+     * The {@code signals} section (written by models/calibrate.py for the bundled model, by {@code package-model} for a packaged encoder).
      *
      * @param reference   the reference embeddings file
      * @param knn         k-NN distance settings

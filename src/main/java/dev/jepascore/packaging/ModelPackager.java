@@ -16,7 +16,9 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 
@@ -34,6 +36,13 @@ import dev.jepascore.image.Preprocessor;
 import dev.jepascore.model.EncoderGraph;
 import dev.jepascore.model.ModelManifest;
 import dev.jepascore.score.Calibration;
+import dev.jepascore.score.EmbeddingMath;
+import dev.jepascore.score.EmbeddingSignals;
+import dev.jepascore.score.InputComplexity;
+import dev.jepascore.score.KnnScore;
+import dev.jepascore.score.MahalanobisScore;
+import dev.jepascore.score.SignalTable;
+import dev.jepascore.score.Verdict;
 import dev.jepascore.score.JacobianMath;
 import dev.jepascore.score.ModelRun;
 import dev.jepascore.score.SketchJepaScore;
@@ -47,13 +56,13 @@ import dev.jepascore.score.SketchMath;
  * <li>decode the folder through the function's own decoder and preprocessing; split the readable
  * images, in a seeded order, without overlap into fixtures, calibration and reference sets;</li>
  * <li>reference set: raw embeddings ({@code reference.f32}, float32 little-endian
- * {@code [count, K]}, manifest {@code referenceSet} in the format of {@code signals.reference}) and their
- * per-dimension statistics;</li>
+ * {@code [count, K]}, manifest {@code signals.reference}) and their per-dimension statistics;</li>
  * <li>JEPA-SCORE by the sketch: a pilot at m0 = min(D, 4K) on the calibration images gives the
  * spread of the scores (the pilot's own variance removed), m is the smallest with predicted
  * Spearman >= {@link SketchMath#SELECTION_SPEARMAN}, the calibration images are scored at m;</li>
- * <li>calibration percentiles and two-sided bands; the embedding-space signals' calibrations
- * plug in at {@link #signalCalibrations} (not yet: see there);</li>
+ * <li>JEPA-SCORE's calibration percentiles and two-sided bands; the verdict's {@code signals} section
+ * (k-NN, Mahalanobis, complexity and the Fisher combination, calibrated on the calibration images:
+ * {@link #signalCalibrations});</li>
  * <li>fixtures with their scores; {@code model.json}; the package is read back with the
  * function's own manifest validation.</li>
  * </ol>
@@ -72,6 +81,21 @@ final class ModelPackager {
     static final double UNUSUAL_HIGH = 97.5;
     static final double OUTLIER_LOW = 0.5;
     static final double OUTLIER_HIGH = 99.5;
+    /**
+     * The verdict's settings, as models/signals.py sets them for the bundled model (GRID, KNN_K,
+     * KNN_METRIC, REASON_TAIL, UNUSUAL_PERCENTILE, OUTLIER_PERCENTILE; chosen on its development
+     * outliers, models/fmnist-lejepa/EVALUATION.md): the percentile grid of every signal's table, fine in
+     * the tails; the 5th nearest reference embedding, Euclidean; a signal is a reason at tail <= 0.05;
+     * 'unusual' / 'outlier' above the 95th / 99th percentile of the calibration images' outlier scores.
+     */
+    static final double[] SIGNAL_GRID = { 0, 0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8, 9, 10, 12.5,
+            15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 87.5, 90, 91, 92, 93, 94, 95, 96, 97, 97.5, 98,
+            98.5, 99, 99.25, 99.5, 99.75, 99.9, 99.95, 100 };
+    static final int KNN_K = 5;
+    static final EmbeddingMath.Metric KNN_METRIC = EmbeddingMath.Metric.EUCLIDEAN;
+    static final double REASON_TAIL = 0.05;
+    static final double UNUSUAL_PERCENTILE = 95;
+    static final double OUTLIER_PERCENTILE = 99;
     /** Images per encoder run for the reference embeddings. */
     private static final int EMBED_BATCH = 64;
     /** Images per sketch call (their 2m perturbed copies share encoder runs). */
@@ -169,16 +193,10 @@ final class ModelPackager {
                     + ", rho = s / sqrt(s^2 + e(m)^2), s = sd of the calibration scores at the pilot m with the pilot's "
                     + "own variance removed, e(m) = the estimator's sd (DESIGN.md, Sketch)");
             manifest.set("calibration", calibrationNode(calibration, calibrationSet.size()));
-            // the reference set in the verdict's signals.reference format, under its own key until the
-            // signal calibrations below are computed (a signals section must be complete to be served)
-            ObjectNode ref = manifest.putObject("referenceSet");
-            ref.put("file", "reference.f32");
-            ref.put("format", "float32-le");
-            ref.put("count", referenceSet.size());
-            ref.put("dim", k);
-            ref.put("set", "package-model: " + referenceSet.size() + " of the " + images.size()
-                    + " readable images of " + options.images().getFileName() + " (seeded split)");
-            signalCalibrations(manifest, reference, referenceSet.size(), k, calibrationSet);
+            float[] calibrationEmbeddings = embedAll(graph, spec, calibrationSet, k, "calibration embeddings");
+            manifest.set("signals", signalCalibrations(spec, reference, referenceSet.size(), images.size(), k,
+                    new ModelRun(tensors(calibrationSet, 0, calibrationSet.size(), d), calibrationSet.size(), d,
+                            calibrationEmbeddings, k, null), calibration));
             manifest.set("embeddingReference", embeddingReference(reference, referenceSet.size(), k));
             manifest.set("provenance", provenance(encoderFile, images.size(), previous));
 
@@ -193,14 +211,89 @@ final class ModelPackager {
     }
 
     /**
-     * Where the embedding-space signals' calibrations (k-NN, Mahalanobis, the combined outlier
-     * score) are to be computed from the reference embeddings and the calibration images'
-     * embeddings with the verdict's static math ({@code score.EmbeddingMath}), completing a
-     * {@code signals} section (reference moved there from {@code referenceSet}). Not done yet: the
-     * packaged model is served with JEPA-SCORE alone (label from its calibration).
+     * The verdict's {@code signals} section (models/README.md, "Signals and the verdict"), computed
+     * with the service's own scoring methods and math: the reference set; k-NN ({@link KnnScore}) and
+     * Ledoit-Wolf Mahalanobis ({@link MahalanobisScore}, its shrinkage recorded for the start-up check)
+     * against it and input complexity ({@link InputComplexity}) on the calibration images, which are
+     * not in the reference set; each signal's percentile table ({@link Calibration#quantiles}); the
+     * Fisher combination ({@link SignalTable#tail}, {@link Verdict#fisher}) of the calibration images
+     * with its own table and the 95th / 99th percentile thresholds.
+     *
+     * @param calibration   the calibration images' tensors and embeddings
+     * @param jepaScores    their sketch JEPA-SCOREs (the model's default mode)
      */
-    private void signalCalibrations(ObjectNode manifest, float[] reference, int count, int k, List<Image> calibration) {
-        // issue 7's signals.knn, .mahalanobis, .calibration and .combination go here
+    private ObjectNode signalCalibrations(InputSpec spec, float[] reference, int count, int readable, int k,
+            ModelRun calibration, double[] jepaScores) {
+        MahalanobisScore mahalanobis = MahalanobisScore.fit(reference, count, k);
+        Map<String, double[]> raw = new LinkedHashMap<>();
+        raw.put("jepa", jepaScores);
+        raw.put("knn", new KnnScore(reference, count, k, KNN_METRIC, KNN_K).scores(calibration));
+        raw.put("mahalanobis", mahalanobis.scores(calibration));
+        raw.put("complexity", new InputComplexity(spec).scores(calibration));
+
+        ObjectNode signals = JSON.createObjectNode();
+        ObjectNode ref = signals.putObject("reference");
+        ref.put("file", "reference.f32");
+        ref.put("format", "float32-le");
+        ref.put("count", count);
+        ref.put("dim", k);
+        ref.put("set", "package-model: " + count + " of the " + readable + " readable images of "
+                + options.images().getFileName() + " (seeded split; not the calibration images)");
+        ObjectNode knn = signals.putObject("knn");
+        knn.put("k", KNN_K);
+        knn.put("metric", KNN_METRIC.name().toLowerCase(Locale.ROOT));
+        ObjectNode m = signals.putObject("mahalanobis");
+        m.put("shrinkage", "ledoit-wolf");
+        m.put("shrinkageValue", mahalanobis.gaussian().shrinkage());
+        signals.putObject("complexity").put("deflateLevel", InputComplexity.DEFLATE_LEVEL);
+
+        int n = calibration.count();
+        ObjectNode cal = signals.putObject("calibration");
+        cal.put("set", "package-model: " + n + " images of " + options.images().getFileName()
+                + " (seeded split, not in the reference set; JEPA-SCORE by the sketch)");
+        cal.put("count", n);
+        putAll(cal.putArray("percentiles"), SIGNAL_GRID);
+        ObjectNode values = cal.putObject("values");
+        double floor = 0.5 / n; // the tail floor the service uses (EmbeddingSignals.load)
+        List<double[]> tails = new ArrayList<>();
+        for (Map.Entry<String, double[]> e : raw.entrySet()) {
+            double[] table = Calibration.quantiles(e.getValue(), SIGNAL_GRID);
+            putAll(values.putArray(e.getKey()), table);
+            SignalTable t = new SignalTable(SIGNAL_GRID, table, EmbeddingSignals.sides(e.getKey()), floor);
+            tails.add(Arrays.stream(e.getValue()).map(t::tail).toArray());
+        }
+        double[] combined = new double[n];
+        for (int i = 0; i < n; i++) {
+            double[] p = new double[tails.size()];
+            for (int j = 0; j < p.length; j++) {
+                p[j] = tails.get(j)[i];
+            }
+            combined[i] = Verdict.fisher(p);
+        }
+        ObjectNode c = signals.putObject("combination");
+        c.put("method", "fisher");
+        ArrayNode names = c.putArray("signals");
+        raw.keySet().forEach(names::add);
+        c.put("reasonTail", REASON_TAIL);
+        putAll(c.putArray("percentiles"), SIGNAL_GRID);
+        putAll(c.putArray("scores"), Calibration.quantiles(combined, SIGNAL_GRID));
+        double[] thresholds = Calibration.quantiles(combined, new double[] { UNUSUAL_PERCENTILE, OUTLIER_PERCENTILE });
+        ObjectNode unusual = c.putObject("unusual");
+        unusual.put("percentile", UNUSUAL_PERCENTILE);
+        unusual.put("score", thresholds[0]);
+        ObjectNode outlier = c.putObject("outlier");
+        outlier.put("percentile", OUTLIER_PERCENTILE);
+        outlier.put("score", thresholds[1]);
+        log.printf(Locale.ROOT, "signals: k-NN k=%d %s, Mahalanobis shrinkage %.5f, outlier score thresholds %.3f "
+                + "(unusual) / %.3f (outlier) on %d calibration images%n", KNN_K, knn.get("metric").asText(),
+                mahalanobis.gaussian().shrinkage(), thresholds[0], thresholds[1], n);
+        return signals;
+    }
+
+    private static void putAll(ArrayNode array, double[] values) {
+        for (double v : values) {
+            array.add(v);
+        }
     }
 
     record SketchChoice(SketchJepaScore sketch, double[] calibrationScores, double spread, int pilotDirections) {

@@ -147,7 +147,7 @@ public final class EmbeddingSignals {
     }
 
     /** Two-sided for JEPA-SCORE and input complexity (outliers land in both tails), upper for distances. */
-    static int sides(String signal) {
+    public static int sides(String signal) {
         return signal.equals("jepa") || signal.equals("complexity") ? 2 : 1;
     }
 

@@ -31,7 +31,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 public record ScoreResult(double jepaScore, double percentile, Label label, String tail,
         @JsonInclude(JsonInclude.Include.ALWAYS) Double outlierScore,
         @JsonInclude(JsonInclude.Include.ALWAYS) Double outlierPercentile, Signals signals, List<String> reasons,
-        ModelRef model, ScoreMode mode, String provider, double embeddingNorm, Timings timingsMs) {
+        ModelRef model, ScoreMode mode, String provider, double embeddingNorm, Timings timingsMs) implements BatchEntry {
 
     /** @param id model id; @param version model version */
     public record ModelRef(String id, String version) {

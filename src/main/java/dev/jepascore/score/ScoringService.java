@@ -144,19 +144,61 @@ public class ScoringService {
         return scoreAll(List.of(encodedImage), mode).get(0);
     }
 
-    /** Scores several encoded images; they share ONNX runs of up to {@code jepa.model.max-run-batch}. */
+    /**
+     * Scores several encoded images; they share ONNX runs of up to {@code jepa.model.max-run-batch}.
+     * Fails as a whole when any image cannot be scored (the single-image calls' contract).
+     */
     public List<ScoreResult> scoreAll(List<byte[]> encodedImages, ScoreMode mode) {
         long start = System.nanoTime();
         try {
-            List<ScoreResult> results = admission.admit(encodedImages, () -> run(encodedImages, mode, start));
-            results.forEach(metrics::scored);
-            return results;
+            Scored scored = admission.admit(encodedImages, () -> run(encodedImages, mode, start));
+            for (JepaException failure : scored.failures()) {
+                if (failure != null) {
+                    throw failure;
+                }
+            }
+            scored.results().forEach(metrics::scored);
+            return scored.results();
         } catch (JepaException e) {
             metrics.failed(e.code());
             throw e;
         } finally {
             metrics.latency(System.nanoTime() - start);
         }
+    }
+
+    /**
+     * Scores a batch where one image's own failure does not sink the others: an image whose encoder
+     * output is NaN or infinite gets an {@link ImageFailure} entry, the rest their results, in request
+     * order. Failures of the request as a whole (a bad image, too many images, an unavailable mode, the
+     * model failing) still throw.
+     */
+    public List<BatchEntry> scoreEach(List<byte[]> encodedImages, ScoreMode mode) {
+        long start = System.nanoTime();
+        try {
+            Scored scored = admission.admit(encodedImages, () -> run(encodedImages, mode, start));
+            List<BatchEntry> entries = new ArrayList<>(scored.results().size());
+            for (int i = 0; i < scored.results().size(); i++) {
+                JepaException failure = scored.failures()[i];
+                if (failure != null) {
+                    metrics.failed(failure.code());
+                    entries.add(ImageFailure.of(i, failure));
+                } else {
+                    metrics.scored(scored.results().get(i));
+                    entries.add(scored.results().get(i));
+                }
+            }
+            return entries;
+        } catch (JepaException e) {
+            metrics.failed(e.code());
+            throw e;
+        } finally {
+            metrics.latency(System.nanoTime() - start);
+        }
+    }
+
+    /** Per image in request order: its result, or null with the failure that image alone met. */
+    private record Scored(List<ScoreResult> results, JepaException[] failures) {
     }
 
     /** The mode a request gets: the one it named, else the model's default; fails when the model lacks it. */
@@ -174,7 +216,7 @@ public class ScoringService {
         return mode;
     }
 
-    private List<ScoreResult> run(List<byte[]> images, ScoreMode requested, long start) {
+    private Scored run(List<byte[]> images, ScoreMode requested, long start) {
         ScoreMode mode = resolve(requested);
         if (images.isEmpty()) {
             throw new InvalidScoreRequestException("no_images", "the request holds no image");
@@ -211,6 +253,7 @@ public class ScoringService {
         double[] signalsMs = new double[n];
         List<Map<String, Double>> raw = new ArrayList<>(n);
         int[] batchSizes = new int[n];
+        JepaException[] imageFailures = new JepaException[n];
         int chunk = model.maxRunBatch();
         for (int from = 0; from < n; from += chunk) {
             int b = Math.min(chunk, n - from);
@@ -241,7 +284,7 @@ public class ScoringService {
                 scores[from + i] = chunkScores[i];
                 norms[from + i] = JacobianMath.norm(run.embeddings(), i * run.embeddingDim(), run.embeddingDim());
                 if (!Double.isFinite(chunkScores[i]) || !Double.isFinite(norms[from + i])) {
-                    throw nonFinite(from + i, n, mode);
+                    imageFailures[from + i] = nonFinite(from + i, n, mode);
                 }
                 inferenceMs[from + i] = perImageMs;
                 jacobianMs[from + i] = perImageJacobianMs;
@@ -250,6 +293,9 @@ public class ScoringService {
         }
         Judgement[] verdicts = new Judgement[n];
         for (int i = 0; i < n; i++) {
+            if (imageFailures[i] != null) {
+                continue; // NaN signals have no tail probability
+            }
             long ts = System.nanoTime();
             verdicts[i] = verdict(raw.get(i));
             signalsMs[i] += millis(System.nanoTime() - ts);
@@ -258,12 +304,16 @@ public class ScoringService {
         List<ScoreResult> results = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             Judgement v = verdicts[i];
+            if (v == null) {
+                results.add(null);
+                continue;
+            }
             results.add(new ScoreResult(scores[i], v.signals().jepa().percentile(), v.label(), v.signals().jepa().tail(),
                     v.outlierScore(), v.outlierPercentile(), v.signals(), v.reasons(), modelRef, mode,
                     model.provider(), norms[i], new ScoreResult.Timings(round(decodeMs[i]), round(inferenceMs[i]),
                             round(jacobianMs[i]), round(signalsMs[i]), totalMs, batchSizes[i])));
         }
-        return results;
+        return new Scored(results, imageFailures);
     }
 
     /** What the result says about one image beyond its raw JEPA-SCORE. */

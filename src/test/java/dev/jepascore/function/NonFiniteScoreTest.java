@@ -3,6 +3,10 @@ package dev.jepascore.function;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -22,8 +26,9 @@ import io.restassured.http.ContentType;
 /**
  * An encoder whose output is NaN for some images (src/test/resources/onnx/bad/nan-output.onnx:
  * NaN when the first normalised pixel is above 1, i.e. a white top-left pixel here) served in
- * sketch mode: that image gets a clear 400 {@code non_finite_score} naming it, never a NaN score;
- * other images of the same model are scored.
+ * sketch mode: alone, that image gets a clear 400 {@code non_finite_score}, never a NaN score; in a
+ * batch (Funqy {@code /scoreBatch}, multipart {@code /v1/score/batch}) it gets an error entry at its
+ * place in {@code results} and the other images are scored.
  */
 @QuarkusTest
 @TestProfile(NonFiniteScoreTest.NanModel.class)
@@ -79,15 +84,66 @@ class NonFiniteScoreTest {
                 .body("error.message", containsString("model nan-model gives the image a NaN or infinite sketch score"));
     }
 
+    /** Funqy batch: the NaN image gets an error entry at its place, the images around it are scored. */
     @Test
-    void in_a_batch_the_failing_image_is_named() {
+    void in_a_batch_the_failing_image_gets_an_error_entry_and_the_others_are_scored() {
         String good = java.util.Base64.getEncoder().encodeToString(grey(10));
         String bad = java.util.Base64.getEncoder().encodeToString(grey(255));
-        given().contentType(ContentType.JSON).body(Map.of("images", java.util.List.of(good, bad)))
+        String other = java.util.Base64.getEncoder().encodeToString(grey(40));
+        given().contentType(ContentType.JSON).body(Map.of("images", java.util.List.of(good, bad, other)))
                 .when().post("/scoreBatch")
+                .then().statusCode(200)
+                .body("results", hasSize(3))
+                .body("results[0].mode", equalTo("sketch"))
+                .body("results[0].jepaScore", notNullValue())
+                .body("results[0].error", nullValue())
+                .body("results[1].index", equalTo(1))
+                .body("results[1].error.code", equalTo("non_finite_score"))
+                .body("results[1].error.message", containsString("model nan-model gives images[1] a NaN or infinite "
+                        + "sketch score"))
+                .body("results[1].jepaScore", nullValue())
+                .body("results[2].model.id", equalTo("nan-model"))
+                .body("results[2].jepaScore", notNullValue());
+    }
+
+    /** Multipart batch: the same per-image entry, with the score of the good image what it gets alone. */
+    @Test
+    void multipart_batch_scores_the_good_image_as_alone() {
+        double alone = given().contentType("image/png").body(grey(10))
+                .when().post("/v1/score")
+                .then().statusCode(200)
+                .extract().jsonPath().getDouble("jepaScore");
+        double inBatch = given().multiPart("image", "bad.png", grey(255), "image/png")
+                .multiPart("image", "good.png", grey(10), "image/png")
+                .when().post("/v1/score/batch")
+                .then().statusCode(200)
+                .body("results[0].index", equalTo(0))
+                .body("results[0].error.code", equalTo("non_finite_score"))
+                .body("results[0].error.message", containsString("images[0]"))
+                .extract().jsonPath().getDouble("results[1].jepaScore");
+        // same seeded directions; batched encoder runs may round differently in float32
+        assertEquals(alone, inBatch, 1e-4);
+    }
+
+    /** Every image failing on its own still answers per image, not with a request error. */
+    @Test
+    void a_batch_of_only_failing_images_answers_each() {
+        String bad = java.util.Base64.getEncoder().encodeToString(grey(255));
+        given().contentType(ContentType.JSON).body(Map.of("images", java.util.List.of(bad, bad)))
+                .when().post("/scoreBatch")
+                .then().statusCode(200)
+                .body("results.error.code", equalTo(java.util.List.of("non_finite_score", "non_finite_score")))
+                .body("results.index", equalTo(java.util.List.of(0, 1)));
+    }
+
+    /** A single image keeps the 400 when sent as base64 JSON too. */
+    @Test
+    void single_image_function_keeps_the_400() {
+        given().contentType(ContentType.JSON).body(Map.of("image", java.util.Base64.getEncoder().encodeToString(grey(255))))
+                .when().post("/score")
                 .then().statusCode(400)
                 .body("error.code", equalTo("non_finite_score"))
-                .body("error.message", containsString("images[1]"));
+                .body("error.message", containsString("gives the image a NaN or infinite sketch score"));
     }
 
     @Test

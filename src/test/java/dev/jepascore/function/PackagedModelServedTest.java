@@ -3,27 +3,36 @@ package dev.jepascore.function;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.jepascore.image.TestImages;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
 
 /**
  * models/photo-vit, a ViT nobody wrote a Jacobian for, packaged by {@code package-model} from its
  * encoder.onnx alone, served by the function: sketch mode by default, the score package-model
  * recorded for each of its fixtures (same seeded directions; tolerance 1e-3, against a sketch
- * error sd of model.json {@code sketch.predictedSd}), and a clear 400 for {@code mode=exact}.
+ * error sd of model.json {@code sketch.predictedSd}), the verdict from the {@code signals} section
+ * package-model wrote, and a clear 400 for {@code mode=exact}.
  */
 @QuarkusTest
 @TestProfile(PackagedModelServedTest.PhotoVit.class)
@@ -38,20 +47,55 @@ class PackagedModelServedTest {
         }
     }
 
+    /**
+     * Every fixture (held out of the reference and calibration images) scores in sketch mode as
+     * package-model recorded, and gets the verdict from the package's {@code signals} section: an
+     * outlier score and its percentile, k-NN, Mahalanobis and complexity, reasons exactly when flagged.
+     */
     @Test
-    void fixtures_score_in_sketch_mode_as_package_model_recorded() throws IOException {
+    void fixtures_score_as_package_model_recorded_with_the_verdict() throws IOException {
         JsonNode fixtures = new ObjectMapper().readTree(MODEL.resolve("fixtures").resolve("reference.json").toFile())
                 .get("fixtures");
         for (JsonNode f : fixtures) {
             byte[] png = Files.readAllBytes(MODEL.resolve("fixtures").resolve(f.get("file").asText()));
-            double score = given().contentType("image/png").body(png)
+            JsonPath r = given().contentType("image/png").body(png)
                     .when().post("/v1/score")
                     .then().statusCode(200)
                     .body("model.id", equalTo("photo-vit"))
                     .body("mode", equalTo("sketch"))
-                    .extract().jsonPath().getDouble("jepaScore");
-            assertEquals(f.get("jepaScore").asDouble(), score, 1e-3, f.get("file").asText());
+                    .body("signals.absent", nullValue())
+                    .body("signals.knn.distance", notNullValue())
+                    .body("signals.mahalanobis.distance", notNullValue())
+                    .body("signals.complexity.bytes", notNullValue())
+                    .extract().jsonPath();
+            assertEquals(f.get("jepaScore").asDouble(), r.getDouble("jepaScore"), 1e-3, f.get("file").asText());
+            double outlierScore = r.getDouble("outlierScore");
+            double percentile = r.getDouble("outlierPercentile");
+            assertTrue(outlierScore > 0 && percentile >= 0 && percentile <= 100, f + ": " + outlierScore + " " + percentile);
+            assertEquals("typical".equals(r.getString("label")), r.getList("reasons").isEmpty(), r.prettify());
         }
+    }
+
+    /**
+     * Seeded uniform RGB noise at the model's 64x64 (nothing like a photograph crop) is an outlier on the
+     * embedding distances and on complexity (measured: outlier score 39.9 against the package's
+     * outlier threshold 22.6).
+     */
+    @Test
+    void uniform_noise_is_an_outlier() throws IOException {
+        Random random = new Random(3);
+        BufferedImage image = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 64; y++) {
+            for (int x = 0; x < 64; x++) {
+                image.setRGB(x, y, random.nextInt(1 << 24));
+            }
+        }
+        byte[] noise = TestImages.encode(image, "png");
+        given().contentType("image/png").body(noise)
+                .when().post("/v1/score")
+                .then().statusCode(200)
+                .body("label", equalTo("outlier"))
+                .body("reasons", hasItems("knn", "mahalanobis", "complexity"));
     }
 
     @Test

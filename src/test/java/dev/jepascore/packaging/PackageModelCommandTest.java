@@ -1,6 +1,8 @@
 package dev.jepascore.packaging;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
@@ -10,6 +12,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -30,6 +34,17 @@ import dev.jepascore.image.TestImages;
 import dev.jepascore.model.ModelConfig;
 import dev.jepascore.model.ModelManifest;
 import dev.jepascore.model.ModelRuntime;
+import dev.jepascore.model.ReferenceSet;
+import dev.jepascore.image.ImageConfig;
+import dev.jepascore.image.ImageDecoder;
+import dev.jepascore.score.Admission;
+import dev.jepascore.score.EmbeddingMath;
+import dev.jepascore.score.Label;
+import dev.jepascore.score.ScoreMetrics;
+import dev.jepascore.score.ScoreResult;
+import dev.jepascore.score.ScoringService;
+import dev.jepascore.score.SignalTable;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.jepascore.score.ExactJacobianScore;
 import dev.jepascore.score.ModelRun;
 import dev.jepascore.score.SketchJepaScore;
@@ -107,7 +122,7 @@ class PackageModelCommandTest {
     @Test
     void splits_the_images_without_overlap() throws IOException {
         JsonNode manifest = JSON.readTree(out.resolve("model.json").toFile());
-        int reference = manifest.path("referenceSet").path("count").asInt();
+        int reference = manifest.path("signals").path("reference").path("count").asInt();
         int calibration = manifest.path("calibration").path("count").asInt();
         JsonNode fixtures = JSON.readTree(out.resolve("fixtures").resolve("reference.json").toFile()).get("fixtures");
         assertEquals(52, reference + calibration + fixtures.size());
@@ -117,6 +132,116 @@ class PackageModelCommandTest {
         fixtures.forEach(f -> fixtureFiles.add(f.get("file").asText()));
         assertEquals(fixtures.size(), fixtureFiles.size());
         assertTrue(manifest.path("calibration").path("set").asText().contains("not in the reference set"));
+        assertEquals(calibration, manifest.path("signals").path("calibration").path("count").asInt());
+        assertTrue(manifest.path("signals").path("calibration").path("set").asText().contains("not in the reference set"));
+    }
+
+    /**
+     * The {@code signals} section is the verdict's: its shrinkage is what the service re-estimates from
+     * reference.f32 at start-up, the JEPA-SCORE table is the calibration split's sketch scores (not the
+     * reference split's), and the thresholds are the 95th / 99th percentiles of the combination's own table.
+     */
+    @Test
+    void writes_the_verdict_calibrations_on_the_calibration_split() throws IOException {
+        ModelManifest m = ModelManifest.read(out);
+        ModelManifest.Signals s = m.signals();
+        assertEquals("reference.f32", s.reference().file());
+        assertEquals(5, s.knn().k());
+        assertEquals("euclidean", s.knn().metric());
+        float[] reference = ReferenceSet.read(out, s.reference(), 64).embeddings();
+        assertEquals(EmbeddingMath.ledoitWolf(reference, s.reference().count(), 64).shrinkage(),
+                s.mahalanobis().shrinkageValue(), 1e-12);
+        assertEquals(9, s.complexity().deflateLevel());
+        assertEquals(List.of("jepa", "knn", "mahalanobis", "complexity"), s.combination().signals());
+        // the sketch JEPA-SCORE table and the JEPA-SCORE calibration come from the same calibration images
+        List<Double> jepa = s.calibration().values().get("jepa");
+        assertEquals(m.calibration().scores().get(0), jepa.get(0), 1e-9);
+        assertEquals(m.calibration().scores().get(m.calibration().scores().size() - 1), jepa.get(jepa.size() - 1), 1e-9);
+        int i95 = s.combination().percentiles().indexOf(95.0);
+        int i99 = s.combination().percentiles().indexOf(99.0);
+        assertEquals(s.combination().scores().get(i95), s.combination().unusual().score(), 1e-12);
+        assertEquals(s.combination().scores().get(i99), s.combination().outlier().score(), 1e-12);
+        assertTrue(s.combination().unusual().score() <= s.combination().outlier().score());
+    }
+
+    /**
+     * The package starts in the function's scoring service and gives the verdict: fixtures (held out of
+     * both splits, same distribution) and a noise picture get an outlier score that is Fisher's statistic
+     * of the signal percentiles they report, a label from the written thresholds, and no missing-signal
+     * note; the noise deflates worse than every calibration image. (With 25 calibration images the tails
+     * floor at 0.02, too coarse to assert which images are flagged.)
+     */
+    @Test
+    void the_packaged_model_serves_the_outlier_score_signals_and_reasons() throws IOException {
+        ImageConfig limits = new ImageConfig() {
+            public long maxBytes() {
+                return 1 << 20;
+            }
+
+            public long maxPixels() {
+                return 1 << 20;
+            }
+
+            public int maxBatch() {
+                return 16;
+            }
+        };
+        JsonNode fixtures = JSON.readTree(out.resolve("fixtures").resolve("reference.json").toFile()).get("fixtures");
+        List<byte[]> files = new ArrayList<>();
+        for (JsonNode f : fixtures) {
+            files.add(Files.readAllBytes(out.resolve("fixtures").resolve(f.get("file").asText())));
+        }
+        try (ModelRuntime runtime = ModelRuntime.open(ModelConfig.forPackage(out, 8))) {
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            ScoringService scoring = new ScoringService(runtime, new ImageDecoder(limits), limits,
+                    new ScoreMetrics(registry), new Admission(64L << 20, 1, 0, Duration.ofSeconds(1),
+                            runtime.inputSpec(), registry));
+            List<ScoreResult> results = scoring.scoreAll(files, null);
+            for (int i = 0; i < results.size(); i++) {
+                ScoreResult r = results.get(i);
+                assertEquals(fixtures.get(i).get("jepaScore").asDouble(), r.jepaScore(), 1e-3);
+                assertNotNull(r.outlierScore(), "outlierScore");
+                assertTrue(r.outlierPercentile() >= 0 && r.outlierPercentile() <= 100, "percentile " + r.outlierPercentile());
+                assertNull(r.signals().absent());
+                assertTrue(r.signals().knn().distance() > 0 && r.signals().mahalanobis().distance() > 0);
+                assertTrue(r.signals().complexity().bytes() > 0);
+                assertEquals(r.label() == Label.TYPICAL, r.reasons().isEmpty(), "reasons " + r.reasons());
+            }
+            ScoreResult noise = scoring.score(noise(28, 28, 7), null);
+            assertEquals(100, noise.signals().complexity().percentile(), 1e-9, "noise deflates worse than every "
+                    + "calibration image");
+            ModelManifest.Signals s = runtime.manifest().signals();
+            results = new ArrayList<>(results);
+            results.add(noise);
+            for (ScoreResult r : results) {
+                assertEquals(fisher(r, s), r.outlierScore(), 1e-9, "outlier score of " + r);
+                Label expected = r.outlierScore() > s.combination().outlier().score() ? Label.OUTLIER
+                        : r.outlierScore() > s.combination().unusual().score() ? Label.UNUSUAL : Label.TYPICAL;
+                assertEquals(expected, r.label());
+            }
+        }
+    }
+
+    /**
+     * Fisher's statistic recomputed from the distances' and complexity's percentiles the result reports,
+     * JEPA-SCORE's table in the manifest and the manifest's rules
+     * (two-sided JEPA-SCORE and complexity, upper-tail distances, floor half a calibration image).
+     */
+    private static double fisher(ScoreResult r, ModelManifest.Signals s) {
+        double floor = 0.5 / s.calibration().count();
+        // JEPA-SCORE's reported percentile is read off the coarser `calibration` table: its signal table here
+        double jepa = new SignalTable(s.calibration().percentiles().stream().mapToDouble(Double::doubleValue).toArray(),
+                s.calibration().values().get("jepa").stream().mapToDouble(Double::doubleValue).toArray(), 2, floor)
+                .percentile(r.jepaScore());
+        double[] percentiles = { jepa, r.signals().knn().percentile(),
+                r.signals().mahalanobis().percentile(), r.signals().complexity().percentile() };
+        int[] sides = { 2, 1, 1, 2 };
+        double sum = 0;
+        for (int i = 0; i < 4; i++) {
+            double f = percentiles[i] / 100;
+            sum += Math.log(Math.max(floor, sides[i] == 1 ? 1 - f : 2 * Math.min(f, 1 - f)));
+        }
+        return -2 * sum;
     }
 
     /**
@@ -144,6 +269,18 @@ class PackageModelCommandTest {
         }
     }
 
+    /** Uniform grey-level noise, seeded: nothing like a clothing photograph. */
+    static byte[] noise(int w, int h, long seed) {
+        java.util.Random random = new java.util.Random(seed);
+        BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                image.getRaster().setSample(x, y, 0, random.nextInt(256));
+            }
+        }
+        return TestImages.encode(image, "png");
+    }
+
     @Test
     void recalibrate_keeps_the_encoder_and_input_spec() throws IOException {
         Path copy = work.resolve("recalibrated");
@@ -158,6 +295,8 @@ class PackageModelCommandTest {
         assertEquals("fmnist-sketch", m.id());
         assertEquals(List.of(0.286), m.input().mean());
         assertEquals(128, m.sketch().directions());
+        assertEquals(m.calibration().count(), m.signals().calibration().count());
+        assertNotNull(m.signals().combination().outlier().score());
     }
 
     @Test
