@@ -71,11 +71,19 @@ public interface ModelConfig {
      */
     static ModelConfig forPackage(java.nio.file.Path packageDir, int maxRunBatch) {
         java.nio.file.Path abs = packageDir.toAbsolutePath().normalize();
-        String parent = abs.getParent().toString();
-        String id = abs.getFileName().toString();
+        return outsideContainer(abs.getParent().toString(), abs.getFileName().toString(), Provider.AUTO, 1,
+                maxRunBatch);
+    }
+
+    /**
+     * Settings for opening package {@code id} under {@code dir} outside the container (tools, benchmarks,
+     * tests): the keys' documented defaults for CUDA options, native path and threads, with the given
+     * provider, warm-up runs and run batch.
+     */
+    static ModelConfig outsideContainer(String dir, String id, Provider provider, int warmupRuns, int maxRunBatch) {
         return new ModelConfig() {
             public String dir() {
-                return parent;
+                return dir;
             }
 
             public String id() {
@@ -83,7 +91,7 @@ public interface ModelConfig {
             }
 
             public Provider provider() {
-                return Provider.AUTO;
+                return provider;
             }
 
             public int cudaDevice() {
@@ -111,7 +119,7 @@ public interface ModelConfig {
             }
 
             public int warmupRuns() {
-                return 1;
+                return warmupRuns;
             }
 
             public int maxRunBatch() {

@@ -368,51 +368,8 @@ public final class ScorerBenchmark {
     }
 
     static ModelConfig modelConfig(int batch) {
-        return new ModelConfig() {
-            public String dir() {
-                return MODEL.getParent().toString();
-            }
-
-            public String id() {
-                return MODEL.getFileName().toString();
-            }
-
-            public Provider provider() {
-                return Provider.valueOf(System.getProperty("bench.provider", "AUTO"));
-            }
-
-            public int cudaDevice() {
-                return 0;
-            }
-
-            public java.util.Optional<Long> cudaMemoryLimit() {
-                return java.util.Optional.empty();
-            }
-
-            public ArenaExtendStrategy cudaArenaExtendStrategy() {
-                return ArenaExtendStrategy.NEXT_POWER_OF_TWO;
-            }
-
-            public ConvAlgoSearch cudnnConvAlgoSearch() {
-                return ConvAlgoSearch.EXHAUSTIVE;
-            }
-
-            public java.util.Optional<String> nativePath() {
-                return java.util.Optional.empty();
-            }
-
-            public int intraOpThreads() {
-                return 0;
-            }
-
-            public int warmupRuns() {
-                return 3;
-            }
-
-            public int maxRunBatch() {
-                return batch;
-            }
-        };
+        return ModelConfig.outsideContainer(MODEL.getParent().toString(), MODEL.getFileName().toString(),
+                ModelConfig.Provider.valueOf(System.getProperty("bench.provider", "AUTO")), 3, batch);
     }
 
     private static ImageConfig imageConfig() {

@@ -150,50 +150,6 @@ class ModelRuntimeTest {
     }
 
     static ModelConfig config(Path dir, String id, ModelConfig.Provider provider) {
-        return new ModelConfig() {
-            public String dir() {
-                return dir.toString();
-            }
-
-            public String id() {
-                return id;
-            }
-
-            public Provider provider() {
-                return provider;
-            }
-
-            public int cudaDevice() {
-                return 0;
-            }
-
-            public java.util.Optional<Long> cudaMemoryLimit() {
-                return java.util.Optional.empty();
-            }
-
-            public ArenaExtendStrategy cudaArenaExtendStrategy() {
-                return ArenaExtendStrategy.NEXT_POWER_OF_TWO;
-            }
-
-            public ConvAlgoSearch cudnnConvAlgoSearch() {
-                return ConvAlgoSearch.EXHAUSTIVE;
-            }
-
-            public java.util.Optional<String> nativePath() {
-                return java.util.Optional.empty();
-            }
-
-            public int intraOpThreads() {
-                return 0;
-            }
-
-            public int warmupRuns() {
-                return 1;
-            }
-
-            public int maxRunBatch() {
-                return 8;
-            }
-        };
+        return ModelConfig.outsideContainer(dir.toString(), id, provider, 1, 8);
     }
 }
