@@ -13,7 +13,9 @@ public enum EventFormat {
     /** Azure Blob Storage {@code Microsoft.Storage.Blob*} event (CloudEvents or Event Grid schema). */
     AZURE_BLOB("azure-blob"),
     /** A file found in the local uploads directory by the embedded poller. */
-    LOCAL_POLL("local-poll");
+    LOCAL_POLL("local-poll"),
+    /** An object found by {@code backfill} listing a bucket. */
+    BACKFILL("backfill");
 
     private final String id;
 

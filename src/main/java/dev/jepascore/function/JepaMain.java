@@ -2,14 +2,16 @@ package dev.jepascore.function;
 
 import java.util.Arrays;
 
+import dev.jepascore.backfill.BackfillCommand;
 import dev.jepascore.packaging.PackageModelCommand;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
 /**
  * The runtime artifact's entry point: {@code package-model ...} as the first argument runs the
- * packaging command and exits without starting the function; anything else starts the function
- * (HTTP, storage events) as before.
+ * packaging command and exits without starting the function; {@code backfill ...} starts the function
+ * without its HTTP listener, scores a bucket and exits; anything else starts the function (HTTP,
+ * storage events) as before.
  */
 @QuarkusMain
 public final class JepaMain {
@@ -20,6 +22,10 @@ public final class JepaMain {
     public static void main(String... args) {
         if (args.length > 0 && "package-model".equals(args[0])) {
             System.exit(PackageModelCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+        }
+        if (args.length > 0 && "backfill".equals(args[0])) {
+            BackfillCommand.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
         }
         Quarkus.run(args);
     }

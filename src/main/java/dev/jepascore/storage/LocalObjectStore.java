@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -18,6 +19,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
@@ -197,6 +199,86 @@ public class LocalObjectStore implements ObjectStore {
             throw StorageException.unavailable("list", bucket, excludedPrefix + "*", e);
         }
         return entries;
+    }
+
+    /**
+     * Keys in {@link String#compareTo} order, walking directories in that order and skipping those that hold only keys
+     * before {@code from} or outside {@code prefix}; {@code from} is the last key of the page before. Each page reads
+     * the directories along its keys again: a directory of n files costs one read of n names per page that touches
+     * it. Symbolic links and in-flight temporary files are not listed.
+     */
+    @Override
+    public ObjectPage list(String bucket, String prefix, String from, int pageSize) {
+        Path bucketDir = resolveBucket(bucket);
+        if (!Files.isDirectory(bucketDir)) {
+            throw StorageException.bucketNotFound(bucket, null);
+        }
+        String dirKey = prefix.substring(0, prefix.lastIndexOf('/') + 1);
+        if (!dirKey.isEmpty() && ObjectKeys.whyUnsafe(dirKey) != null) {
+            throw StorageException.outsideBucket(bucket, prefix, ObjectKeys.whyUnsafe(dirKey));
+        }
+        Path start = dirKey.isEmpty() ? bucketDir : resolve(bucket, dirKey);
+        List<ObjectPage.Listed> found = new ArrayList<>(pageSize + 1);
+        if (Files.isDirectory(start, LinkOption.NOFOLLOW_LINKS)) {
+            try {
+                walk(start, dirKey, prefix, from, pageSize + 1, found);
+            } catch (AccessDeniedException e) {
+                throw StorageException.forbidden("list", bucket, prefix + "*", e);
+            } catch (IOException e) {
+                throw StorageException.unavailable("list", bucket, prefix + "*", e);
+            }
+        }
+        if (found.size() <= pageSize) {
+            return new ObjectPage(found, null);
+        }
+        List<ObjectPage.Listed> page = List.copyOf(found.subList(0, pageSize));
+        return new ObjectPage(page, page.get(pageSize - 1).key());
+    }
+
+    private record Child(Path path, String key, boolean directory, long size) {
+    }
+
+    private static void walk(Path dir, String dirKey, String prefix, String from, int limit,
+            List<ObjectPage.Listed> found) throws IOException {
+        List<Child> children = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+            for (Path child : stream) {
+                String name = child.getFileName().toString();
+                if (name.startsWith(TEMP_PREFIX)) {
+                    continue;
+                }
+                BasicFileAttributes attributes;
+                try {
+                    attributes = Files.readAttributes(child, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                } catch (NoSuchFileException vanished) {
+                    continue;
+                }
+                if (attributes.isDirectory()) {
+                    children.add(new Child(child, dirKey + name + "/", true, 0));
+                } else if (attributes.isRegularFile()) {
+                    children.add(new Child(child, dirKey + name, false, attributes.size()));
+                }
+            }
+        } catch (NoSuchFileException | NotDirectoryException vanished) {
+            return;
+        }
+        children.sort(Comparator.comparing(Child::key));
+        for (Child child : children) {
+            if (found.size() >= limit) {
+                return;
+            }
+            String key = child.key();
+            if (child.directory()) {
+                boolean inPrefix = key.startsWith(prefix) || prefix.startsWith(key);
+                // every key below sorts before 'from' when the directory does and 'from' is not inside it
+                boolean before = from != null && key.compareTo(from) < 0 && !from.startsWith(key);
+                if (inPrefix && !before) {
+                    walk(child.path(), key, prefix, from, limit, found);
+                }
+            } else if (key.startsWith(prefix) && (from == null || key.compareTo(from) > 0)) {
+                found.add(new ObjectPage.Listed(key, null, child.size()));
+            }
+        }
     }
 
     private Path resolveBucket(String bucket) {

@@ -21,4 +21,14 @@ public interface ObjectStore {
 
     /** Whether an object exists. */
     boolean exists(String bucket, String key);
+
+    /**
+     * One page of the objects whose keys start with {@code prefix}, in key order: the latest version of each key.
+     * A bucket that does not exist is {@code NOT_FOUND} ({@code bucket_not_found}); a prefix with no objects is an
+     * empty last page.
+     *
+     * @param from     {@code null} for the first page, else the {@link ObjectPage#next()} of the page before
+     * @param pageSize most objects in one page (S3 caps it at 1000)
+     */
+    ObjectPage list(String bucket, String prefix, String from, int pageSize);
 }

@@ -74,6 +74,11 @@ public class RetryingObjectStore implements ObjectStore {
         return retry("exists", bucket, key, () -> delegate.exists(bucket, key));
     }
 
+    @Override
+    public ObjectPage list(String bucket, String prefix, String from, int pageSize) {
+        return retry("list", bucket, prefix + "*", () -> delegate.list(bucket, prefix, from, pageSize));
+    }
+
     /** Pause before retry number {@code retry} (1-based): doubling from the initial pause, capped. */
     public static Duration backoff(int retry, Duration initial, Duration max) {
         long millis = initial.toMillis() << Math.min(retry - 1, 20);

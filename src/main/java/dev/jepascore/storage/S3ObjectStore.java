@@ -2,6 +2,8 @@ package dev.jepascore.storage;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -11,9 +13,11 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 import dev.jepascore.JepaException.Kind;
 
@@ -93,6 +97,25 @@ public class S3ObjectStore implements ObjectStore {
                 return false;
             }
             throw mapped;
+        }
+    }
+
+    @Override
+    public ObjectPage list(String bucket, String prefix, String from, int pageSize) {
+        try {
+            ListObjectsV2Response page = s3.listObjectsV2(b -> b.bucket(bucket).prefix(prefix.isEmpty() ? null : prefix)
+                    .continuationToken(from).maxKeys(pageSize).overrideConfiguration(this::bounded));
+            List<ObjectPage.Listed> objects = new ArrayList<>(page.contents().size());
+            for (S3Object object : page.contents()) {
+                objects.add(new ObjectPage.Listed(object.key(), stripQuotes(object.eTag()),
+                        object.size() == null ? -1 : object.size()));
+            }
+            boolean more = Boolean.TRUE.equals(page.isTruncated()) && page.nextContinuationToken() != null;
+            return new ObjectPage(objects, more ? page.nextContinuationToken() : null);
+        } catch (SdkException e) {
+            StorageException mapped = map(e, "list", bucket, prefix + "*");
+            // a missing bucket answers 404 without the NoSuchBucket code on some servers: listing names no object
+            throw mapped.code().equals("object_not_found") ? StorageException.bucketNotFound(bucket, e) : mapped;
         }
     }
 

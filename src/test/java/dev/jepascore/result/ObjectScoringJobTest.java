@@ -23,6 +23,7 @@ import dev.jepascore.event.EventFormat;
 import dev.jepascore.event.ObjectRef;
 import dev.jepascore.event.ParsedEvent;
 import dev.jepascore.storage.ObjectInfo;
+import dev.jepascore.storage.ObjectPage;
 import dev.jepascore.storage.ObjectStore;
 import dev.jepascore.storage.StorageConfig;
 import dev.jepascore.storage.StorageException;
@@ -87,6 +88,16 @@ class ObjectScoringJobTest {
         @Override
         public boolean exists(String bucket, String key) {
             return objects.containsKey(id(bucket, key));
+        }
+
+        @Override
+        public ObjectPage list(String bucket, String prefix, String from, int pageSize) {
+            List<ObjectPage.Listed> keys = objects.keySet().stream().filter(id -> id.startsWith(bucket + "/" + prefix))
+                    .map(id -> id.substring(bucket.length() + 1)).filter(key -> from == null || key.compareTo(from) > 0)
+                    .sorted().limit(pageSize + 1L).map(key -> new ObjectPage.Listed(key, null, objects.get(id(bucket, key)).length))
+                    .toList();
+            return keys.size() <= pageSize ? new ObjectPage(keys, null)
+                    : new ObjectPage(keys.subList(0, pageSize), keys.get(pageSize - 1).key());
         }
     }
 

@@ -53,6 +53,12 @@ class RetryingObjectStoreTest {
             maybeFail();
             return true;
         }
+
+        @Override
+        public ObjectPage list(String bucket, String prefix, String from, int pageSize) {
+            maybeFail();
+            return new ObjectPage(java.util.List.of(new ObjectPage.Listed(prefix + "a", "t", 1)), null);
+        }
     }
 
     private static final StorageException OUTAGE = StorageException.unavailable("get", "b", "k",

@@ -1,0 +1,132 @@
+package dev.jepascore.backfill;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+import org.jboss.logging.Logger;
+
+import dev.jepascore.event.EventFormat;
+import dev.jepascore.event.ObjectRef;
+import dev.jepascore.result.ResultKeys;
+import dev.jepascore.storage.ObjectPage;
+import dev.jepascore.storage.ObjectStore;
+import dev.jepascore.storage.StorageException;
+
+/**
+ * Goes through the objects under a prefix, page by page, and hands each one (never a result document) to one action
+ * on a fixed pool of {@code concurrency} threads. Memory stays bounded whatever the bucket size: one page of keys,
+ * and at most {@code 2 x concurrency} objects handed out and not yet finished (the lister waits for a free slot).
+ */
+final class Backfill {
+
+    private static final Logger LOG = Logger.getLogger(Backfill.class);
+    /** Written into each object reference, and so into the documents the job writes. */
+    static final String EVENT_TYPE = "backfill";
+
+    private final ObjectStore store;
+    private final ResultKeys keys;
+    private final int concurrency;
+    private final int pageSize;
+    private volatile boolean cancelled;
+
+    Backfill(ObjectStore store, ResultKeys keys, int concurrency, int pageSize) {
+        this.store = store;
+        this.keys = keys;
+        this.concurrency = concurrency;
+        this.pageSize = pageSize;
+    }
+
+    /** What the listing saw. */
+    record Listing(long objects, long resultDocuments, boolean cancelled) {
+    }
+
+    /** Lists no further and hands out no further object; objects already handed out finish. */
+    void cancel() {
+        cancelled = true;
+    }
+
+    /**
+     * Runs {@code action} on every object under the prefix; returns when all have finished.
+     *
+     * @throws StorageException when a page cannot be listed (bucket missing, access denied, storage down); the
+     *                          objects handed out before it have finished
+     */
+    Listing run(String bucket, String prefix, Function<ObjectRef, Answer> action, Tally tally,
+            BackfillProgress progress) {
+        AtomicInteger threads = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(concurrency, r -> {
+            Thread thread = new Thread(r, "backfill-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        Semaphore slots = new Semaphore(2 * concurrency);
+        long objects = 0;
+        long results = 0;
+        try {
+            String from = null;
+            do {
+                ObjectPage page = store.list(bucket, prefix, from, pageSize);
+                for (ObjectPage.Listed listed : page.objects()) {
+                    ObjectRef ref = new ObjectRef(bucket, listed.key(), listed.versionTag(), listed.size(), null,
+                            EVENT_TYPE, EventFormat.BACKFILL);
+                    if (keys.isResult(ref)) {
+                        results++;
+                        continue;
+                    }
+                    slots.acquireUninterruptibly();
+                    if (cancelled) {
+                        slots.release();
+                        break;
+                    }
+                    objects++;
+                    progress.listed(objects);
+                    pool.execute(() -> {
+                        try {
+                            tally.add(apply(action, ref));
+                        } finally {
+                            slots.release();
+                        }
+                    });
+                }
+                from = page.next();
+            } while (from != null && !cancelled);
+            if (!cancelled) {
+                progress.listingDone();
+            }
+            return new Listing(objects, results, cancelled);
+        } finally {
+            pool.shutdown();
+            awaitQuietly(pool);
+        }
+    }
+
+    private static Answer apply(Function<ObjectRef, Answer> action, ObjectRef ref) {
+        try {
+            return action.apply(ref);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "%s failed unexpectedly: %s", ref, e.getMessage());
+            return new Answer("failed, to retry: internal_error", Answer.Severity.RETRY);
+        }
+    }
+
+    private static void awaitQuietly(ExecutorService pool) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                if (pool.awaitTermination(1, TimeUnit.MINUTES)) {
+                    break;
+                }
+                LOG.info("waiting for the objects in progress to finish");
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package dev.jepascore.backfill;
+
+import java.net.URI;
+import java.nio.file.Path;
+
+/**
+ * The flags of {@code backfill}, parsed. Exactly one mode: score here (default), {@code --dry-run},
+ * {@code --emit-events URL} or {@code --s3-batch-manifest FILE}.
+ *
+ * @param concurrency objects scored (or events in flight) at once
+ */
+record BackfillOptions(String bucket, String prefix, int concurrency, boolean dryRun, URI emitEvents,
+        Path s3BatchManifest) {
+
+    /** Objects asked for per listing call: the most one S3 ListObjectsV2 call returns. */
+    static final int PAGE_SIZE = 1000;
+
+    static final String USAGE = """
+            usage: backfill --bucket B [--prefix P] [--concurrency N] [--dry-run | --emit-events URL | --s3-batch-manifest FILE]
+              --bucket       the bucket to go through (the local store: a directory below jepa.storage.local.root)
+              --prefix       only keys starting with this (default: the whole bucket); the results prefix is never scored
+              --concurrency  objects scored at once, or events in flight with --emit-events (default: the number of CPUs)
+              --dry-run      list and count what would be scored; score nothing, write nothing
+              --emit-events  post one S3-style storage event per object to this URL (a deployed function's
+                             /v1/events or /onObjectCreated) instead of scoring here; 429/503 answers are retried
+              --s3-batch-manifest  write the CSV manifest (bucket,key URL-encoded) for an S3 Batch Operations job
+                             that invokes the Lambda build, instead of scoring here
+            Storage is configured as for the function (jepa.storage.*, quarkus.s3.*).
+            Exit codes: 0 every object has a document (or was sent), 1 the bucket or prefix cannot be listed,
+            2 bad flags, 3 some objects failed for a reason that may pass: run the same command again.""";
+
+    static BackfillOptions parse(String[] args) {
+        String bucket = null;
+        String prefix = "";
+        int concurrency = Runtime.getRuntime().availableProcessors();
+        boolean dryRun = false;
+        URI emit = null;
+        Path manifest = null;
+        for (int i = 0; i < args.length; i++) {
+            String flag = args[i];
+            if (flag.equals("--dry-run")) {
+                dryRun = true;
+                continue;
+            }
+            if (flag.equals("--help") || flag.equals("-h")) {
+                throw new UsageException(null);
+            }
+            if (flag.equals("--model")) {
+                throw new UsageException("--model is not supported by this build: it serves one model "
+                        + "(jepa.model.id); set -Djepa.model.id=... to backfill with another");
+            }
+            if (i + 1 >= args.length) {
+                throw new UsageException(flag + " needs a value");
+            }
+            String value = args[++i];
+            switch (flag) {
+                case "--bucket" -> bucket = value;
+                case "--prefix" -> prefix = value;
+                case "--concurrency" -> concurrency = positive(flag, value);
+                case "--emit-events" -> emit = url(value);
+                case "--s3-batch-manifest" -> manifest = Path.of(value);
+                default -> throw new UsageException("unknown flag " + flag);
+            }
+        }
+        if (bucket == null || bucket.isBlank()) {
+            throw new UsageException("missing --bucket");
+        }
+        int modes = (dryRun ? 1 : 0) + (emit != null ? 1 : 0) + (manifest != null ? 1 : 0);
+        if (modes > 1) {
+            throw new UsageException("--dry-run, --emit-events and --s3-batch-manifest exclude each other");
+        }
+        return new BackfillOptions(bucket, prefix, concurrency, dryRun, emit, manifest);
+    }
+
+    /** What the progress line calls the work. */
+    String what() {
+        return dryRun ? "checked" : emitEvents != null ? "sent" : s3BatchManifest != null ? "listed" : "done";
+    }
+
+    private static int positive(String flag, String value) {
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new UsageException(flag + " must be a positive integer, found " + value);
+    }
+
+    private static URI url(String value) {
+        try {
+            URI uri = URI.create(value);
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                return uri;
+            }
+        } catch (IllegalArgumentException e) {
+            // answered below
+        }
+        throw new UsageException("--emit-events needs an http(s) URL such as https://fn.example/v1/events, found " + value);
+    }
+
+    /** A flag is missing or malformed: exit code 2 with the usage text. */
+    static final class UsageException extends RuntimeException {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package dev.jepascore.backfill;
+
+import java.time.Duration;
+import java.util.function.Function;
+
+import org.jboss.logging.Logger;
+
+import dev.jepascore.JepaException;
+import dev.jepascore.event.BadEventException;
+import dev.jepascore.event.ObjectRef;
+import dev.jepascore.result.ObjectOutcome;
+import dev.jepascore.storage.RetryingObjectStore;
+
+/**
+ * Scores one object here with the storage events' own job ({@code ObjectScoringJob.process}), so the document, its
+ * key and the duplicate check are the events' own: an object version that already has a document is answered from
+ * it and nothing is written. Failures that may pass (storage, an overloaded scorer) are tried again a few times,
+ * then left without a document for the next run.
+ */
+final class ScoreAction implements Function<ObjectRef, Answer> {
+
+    private static final Logger LOG = Logger.getLogger(ScoreAction.class);
+    /** Attempts per object for failures that may pass, on top of the store's own retries. */
+    static final int ATTEMPTS = 3;
+    private static final Duration FIRST_PAUSE = Duration.ofMillis(500);
+    private static final Duration MAX_PAUSE = Duration.ofSeconds(4);
+
+    private final Function<ObjectRef, ObjectOutcome> job;
+
+    ScoreAction(Function<ObjectRef, ObjectOutcome> job) {
+        this.job = job;
+    }
+
+    @Override
+    public Answer apply(ObjectRef ref) {
+        for (int attempt = 1;; attempt++) {
+            try {
+                ObjectOutcome outcome = job.apply(ref);
+                return switch (outcome.outcome()) {
+                    case SCORED -> Answer.ok("scored");
+                    case DUPLICATE -> Answer.ok("already had a document");
+                    case SKIPPED -> Answer.ok("skipped: under the results prefix");
+                    case FAILED -> new Answer("failed, recorded: " + outcome.error().code(),
+                            Answer.Severity.RECORDED_FAILURE);
+                };
+            } catch (BadEventException e) {
+                LOG.warnf("%s refused: %s", ref, e.getMessage());
+                return new Answer("refused: " + e.code(), Answer.Severity.REFUSED);
+            } catch (JepaException e) {
+                if (e.kind().retriable() && attempt < ATTEMPTS) {
+                    pause(RetryingObjectStore.backoff(attempt, FIRST_PAUSE, MAX_PAUSE));
+                    continue;
+                }
+                LOG.warnf("%s not scored, nothing recorded (%s): %s", ref, e.code(), e.getMessage());
+                return new Answer("failed, to retry: " + e.code(), Answer.Severity.RETRY);
+            }
+        }
+    }
+
+    static void pause(Duration pause) {
+        try {
+            Thread.sleep(pause.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
