@@ -115,4 +115,44 @@ class LocalObjectStoreTest {
         assertEquals(List.of("a.png", "sub/b.png"), keys);
         assertTrue(store.list("absent", "jepa-scores/").isEmpty());
     }
+
+    private static List<String> allPages(LocalObjectStore store, String bucket, String prefix, int pageSize) {
+        List<String> keys = new java.util.ArrayList<>();
+        String from = null;
+        int pages = 0;
+        do {
+            ObjectPage page = store.list(bucket, prefix, from, pageSize);
+            assertTrue(page.objects().size() <= pageSize, "a page holds at most the page size");
+            page.objects().forEach(o -> keys.add(o.key()));
+            from = page.next();
+            assertTrue(++pages < 1000, "listing ends");
+        } while (from != null);
+        return keys;
+    }
+
+    @Test
+    void paged_listing_returns_every_key_once_in_key_order_under_the_prefix() {
+        LocalObjectStore store = store();
+        List<String> written = List.of("a.png", "a/b.png", "a/c/d.png", "a-b.png", "b/x y.png", "b/z.png", "c.png",
+                "photos/2024/1.png", "photos/2024/2.png", "photos/2025/1.png", "photos-old/1.png");
+        written.forEach(key -> store.put("bkt", key, new byte[] { 1, 2 }, null));
+        List<String> sorted = written.stream().sorted().toList();
+        for (int pageSize : new int[] { 1, 2, 3, 1000 }) {
+            assertEquals(sorted, allPages(store, "bkt", "", pageSize), "page size " + pageSize);
+        }
+        assertEquals(List.of("photos/2024/1.png", "photos/2024/2.png", "photos/2025/1.png"),
+                allPages(store, "bkt", "photos/", 2));
+        assertEquals(List.of("photos/2024/1.png", "photos/2024/2.png"), allPages(store, "bkt", "photos/2024", 1));
+        assertEquals(List.of("photos-old/1.png", "photos/2024/1.png", "photos/2024/2.png", "photos/2025/1.png"),
+                allPages(store, "bkt", "photos", 3));
+        assertEquals(List.of(), allPages(store, "bkt", "nothing/", 3));
+        assertEquals(2L, store.list("bkt", "c", null, 10).objects().get(0).size());
+    }
+
+    @Test
+    void listing_a_missing_bucket_is_bucket_not_found() {
+        StorageException e = assertThrows(StorageException.class, () -> store().list("absent", "", null, 10));
+        assertEquals("bucket_not_found", e.code());
+        assertEquals(Kind.NOT_FOUND, e.kind());
+    }
 }
