@@ -151,6 +151,10 @@ public final class BackfillCommand {
             }
         }
         summary(out, tally, progress.seconds(), listing, emitter);
+        if (listing.cancelled()) {
+            err.println("backfill: cancelled before the end of the listing; run the same command again to finish");
+            return EXIT_RUN_AGAIN;
+        }
         if (tally.toRetry() > 0) {
             err.println("backfill: " + tally.toRetry() + " objects have no document yet for a reason that may pass; "
                     + "run the same command again (what is done is skipped)");

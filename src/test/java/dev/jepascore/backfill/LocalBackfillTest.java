@@ -1,0 +1,172 @@
+package dev.jepascore.backfill;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.jepascore.event.ObjectRef;
+import dev.jepascore.result.ObjectOutcome;
+import dev.jepascore.result.ObjectScoringJob;
+import dev.jepascore.result.Outcome;
+import dev.jepascore.storage.LocalObjectStore;
+import dev.jepascore.storage.ObjectStore;
+import dev.jepascore.testing.EventTestSupport;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * The backfill over the local store with the real model and the storage events' job: cancelled part-way (what a kill
+ * leaves: some documents written), run again, nothing rescored and one document per file.
+ */
+@QuarkusTest
+class LocalBackfillTest {
+
+    private static final String BUCKET = "backfill-local";
+    private static final int IMAGES = 300;
+    private static final int CANCEL_AFTER = 100;
+
+    @Inject
+    ObjectStore store;
+
+    @Inject
+    ObjectScoringJob job;
+
+    @Inject
+    ObjectMapper json;
+
+    private Path bucketDir;
+
+    @BeforeEach
+    void bucket() throws IOException {
+        bucketDir = ((LocalObjectStore) ((dev.jepascore.storage.RetryingObjectStore) store).delegate()).root()
+                .resolve(BUCKET);
+        if (Files.exists(bucketDir)) {
+            try (Stream<Path> files = Files.walk(bucketDir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        for (int i = 0; i < IMAGES; i++) {
+            Path file = bucketDir.resolve("shots/" + (i % 3) + "/img-" + i + ".png");
+            Files.createDirectories(file.getParent());
+            Files.write(file, EventTestSupport.png(i));
+        }
+        Files.writeString(bucketDir.resolve("shots/notes.txt"), "not an image");
+        // an image under the results prefix is the function's own territory: never scored
+        Files.createDirectories(bucketDir.resolve("jepa-scores"));
+        Files.write(bucketDir.resolve("jepa-scores/stray.png"), EventTestSupport.png(1));
+    }
+
+    private Map<String, byte[]> documents() throws IOException {
+        Map<String, byte[]> documents = new HashMap<>();
+        try (Stream<Path> files = Files.walk(bucketDir.resolve("jepa-scores"))) {
+            for (Path file : files.filter(p -> p.toString().endsWith(".json")).toList()) {
+                documents.put(bucketDir.relativize(file).toString(), Files.readAllBytes(file));
+            }
+        }
+        return documents;
+    }
+
+    private static long count(String summary, String label) {
+        Matcher m = Pattern.compile("(?m)^\\s+(\\d+)  " + Pattern.quote(label) + "$").matcher(summary);
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+
+    @Test
+    void cancelled_backfill_resumes_without_rescoring_and_leaves_one_document_per_file() throws IOException {
+        BackfillOptions options = BackfillOptions.parse(new String[] { "--bucket", BUCKET, "--concurrency", "2" });
+        AtomicReference<Backfill> first = new AtomicReference<>();
+        AtomicInteger scored = new AtomicInteger();
+        Function<ObjectRef, ObjectOutcome> cancelling = ref -> {
+            ObjectOutcome outcome = job.process(ref);
+            if (outcome.outcome() == Outcome.SCORED && scored.incrementAndGet() == CANCEL_AFTER) {
+                first.get().cancel();
+            }
+            return outcome;
+        };
+        first.set(new Backfill(store, job.keys(), 2, 40));
+        ByteArrayOutputStream out1 = new ByteArrayOutputStream();
+        ByteArrayOutputStream err1 = new ByteArrayOutputStream();
+        int code1 = BackfillCommand.execute(options, first.get(), store, job.keys(), cancelling, json,
+                new PrintStream(out1, true, StandardCharsets.UTF_8), new PrintStream(err1, true, StandardCharsets.UTF_8),
+                true);
+        String run1 = out1.toString(StandardCharsets.UTF_8);
+        assertEquals(BackfillCommand.EXIT_RUN_AGAIN, code1, run1 + err1);
+        assertTrue(err1.toString(StandardCharsets.UTF_8).contains("cancelled before the end of the listing"));
+        // the terminal progress line: rewritten in place, done/total with rate, ETA and failures
+        assertTrue(Pattern.compile("\r\\d+/\\d+\\+? done, [0-9.]+ objects/s, (ETA|finished).*, \\d+ failed").matcher(run1)
+                .find(), run1);
+
+        Map<String, byte[]> before = documents();
+        int done = before.size();
+        assertTrue(done >= CANCEL_AFTER && done < IMAGES, "a cancelled run leaves part of the work: " + done);
+
+        ByteArrayOutputStream out2 = new ByteArrayOutputStream();
+        int code2 = BackfillCommand.execute(options, store, job.keys(), job::process, json,
+                new PrintStream(out2, true, StandardCharsets.UTF_8), System.err, false);
+        String run2 = out2.toString(StandardCharsets.UTF_8);
+        assertEquals(BackfillCommand.EXIT_OK, code2, run2);
+        assertEquals(done, count(run2, "already had a document"), run2);
+        assertEquals(IMAGES + 1 - done, count(run2, "scored") + count(run2, "failed, recorded: not_an_image"), run2);
+        assertEquals(1, count(run2, "failed, recorded: not_an_image")
+                + (before.keySet().stream().anyMatch(k -> k.contains("notes.txt")) ? 1 : 0), run2);
+
+        Map<String, byte[]> after = documents();
+        // nothing of the first run was rewritten
+        before.forEach((key, bytes) -> assertEquals(new String(bytes, StandardCharsets.UTF_8),
+                new String(after.get(key), StandardCharsets.UTF_8), key));
+        // exactly one document per file (the key is the file's key plus its MD5), none for the results prefix
+        assertEquals(IMAGES + 1, after.size());
+        for (int i = 0; i < IMAGES; i++) {
+            String key = "jepa-scores/shots/" + (i % 3) + "/img-" + i + ".png@" + EventTestSupport.md5(EventTestSupport.png(i))
+                    + ".json";
+            assertTrue(after.containsKey(key), key);
+        }
+        assertFalse(after.keySet().stream().anyMatch(k -> k.contains("stray")), after.keySet().toString());
+        assertTrue(json.readTree(after.values().iterator().next()).path("object").path("format").asText()
+                .equals("backfill"));
+    }
+
+    @Test
+    void prefix_without_objects_exits_1_naming_the_prefix() {
+        BackfillOptions options = BackfillOptions.parse(new String[] { "--bucket", BUCKET, "--prefix", "Shots/" });
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = BackfillCommand.execute(options, store, job.keys(), job::process, json, System.out,
+                new PrintStream(err, true, StandardCharsets.UTF_8), false);
+        assertEquals(BackfillCommand.EXIT_CANNOT_LIST, code);
+        assertEquals("backfill: no objects under prefix 'Shots/' in bucket 'backfill-local' (keys are case-sensitive; "
+                + "check --prefix)", err.toString(StandardCharsets.UTF_8).strip());
+    }
+
+    @Test
+    void missing_bucket_exits_1_naming_the_bucket() {
+        BackfillOptions options = BackfillOptions.parse(new String[] { "--bucket", "no-such-bucket" });
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = BackfillCommand.execute(options, store, job.keys(), job::process, json, System.out,
+                new PrintStream(err, true, StandardCharsets.UTF_8), false);
+        assertEquals(BackfillCommand.EXIT_CANNOT_LIST, code);
+        assertEquals("backfill: cannot list bucket 'no-such-bucket' (bucket_not_found): Bucket 'no-such-bucket' does "
+                + "not exist", err.toString(StandardCharsets.UTF_8).strip());
+    }
+}
