@@ -63,6 +63,9 @@ final class Backfill {
             thread.setDaemon(true);
             return thread;
         });
+        Thread counter = new Thread(() -> count(bucket, prefix, progress), "backfill-count");
+        counter.setDaemon(true);
+        counter.start();
         Semaphore slots = new Semaphore(2 * concurrency);
         long objects = 0;
         long results = 0;
@@ -83,7 +86,6 @@ final class Backfill {
                         break;
                     }
                     objects++;
-                    progress.listed(objects);
                     pool.execute(() -> {
                         try {
                             tally.add(apply(action, ref));
@@ -95,12 +97,40 @@ final class Backfill {
                 from = page.next();
             } while (from != null && !cancelled);
             if (!cancelled) {
-                progress.listingDone();
+                progress.listingDone(objects);
             }
             return new Listing(objects, results, cancelled);
         } finally {
+            counter.interrupt();
             pool.shutdown();
             awaitQuietly(pool);
+        }
+    }
+
+    /**
+     * The total for the progress line: a second listing that only counts, one page at a time, running ahead of the
+     * work (which waits for free slots). Its failures are the work's listing's to report.
+     */
+    private void count(String bucket, String prefix, BackfillProgress progress) {
+        long total = 0;
+        String from = null;
+        try {
+            do {
+                ObjectPage page = store.list(bucket, prefix, from, pageSize);
+                for (ObjectPage.Listed listed : page.objects()) {
+                    if (!keys.isResult(new ObjectRef(bucket, listed.key(), null, null, null, EVENT_TYPE,
+                            EventFormat.BACKFILL))) {
+                        total++;
+                    }
+                }
+                progress.counted(total);
+                from = page.next();
+            } while (from != null && !cancelled && !Thread.currentThread().isInterrupted());
+            if (from == null) {
+                progress.listingDone(total);
+            }
+        } catch (RuntimeException e) {
+            LOG.debugf("counting stopped at %d: %s", total, e.getMessage());
         }
     }
 

@@ -41,11 +41,14 @@ final class BackfillProgress implements AutoCloseable {
         ticker.scheduleAtFixedRate(this::show, every, every, TimeUnit.MILLISECONDS);
     }
 
-    void listed(long count) {
-        listed.set(count);
+    /** The objects counted so far by the listing that runs ahead of the work. */
+    void counted(long count) {
+        listed.accumulateAndGet(count, Math::max);
     }
 
-    void listingDone() {
+    /** The work's own listing has ended with {@code count} objects: the total is known. */
+    void listingDone(long count) {
+        listed.set(count);
         listingDone = true;
     }
 

@@ -89,10 +89,10 @@ class S3BackfillTest {
      * The application turns the SDK's own retries off for the whole JVM ({@code aws.maxAttempts=1}), and S3Proxy
      * closes idle keep-alive connections: an upload on such a connection is sent again.
      */
-    static void upload(S3Client s3, String key, byte[] bytes) {
+    static void upload(S3Client s3, String bucket, String key, byte[] bytes) {
         for (int attempt = 1;; attempt++) {
             try {
-                s3.putObject(b -> b.bucket(BUCKET).key(key).contentType("image/png"), RequestBody.fromBytes(bytes));
+                s3.putObject(b -> b.bucket(bucket).key(key).contentType("image/png"), RequestBody.fromBytes(bytes));
                 return;
             } catch (SdkClientException | java.io.UncheckedIOException e) {
                 if (attempt == 3) {
@@ -103,7 +103,7 @@ class S3BackfillTest {
     }
 
     private static void upload(String key, byte[] bytes) {
-        upload(s3, key, bytes);
+        upload(s3, BUCKET, key, bytes);
     }
 
     private static List<String> results(String keyPrefix) {
