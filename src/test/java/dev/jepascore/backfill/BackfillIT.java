@@ -37,7 +37,7 @@ class BackfillIT {
     private static final String BUCKET = "bulk";
     private static final int OBJECTS = 2000;
     /** The first run is killed once this many documents exist. */
-    private static final int KILL_AFTER = 400;
+    private static final int KILL_AFTER = 300;
     private static final long RUN_TIMEOUT_MINUTES = 10;
 
     private static S3ProxyServer server;
