@@ -28,7 +28,9 @@ import dev.jepascore.score.SketchMath;
  * ({@code -Dbench.model=models/<id>}, {@code -Dbench.seeds=4}). When the package holds
  * {@code exact_check.json} (exact scores by the paper's listing, models/vit/exact_scores.py) and
  * {@code -Dbench.images-dir} names the folder its files are in, the sketch is also compared with
- * those exact scores (Spearman, mean absolute error) at m = K, 2K and the packaged m.
+ * those exact scores (Spearman, mean absolute error) at m = K, 2K, the packaged m and 4K. A last table
+ * times the packaged m against the number of perturbed images per encoder run
+ * ({@code -Dbench.run-sizes}, {@code -Dbench.run-size-rounds}).
  */
 public final class PackageSketchBenchmark {
 
@@ -93,7 +95,52 @@ public final class PackageSketchBenchmark {
                         directions == packaged ? " (packaged)" : "", perImage, budget, perImage / budget, sd, predicted,
                         sd / spread, SketchMath.predictedSpearman(spread, predicted));
             }
+            runSizes(model, pixels, n, packaged, forwardMs);
             compareWithExact(model, dir, ms);
+        }
+    }
+
+    /**
+     * Time per image at the packaged m against the number of perturbed images per encoder run (the
+     * chunking of the finite-difference runs; the default is {@link SketchJepaScore#MAX_RUN_FLOATS} / D),
+     * each against the default's scores. {@code -Dbench.run-sizes=16,64,0} (0: the default).
+     */
+    private static void runSizes(ModelRuntime model, float[] pixels, int n, int directions, double forwardMs) {
+        ModelManifest m = model.manifest();
+        int d = m.input().size();
+        int k = m.embeddingDim();
+        int rounds = Integer.getInteger("bench.run-size-rounds", 2);
+        int[] sizes = Arrays.stream(System.getProperty("bench.run-sizes", "0,32,96,170").split(","))
+                .mapToInt(x -> Integer.parseInt(x.trim())).toArray();
+        System.out.printf(Locale.ROOT, "%nPerturbed images per encoder run, m = %d (%d images x %d rounds, interleaved):%n%n",
+                directions, n, rounds);
+        System.out.println("| images per run | ms/image | ratio to forward ms x (2m+1) | max abs score difference vs default |");
+        System.out.println("|---|---|---|---|");
+        double[] reference = null;
+        double[] totalMs = new double[sizes.length];
+        double[] worst = new double[sizes.length];
+        ModelRun run = new ModelRun(pixels, n, d, new float[n * k], k, null);
+        for (int r = 0; r < rounds; r++) {
+            for (int i = 0; i < sizes.length; i++) {
+                int limit = sizes[i] == 0 ? model.encoderRunLimit() : Math.min(sizes[i], model.encoderRunLimit());
+                SketchJepaScore sketch = new SketchJepaScore(model::embed, k, d, directions, m.sketch().step(),
+                        m.sketch().seed(), m.eps(), limit);
+                long t = System.nanoTime();
+                double[] s = sketch.scores(run);
+                totalMs[i] += (System.nanoTime() - t) / 1e6;
+                if (reference == null) {
+                    reference = s;
+                }
+                for (int j = 0; j < n; j++) {
+                    worst[i] = Math.max(worst[i], Math.abs(s[j] - reference[j]));
+                }
+            }
+        }
+        double budget = forwardMs * (2 * directions + 1);
+        for (int i = 0; i < sizes.length; i++) {
+            double perImage = totalMs[i] / (rounds * n);
+            String label = sizes[i] == 0 ? (SketchJepaScore.MAX_RUN_FLOATS / d) + " (default)" : String.valueOf(sizes[i]);
+            System.out.printf(Locale.ROOT, "| %s | %.1f | %.2f | %.2e |%n", label, perImage, perImage / budget, worst[i]);
         }
     }
 
@@ -122,9 +169,6 @@ public final class PackageSketchBenchmark {
         System.out.println("| m | Spearman | predicted | MAE | predicted sd |");
         System.out.println("|---|---|---|---|---|");
         for (int directions : ms) {
-            if (directions > 2 * k && directions != m.sketch().directions()) {
-                continue;
-            }
             SketchJepaScore sketch = new SketchJepaScore(model::embed, k, d, directions, m.sketch().step(),
                     m.sketch().seed(), m.eps(), model.encoderRunLimit());
             double[] s = new double[n];
