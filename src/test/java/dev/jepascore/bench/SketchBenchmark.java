@@ -134,7 +134,8 @@ public final class SketchBenchmark {
         return out;
     }
 
-    private static double forwardMs(ModelRuntime model, float[] pixels, int count, int d) {
+    /** The encoder's own time per image, in batches of up to 256 (warm, 5 rounds). */
+    static double forwardMs(ModelRuntime model, float[] pixels, int count, int d) {
         int b = Math.min(256, count);
         float[] batch = Arrays.copyOf(pixels, b * d);
         model.embed(batch, b);

@@ -84,7 +84,7 @@ public final class SketchVerdictBenchmark {
                 ood.add(score(model, signals, name, u8ToTensor(Arrays.copyOf(all, n * SIDE * SIDE), spec)));
             }
             int total = test.count() + ood.stream().mapToInt(Scored::count).sum();
-            double forwardMs = forwardMs(model, test.pixels(), test.count(), d);
+            double forwardMs = SketchBenchmark.forwardMs(model, test.pixels(), test.count(), d);
             System.out.printf(Locale.ROOT, "machine: %d cores (shared with other builds, loaded); model %s, K=%d, D=%d; "
                     + "%d Fashion-MNIST test images (negatives), first %d of each OOD set of %s; %d images in all; "
                     + "sketch h=%s seed %d; encoder forward %.4f ms/image (batches of 256)%n%n",
@@ -393,18 +393,6 @@ public final class SketchVerdictBenchmark {
     private static double[] concatScores(List<Scored> sets, Map<String, double[]> sketch) {
         return sets.stream().flatMapToDouble(s -> Arrays.stream(sketch == null ? s.exact() : sketch.get(s.name())))
                 .toArray();
-    }
-
-    private static double forwardMs(ModelRuntime model, float[] pixels, int count, int d) {
-        int b = Math.min(256, count);
-        float[] batch = Arrays.copyOf(pixels, b * d);
-        model.embed(batch, b);
-        long t = System.nanoTime();
-        int rounds = 5;
-        for (int r = 0; r < rounds; r++) {
-            model.embed(batch, b);
-        }
-        return (System.nanoTime() - t) / 1e6 / (rounds * b);
     }
 
     private static float[] u8ToTensor(byte[] u8, InputSpec spec) {
