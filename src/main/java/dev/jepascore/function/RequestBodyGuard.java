@@ -64,6 +64,7 @@ public class RequestBodyGuard {
     }
 
     private void guard(RoutingContext ctx) {
+        HttpCaller.remember(ctx);
         String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
         if (type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith(MediaType.APPLICATION_FORM_URLENCODED)) {
             // no function takes a form; the HTTP layer would try to parse the image bytes as one and fail

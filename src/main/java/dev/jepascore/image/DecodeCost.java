@@ -15,40 +15,79 @@ import javax.imageio.stream.ImageInputStream;
 
 /**
  * How much heap decoding and preprocessing one image will hold at its peak, from its header alone (no pixel is
- * allocated to find out), so that work can be admitted against a memory budget before it starts.
- * <p>
- * The peak of the current path ({@link ImageDecoder} then {@link Preprocessor}) is the decoded raster
- * (width x height x bytes per pixel of the reader's raw type: 8 for 16-bit RGBA), the packed ARGB copy of it
- * (4 bytes per pixel), the float planes (4 bytes per pixel per tensor channel) and the first resize pass
- * (4 bytes x tensor width x image height). When decoding changes, this is the one place to change.
+ * allocated to find out), so that work can be admitted against a memory budget before it starts. Each decode path
+ * of {@link ImageDecoder} has its own formula, matching what that path allocates:
+ * <ul>
+ * <li>{@link #pngRows}: a non-interlaced PNG is inflated row by row: two stored rows, one converted row and the
+ * resize buffers, never the raster;</li>
+ * <li>{@link #raster}: every other path holds one decoded raster, at full resolution (ImageIO) or at the reduced
+ * size the decoder chose (JPEG through libjpeg-turbo, WebP through libwebp), then feeds it row by row;</li>
+ * </ul>
+ * both plus {@link #resize}: the {@link RowResizer}'s buffers, its result planes and the model's float tensor.
+ * {@link ImageDecoder#cost} picks the formula of the path it will take. When decoding changes, this is the one
+ * place to change.
  */
 public final class DecodeCost {
 
     /** Bytes per pixel assumed when the reader cannot name its raw type before decoding (e.g. some JPEGs): RGBA 8-bit. */
     static final int UNKNOWN_BYTES_PER_PIXEL = 4;
-    /** Packed {@code int} ARGB copy made by {@code BufferedImage.getRGB}. */
-    static final int ARGB_BYTES_PER_PIXEL = 4;
-    /** One {@code float} per pixel per tensor channel. */
-    static final int PLANE_BYTES_PER_PIXEL = 4;
+    /**
+     * Per stored pixel of one row while a raster is fed to the resizer ({@link ImageRows}): the worst of its three
+     * row buffers, one {@code int} per band for a grey-alpha raster read with {@code getPixels} (2 x 4 bytes).
+     */
+    static final int ROW_BUFFER_BYTES_PER_PIXEL = 8;
+    /** libwebp decodes into packed {@code int} ARGB ({@code TYPE_INT_ARGB}). */
+    static final int WEBP_BYTES_PER_PIXEL = 4;
+    /**
+     * Rasters ImageIO's JPEG reader allocates per decoded image: measured twice the image's raster in total
+     * ({@code DecodeCostTest}), so a JPEG decoded without libjpeg-turbo is charged two.
+     */
+    static final int IMAGEIO_JPEG_RASTERS = 2;
+    /** libjpeg-turbo decodes into packed RGB bytes ({@code TJ.PF_RGB}). */
+    static final int TURBOJPEG_BYTES_PER_PIXEL = 3;
 
     private DecodeCost() {
     }
 
-    /** The header facts the cost depends on. */
+    /** The header facts the cost of a full-resolution ImageIO decode depends on. */
     public record Header(long width, long height, int bytesPerPixel) {
     }
 
-    /** Peak bytes for an image of this header scored into this tensor. */
-    public static long bytes(Header header, InputSpec spec) {
-        long pixels = header.width() * header.height();
-        long perPixel = header.bytesPerPixel() + ARGB_BYTES_PER_PIXEL + (long) PLANE_BYTES_PER_PIXEL * spec.channels();
-        long resizeRows = (long) Float.BYTES * spec.width() * header.height();
-        return pixels * perPixel + resizeRows;
+    /**
+     * Peak bytes when the whole {@code width x height} raster of {@code bytesPerPixel} is held (ImageIO, or a reduced
+     * decode at its reduced size) and then fed row by row into the resize.
+     */
+    public static long raster(long width, long height, int bytesPerPixel, InputSpec spec, boolean transpose) {
+        return width * height * bytesPerPixel + width * (ROW_BUFFER_BYTES_PER_PIXEL + spec.channels())
+                + resize(width, height, spec, transpose);
+    }
+
+    /** Peak bytes of the row-by-row PNG path: two stored rows of {@code rowBytes} (plus filter byte), one converted. */
+    public static long pngRows(long width, long height, long rowBytes, InputSpec spec, boolean transpose) {
+        return 2 * (rowBytes + 1) + width * spec.channels() + resize(width, height, spec, transpose);
     }
 
     /**
-     * The header of encoded bytes, or {@code null} when no reader recognises them or the header cannot be read (the
-     * decoder then refuses the bytes and names the problem; refusing costs nothing worth admitting).
+     * The resize from stored {@code width x height} to the model's size ({@link RowResizer}: first-pass rows, or for a
+     * transposed orientation its {@code int} sums and the byte copy {@code finish} makes of them), the result planes
+     * and the float tensor the model runs on.
+     */
+    public static long resize(long width, long height, InputSpec spec, boolean transpose) {
+        long c = spec.channels();
+        long dstW = spec.width();
+        long firstPass = transpose ? (4 * c + 1) * dstW * width : c * height * dstW;
+        return firstPass + c * dstW * spec.height() + (long) Float.BYTES * spec.size();
+    }
+
+    /** Peak bytes of decoding {@code header}'s image at full resolution with ImageIO, upright. */
+    public static long bytes(Header header, InputSpec spec) {
+        return raster(header.width(), header.height(), header.bytesPerPixel(), spec, false);
+    }
+
+    /**
+     * The header of encoded bytes as ImageIO reads it, or {@code null} when no reader recognises them or the header
+     * cannot be read (the decoder then refuses the bytes and names the problem; refusing costs nothing worth
+     * admitting).
      */
     public static Header peek(byte[] bytes) {
         if (bytes == null || bytes.length == 0) {

@@ -151,6 +151,79 @@ public class ImageDecoder {
         }
     }
 
+    /**
+     * Peak heap that {@link #decode} of {@code bytes} will hold, read from the header alone on the path decode will
+     * take ({@link DecodeCost}); 0 for bytes decode refuses before allocating pixels (empty, too large, too many
+     * pixels, unreadable header).
+     */
+    public long cost(byte[] bytes, InputSpec spec) {
+        if (bytes == null || bytes.length == 0 || bytes.length > config.maxBytes()) {
+            return 0;
+        }
+        try {
+            if (PngReader.isPng(bytes)) {
+                PngReader.Header h = PngReader.header(bytes);
+                if (refused(h.width(), h.height())) {
+                    return 0;
+                }
+                boolean transpose = upright(spec, h.orientation()).transpose;
+                if (!h.interlaced()) {
+                    return DecodeCost.pngRows(h.width(), h.height(), h.rowBytes(), spec, transpose);
+                }
+                return imageIoCost(bytes, spec, transpose);
+            }
+            if (isJpeg(bytes)) {
+                Orientation o = upright(spec, Exif.ofJpeg(bytes));
+                if (turbo == null) {
+                    return DecodeCost.IMAGEIO_JPEG_RASTERS * imageIoCost(bytes, spec, o.transpose);
+                }
+                int[] size = turbo.size(bytes);
+                if (refused(size[0], size[1])) {
+                    return 0;
+                }
+                int[] scaled = turbo.scaledSize(size[0], size[1], minWidth(spec, o), minHeight(spec, o));
+                return DecodeCost.raster(scaled[0], scaled[1], DecodeCost.TURBOJPEG_BYTES_PER_PIXEL, spec,
+                        o.transpose);
+            }
+            if (WebpNative.isWebp(bytes)) {
+                Orientation o = upright(spec, Exif.ofWebp(bytes));
+                DecodeCost.Header h = DecodeCost.peek(bytes);
+                if (webp == null || h == null || refused(h.width(), h.height())) {
+                    return imageIoCost(bytes, spec, o.transpose);
+                }
+                int[] scaled = WebpNative.scaledSize((int) h.width(), (int) h.height(), minWidth(spec, o),
+                        minHeight(spec, o));
+                return DecodeCost.raster(scaled[0], scaled[1], DecodeCost.WEBP_BYTES_PER_PIXEL, spec, o.transpose);
+            }
+            return imageIoCost(bytes, spec, false);
+        } catch (RuntimeException e) {
+            return 0; // a header decode refuses at once, naming the problem
+        }
+    }
+
+    private long imageIoCost(byte[] bytes, InputSpec spec, boolean transpose) {
+        DecodeCost.Header h = DecodeCost.peek(bytes);
+        if (h == null || refused(h.width(), h.height())) {
+            return 0;
+        }
+        return DecodeCost.raster(h.width(), h.height(), h.bytesPerPixel(), spec, transpose);
+    }
+
+    /** Whether decode refuses a header of this size before allocating pixels. */
+    private boolean refused(long width, long height) {
+        return width <= 0 || height <= 0 || width * height > config.maxPixels();
+    }
+
+    /** Narrowest stored width a reduced decode may produce for this model and orientation. */
+    private static int minWidth(InputSpec spec, Orientation o) {
+        return OVERSAMPLE * (o.transpose ? spec.height() : spec.width());
+    }
+
+    /** Shortest stored height a reduced decode may produce for this model and orientation. */
+    private static int minHeight(InputSpec spec, Orientation o) {
+        return OVERSAMPLE * (o.transpose ? spec.width() : spec.height());
+    }
+
     private ModelImage decodeFormat(byte[] bytes, InputSpec spec) {
         if (PngReader.isPng(bytes)) {
             PngReader.Header h = PngReader.header(bytes);
@@ -169,9 +242,7 @@ public class ImageDecoder {
         if (isJpeg(bytes)) {
             Orientation o = upright(spec, Exif.ofJpeg(bytes));
             if (turbo != null) {
-                int minW = OVERSAMPLE * (o.transpose ? spec.height() : spec.width());
-                int minH = OVERSAMPLE * (o.transpose ? spec.width() : spec.height());
-                TurboJpeg.Scaled s = turbo.decode(bytes, minW, minH, config.maxPixels());
+                TurboJpeg.Scaled s = turbo.decode(bytes, minWidth(spec, o), minHeight(spec, o), config.maxPixels());
                 RowResizer out = resizer(s.width(), s.height(), spec, o);
                 byte[] row = new byte[s.width() * spec.channels()];
                 byte[] rgb = s.rgb();
@@ -189,9 +260,7 @@ public class ImageDecoder {
         if (WebpNative.isWebp(bytes)) {
             Orientation o = upright(spec, Exif.ofWebp(bytes));
             if (webp != null) {
-                int minW = OVERSAMPLE * (o.transpose ? spec.height() : spec.width());
-                int minH = OVERSAMPLE * (o.transpose ? spec.width() : spec.height());
-                BufferedImage image = webp.decode(bytes, minW, minH, config.maxPixels());
+                BufferedImage image = webp.decode(bytes, minWidth(spec, o), minHeight(spec, o), config.maxPixels());
                 RowResizer out = resizer(image.getWidth(), image.getHeight(), spec, o);
                 ImageRows.feed(image, out, spec.channels());
                 return new ModelImage(out.finish(), spec.width(), spec.height(),

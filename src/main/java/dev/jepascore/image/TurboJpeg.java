@@ -133,17 +133,7 @@ final class TurboJpeg {
                 throw BadImageException.truncated("JPEG", new java.io.IOException("header declares " + w + "x" + h));
             }
             ImageDecoder.checkPixels("JPEG", w, h, maxPixels);
-            int[] best = { 1, 1 };
-            long bestArea = Long.MAX_VALUE;
-            for (int[] s : scales) {
-                int sw = scaled(w, s);
-                int sh = scaled(h, s);
-                boolean enough = sw >= Math.min(minWidth, w) && sh >= Math.min(minHeight, h);
-                if (enough && (long) sw * sh < bestArea) {
-                    bestArea = (long) sw * sh;
-                    best = s;
-                }
-            }
+            int[] best = scale(w, h, minWidth, minHeight);
             int sw = scaled(w, best);
             int sh = scaled(h, best);
             byte[] rgb = new byte[sw * sh * 3];
@@ -164,6 +154,31 @@ final class TurboJpeg {
         } finally {
             closeQuietly(d);
         }
+    }
+
+    /**
+     * The smallest of the library's scaling factors ({num, denom}) that keeps at least {@code minWidth x minHeight}
+     * of a {@code w x h} image (1/1 when the image is smaller).
+     */
+    int[] scale(int w, int h, int minWidth, int minHeight) {
+        int[] best = { 1, 1 };
+        long bestArea = Long.MAX_VALUE;
+        for (int[] s : scales) {
+            int sw = scaled(w, s);
+            int sh = scaled(h, s);
+            boolean enough = sw >= Math.min(minWidth, w) && sh >= Math.min(minHeight, h);
+            if (enough && (long) sw * sh < bestArea) {
+                bestArea = (long) sw * sh;
+                best = s;
+            }
+        }
+        return best;
+    }
+
+    /** The {@code {width, height}} {@link #decode} will produce for a {@code w x h} JPEG. */
+    int[] scaledSize(int w, int h, int minWidth, int minHeight) {
+        int[] s = scale(w, h, minWidth, minHeight);
+        return new int[] { scaled(w, s), scaled(h, s) };
     }
 
     /** TurboJPEG's scaled size: ceil(dim * num / denom). */

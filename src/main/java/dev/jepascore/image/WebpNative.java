@@ -62,6 +62,18 @@ final class WebpNative {
     }
 
     /**
+     * The {@code {width, height}} {@link #decode} produces for a {@code w x h} image: the smallest size, keeping the
+     * aspect ratio, that is at least {@code minWidth x minHeight} (full size when the image is smaller).
+     */
+    static int[] scaledSize(int w, int h, int minWidth, int minHeight) {
+        double f = Math.max((double) minWidth / w, (double) minHeight / h);
+        if (f >= 1) {
+            return new int[] { w, h };
+        }
+        return new int[] { Math.min(w, (int) Math.ceil(w * f)), Math.min(h, (int) Math.ceil(h * f)) };
+    }
+
+    /**
      * Decodes at the smallest size, keeping the aspect ratio, that is at least
      * {@code minWidth x minHeight} (full size when the image is smaller).
      */
@@ -86,12 +98,12 @@ final class WebpNative {
                 throw BadImageException.truncated("WEBP", new IOException("header declares " + w + "x" + h));
             }
             ImageDecoder.checkPixels("WEBP", w, h, maxPixels);
-            double f = Math.max((double) minWidth / w, (double) minHeight / h);
+            int[] size = scaledSize(w, h, minWidth, minHeight);
             WebPReadParam param = new WebPReadParam();
-            if (f < 1) {
+            if (size[0] != w || size[1] != h) {
                 param.setUseScaling(true);
-                param.setScaledWidth(Math.min(w, (int) Math.ceil(w * f)));
-                param.setScaledHeight(Math.min(h, (int) Math.ceil(h * f)));
+                param.setScaledWidth(size[0]);
+                param.setScaledHeight(size[1]);
             }
             try {
                 return reader.read(0, param);

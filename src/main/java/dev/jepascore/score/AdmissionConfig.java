@@ -30,16 +30,20 @@ public interface AdmissionConfig {
 
     /**
      * Requests that may wait for a scoring slot or for memory; one more is answered 503 at once. Each waiting
-     * request holds a worker thread, so this also bounds the threads parked here.
+     * request holds one of the HTTP layer's worker threads, so the default is derived from their number: the worker
+     * threads ({@code quarkus.thread-pool.max-threads}, by default {@code max(8 x cores, 200)}) less
+     * {@code max-concurrent} less 16 kept for health probes and metrics (182 on 2 cores); enough that 64 concurrent
+     * clients of small images are queued, not shed.
      */
-    @WithDefault("256")
-    int maxQueued();
+    OptionalInt maxQueued();
 
     /**
-     * Longest a request waits for a slot and its memory before it is answered 503 {@code overloaded}; half a second
-     * so that an overloaded function answers within a second.
+     * Longest a request waits for a slot and its memory before it is answered 503 {@code overloaded}; a request
+     * that would, by the recent time each request holds a slot, wait longer is answered at once. 800 ms so that an
+     * overloaded function answers within a second, while on 2 cores a queue of about 60 small requests (8 ms each)
+     * still fits with room for a loaded machine's pauses.
      */
-    @WithDefault("500ms")
+    @WithDefault("800ms")
     Duration maxWait();
 
     /**

@@ -82,14 +82,34 @@ public final class ReliabilityBench {
                 System.getProperty("java.version"), extra);
         ReliabilityBench bench = new ReliabilityBench(jar, seconds, extra);
         for (String scenario : scenarios.split(",")) {
-            switch (scenario.trim()) {
-                case "load" -> bench.load();
-                case "overload" -> bench.overload();
-                case "slow" -> bench.slowBodies();
-                case "s3" -> bench.s3Outage();
-                default -> throw new IllegalArgumentException("unknown scenario " + scenario);
+            long start = System.nanoTime();
+            try {
+                switch (scenario.trim()) {
+                    case "load" -> bench.load();
+                    case "overload" -> bench.overload();
+                    case "slow" -> bench.slowBodies();
+                    case "s3" -> bench.s3Outage();
+                    default -> throw new IllegalArgumentException("unknown scenario " + scenario);
+                }
+            } catch (Exception e) {
+                // one failed scenario must not hide the others' figures
+                System.out.printf("scenario %s failed: %s%n", scenario, e);
+                e.printStackTrace(System.out);
             }
+            System.out.printf("(scenario %s took %.0f s)%n", scenario.trim(), (System.nanoTime() - start) / 1e9);
         }
+    }
+
+    /**
+     * A pool of daemon threads: the suite runs inside the build tool's JVM ({@code exec:java}), which waits for every
+     * non-daemon thread before it ends, so a pool left behind by a failure would hold the run open forever.
+     */
+    static ExecutorService daemons(int threads) {
+        return Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     // ---------------------------------------------------------------- scenarios
@@ -132,7 +152,7 @@ public final class ReliabilityBench {
         try (App app = App.start(jar, extraArgs, Map.of("jepa.admission.body-timeout", "10s"))) {
             Map<String, Integer> answers = new ConcurrentHashMap<>();
             List<Long> answerMs = new CopyOnWriteArrayList<>();
-            ExecutorService pool = Executors.newFixedThreadPool(clients);
+            ExecutorService pool = daemons(clients);
             long start = System.nanoTime();
             for (int i = 0; i < clients; i++) {
                 pool.submit(() -> {
@@ -227,8 +247,7 @@ public final class ReliabilityBench {
                         signal(server, "CONT"); // each frozen event costs up to 3 attempts x 10 s: keep it to three
                     }
                     long t = System.nanoTime();
-                    int status = app.post("/onObjectCreated", "application/json", events.get(i), Duration.ofSeconds(150))
-                            .statusCode();
+                    int status = deliver(app, events.get(i));
                     eventMs.add((System.nanoTime() - t) / 1_000_000);
                     statuses.merge(status, 1, Integer::sum);
                     if (status != 200) {
@@ -241,8 +260,7 @@ public final class ReliabilityBench {
                     List<Integer> still = new ArrayList<>();
                     for (int i : pending) {
                         redeliveries++;
-                        if (app.post("/onObjectCreated", "application/json", events.get(i), Duration.ofSeconds(150))
-                                .statusCode() != 200) {
+                        if (deliver(app, events.get(i)) != 200) {
                             still.add(i);
                         }
                     }
@@ -276,6 +294,19 @@ public final class ReliabilityBench {
         } finally {
             signal(server, "CONT");
             server.destroy();
+        }
+    }
+
+    /**
+     * Delivers one storage event as the platform would: its status, or -1 when the connection failed (the platform
+     * redelivers then too).
+     */
+    private static int deliver(App app, byte[] event) throws InterruptedException {
+        try {
+            return app.post("/onObjectCreated", "application/json", event, Duration.ofSeconds(150)).statusCode();
+        } catch (IOException e) {
+            System.out.printf("delivery failed: %s%n", e);
+            return -1;
         }
     }
 
@@ -334,7 +365,7 @@ public final class ReliabilityBench {
             this.log = log;
             this.data = data;
             this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .executor(Executors.newFixedThreadPool(16)).build();
+                    .executor(daemons(16)).build();
         }
 
         static App start(Path jar, List<String> jvmArgs, Map<String, String> config) throws Exception {
@@ -380,7 +411,7 @@ public final class ReliabilityBench {
             }
         }
 
-        HttpResponse<String> post(String path, String type, byte[] body, Duration timeout) throws Exception {
+        HttpResponse<String> post(String path, String type, byte[] body, Duration timeout) throws IOException, InterruptedException {
             return http.send(HttpRequest.newBuilder(uri(path)).timeout(timeout).header("Content-Type", type)
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
         }
@@ -391,9 +422,10 @@ public final class ReliabilityBench {
             List<String> codes = new CopyOnWriteArrayList<>();
             AtomicLong errors = new AtomicLong();
             long end = System.nanoTime() + (long) (seconds * 1e9);
+            ExecutorService clientThreads = daemons(Math.min(clients, 64));
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .executor(Executors.newFixedThreadPool(Math.min(clients, 64))).build();
-            ExecutorService pool = Executors.newFixedThreadPool(clients);
+                    .executor(clientThreads).build();
+            ExecutorService pool = daemons(clients);
             for (int c = 0; c < clients; c++) {
                 pool.submit(() -> {
                     while (System.nanoTime() < end) {
@@ -419,6 +451,7 @@ public final class ReliabilityBench {
             if (!pool.awaitTermination((long) seconds + 180, TimeUnit.SECONDS)) {
                 pool.shutdownNow();
             }
+            clientThreads.shutdownNow();
             return new Run(answers, codes, (int) errors.get());
         }
 
@@ -454,6 +487,7 @@ public final class ReliabilityBench {
 
         @Override
         public void close() {
+            http.executor().ifPresent(e -> ((ExecutorService) e).shutdownNow());
             process.destroy();
             try {
                 if (!process.waitFor(20, TimeUnit.SECONDS)) {
