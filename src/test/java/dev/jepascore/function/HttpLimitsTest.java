@@ -43,6 +43,21 @@ class HttpLimitsTest {
     @ConfigProperty(name = "quarkus.http.test-port")
     int port;
 
+    @ConfigProperty(name = "quarkus.http.idle-timeout")
+    java.time.Duration idleTimeout;
+
+    @jakarta.inject.Inject
+    dev.jepascore.storage.StorageConfig storage;
+
+    @Test
+    void connection_outlasts_the_longest_storage_event_so_its_answer_is_delivered() {
+        // an event held by a frozen S3 works without writing for up to event-budget + one attempt; an idle timeout
+        // shorter than that closes the connection and the platform never sees the event's 503
+        java.time.Duration longest = storage.retry().eventBudget().plus(storage.retry().attemptTimeout());
+        assertTrue(idleTimeout.compareTo(longest) > 0, "quarkus.http.idle-timeout " + idleTimeout
+                + " must exceed the longest storage event, " + longest);
+    }
+
     /** A raw HTTP/1.1 request that declares {@code declared} body bytes and sends only {@code sent} of them. */
     private Socket partial(String path, long declared, int sent) throws IOException {
         Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);

@@ -45,7 +45,10 @@ class MemoryOverloadTest {
     private static final int ON_DEMAND = 3;
     private static final int EVENTS = 1;
 
-    /** A budget for one 39.7 MP 16-bit image (635 MiB charged) and not two. */
+    /**
+     * The budget of the first admission work, which charged this image its full raster (635 MiB); the streamed PNG
+     * decode is now charged its rows, so the slots and the wait are what turns clients away.
+     */
     public static class OneLargeImageAtATime implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
