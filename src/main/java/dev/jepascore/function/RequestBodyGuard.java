@@ -13,12 +13,14 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.jepascore.score.Admission;
 import dev.jepascore.score.AdmissionConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -27,7 +29,9 @@ import io.vertx.ext.web.RoutingContext;
  * is charged its declared length against {@code jepa.admission.body-budget} when it arrives (503 {@code overloaded}
  * at once when it does not fit), and a body that has not fully arrived within {@code jepa.admission.body-timeout}
  * is answered 408 and its connection closed. A form-encoded body (what {@code curl -d} sends) is answered 415 before
- * the HTTP layer tries to parse an image as a form. Runs before the body is buffered.
+ * the HTTP layer tries to parse an image as a form. An on-demand scoring request that admission would refuse for
+ * its wait anyway ({@link Admission#refusesArrival()}) is answered 503 {@code overloaded} here, its body read and
+ * dropped, without buffering it or taking a worker thread. Runs before the body is buffered.
  */
 @ApplicationScoped
 public class RequestBodyGuard {
@@ -44,9 +48,15 @@ public class RequestBodyGuard {
     private final ObjectMapper json;
     private final MeterRegistry metrics;
     private final Vertx vertx;
+    private final Admission admission;
+
+    /** Paths of on-demand scoring, refused early when admission is saturated (storage events are not: see guard). */
+    private static final java.util.Set<String> ON_DEMAND = java.util.Set.of("/v1/score", "/v1/score/batch", "/score",
+            "/scoreBatch");
 
     public RequestBodyGuard(AdmissionConfig config, ObjectMapper json, MeterRegistry metrics, Vertx vertx,
-            @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBodySize) {
+            @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBodySize, Admission admission) {
+        this.admission = admission;
         long bytes = config.bodyBudget().map(MemorySize::asLongValue).orElse(Runtime.getRuntime().maxMemory() / 4);
         this.budgetKib = (int) Math.min(Integer.MAX_VALUE, Math.max(1, bytes / KIB));
         this.budget = new Semaphore(budgetKib);
@@ -72,6 +82,13 @@ public class RequestBodyGuard {
             refuse(ctx, 415, ErrorBody.of("unsupported_media_type", ctx.request().path() + " does not take "
                     + MediaType.APPLICATION_FORM_URLENCODED + "; send the image as it is with --data-binary and "
                     + "Content-Type image/png, image/jpeg, ... (or JSON where the call takes JSON)"));
+            return;
+        }
+        if (ON_DEMAND.contains(ctx.request().path()) && HttpMethod.POST.equals(ctx.request().method())
+                && admission.refusesArrival()) {
+            // storage events go through admission as usual: a duplicate or a failure document needs no slot
+            LOG.debugf("HTTP 503 on %s: the scoring queue is longer than the admission wait", ctx.request().path());
+            refuseAfterBody(ctx);
             return;
         }
         long declared = declaredKib(ctx);
@@ -116,6 +133,33 @@ public class RequestBodyGuard {
         }
         String encoding = ctx.request().getHeader("Transfer-Encoding");
         return encoding != null && encoding.toLowerCase(java.util.Locale.ROOT).contains("chunked") ? Long.MAX_VALUE : 0;
+    }
+
+    /** Reads and drops the body, then answers 503 {@code overloaded} on a connection that stays open. */
+    private void refuseAfterBody(RoutingContext ctx) {
+        ctx.response().putHeader(HttpHeaders.RETRY_AFTER, retryAfter);
+        String text = text(ErrorBody.of("overloaded", "the function is busy: the scoring queue is longer than it can "
+                + "serve within jepa.admission.max-wait; retry later"));
+        Runnable answer = () -> {
+            if (!ctx.response().ended() && !ctx.response().closed()) {
+                ctx.response().setStatusCode(503).putHeader("Content-Type", MediaType.APPLICATION_JSON).end(text);
+            }
+        };
+        if (ctx.request().isEnded()) {
+            answer.run();
+            return;
+        }
+        ctx.request().handler(dropped -> {
+        }).endHandler(end -> answer.run()).exceptionHandler(e -> ctx.request().connection().close());
+        ctx.request().resume();
+    }
+
+    private String text(ErrorBody body) {
+        try {
+            return json.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            return "";
+        }
     }
 
     /** Answers and closes the connection: the rest of the body is not read. */

@@ -34,7 +34,8 @@ import io.quarkus.runtime.configuration.MemorySize;
  * <p>
  * A request that would have to wait longer than {@code max-wait} for a slot is answered at once rather than after
  * the wait: the expected wait is the requests ahead of it per slot times the recent time a request holds a slot
- * (an exponential moving average), so under an overload of slow work the refusals are immediate. A request whose
+ * (an exponential moving average), so under an overload of slow work the refusals are immediate; one expected to
+ * fit may wait up to {@link #EXPECTED_WAIT_SLACK} times {@code max-wait} for its slot. A request whose
  * caller hung up while it waited ({@link Caller}) is not started.
  */
 @ApplicationScoped
@@ -45,6 +46,12 @@ public class Admission {
     private static final int KIB = 1024;
     /** Weight of the newest request in the moving average of slot hold times (about the last ten requests). */
     static final double SERVICE_WEIGHT = 0.1;
+    /**
+     * How much longer than {@code max-wait} a request expected to start within it may wait for its slot before it is
+     * refused after all: a queue that fits is not shed for a pause of the machine (a steady queue of small requests
+     * on a loaded machine); one that does not fit is refused on arrival, not at its deadline.
+     */
+    static final int EXPECTED_WAIT_SLACK = 2;
     /**
      * Worker threads the default {@code max-queued} leaves to everything else (health probes, metrics, bodies being
      * refused): each waiting request holds one of the HTTP layer's worker threads.
@@ -136,6 +143,21 @@ public class Admission {
         return Math.max(concurrent, workerThreads - concurrent - SPARE_WORKER_THREADS);
     }
 
+    /**
+     * Whether a scoring request arriving now would be refused for its wait whatever its images (every slot busy and
+     * the expected wait of the queue longer than {@code max-wait}); counted as refused, so the HTTP layer can answer
+     * 503 before it buffers the body or takes a worker thread.
+     */
+    public boolean refusesArrival() {
+        if (slots.availablePermits() > 0
+                || expectedWait(waiting.get(), concurrent, serviceNanos.get()) <= maxWaitNanos) {
+            return false;
+        }
+        Counter.builder("jepa.admission.rejected").description("Scoring requests answered 503 overloaded, by reason")
+                .tag("reason", "queue_too_long").register(metrics).increment();
+        return true;
+    }
+
     /** Runs {@code work}, which decodes and scores {@code images}, once admitted. */
     public <T> T admit(List<byte[]> images, Supplier<T> work) {
         long bytes = 0;
@@ -159,10 +181,13 @@ public class Admission {
                                 + " scoring slot(s), about " + expected / 1_000_000 + " ms of work, more than the "
                                 + maxWaitNanos / 1_000_000 + " ms a request may wait");
                     }
-                    if (!acquire(slots, 1, deadline)) {
-                        throw rejected("no_slot", "no scoring slot came free within " + maxWaitNanos / 1_000_000
-                                + " ms");
+                    long slotDeadline = expected > 0 ? System.nanoTime() + EXPECTED_WAIT_SLACK * maxWaitNanos
+                            : deadline;
+                    if (!acquire(slots, 1, slotDeadline)) {
+                        throw rejected("no_slot", "no scoring slot came free within "
+                                + (slotDeadline - deadline + maxWaitNanos) / 1_000_000 + " ms");
                     }
+                    deadline = Math.max(deadline, System.nanoTime());
                 } finally {
                     waiting.decrementAndGet();
                 }

@@ -38,10 +38,11 @@ public interface AdmissionConfig {
     OptionalInt maxQueued();
 
     /**
-     * Longest a request waits for a slot and its memory before it is answered 503 {@code overloaded}; a request
-     * that would, by the recent time each request holds a slot, wait longer is answered at once. 800 ms so that an
-     * overloaded function answers within a second, while on 2 cores a queue of about 60 small requests (8 ms each)
-     * still fits with room for a loaded machine's pauses.
+     * Longest a request is expected to wait for a slot and its memory: a request that would, by the requests ahead
+     * of it and the recent time each holds a slot, wait longer is answered 503 {@code overloaded} at once (before
+     * its body is buffered, for on-demand scoring). One expected to fit is refused only if its slot has still not
+     * come after twice this (a pause of the machine does not shed a queue that fits). 800 ms so that an overload is
+     * answered within a second, while on 2 cores a queue of about 60 small requests (8 ms each) fits with room.
      */
     @WithDefault("800ms")
     Duration maxWait();

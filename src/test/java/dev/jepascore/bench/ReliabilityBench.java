@@ -125,7 +125,7 @@ public final class ReliabilityBench {
                 System.out.printf("| %d | %d | %.0f | %s | %.1f | %.1f | %d |%n", clients, run.count(),
                         run.count() / seconds, run.statuses(), run.percentile(50), run.percentile(99), run.errors());
             }
-            System.out.printf("peak RSS %d MiB%n", app.peakRssMiB());
+            System.out.printf("peak RSS %d MiB; %s%n", app.peakRssMiB(), app.refusals());
         }
     }
 
@@ -143,6 +143,7 @@ public final class ReliabilityBench {
                     run.codes(), run.percentile(50), run.percentile(99), run.within(1000), run.percentile(503, 50),
                     run.percentile(503, 99), run.percentile(200, 50), run.percentile(200, 99),
                     app.logCount("OutOfMemoryError"), run.codeCount("image_corrupt"), app.peakRssMiB());
+            System.out.println(app.refusals());
         }
     }
 
@@ -474,6 +475,26 @@ public final class ReliabilityBench {
 
         private URI uri(String path) {
             return URI.create("http://127.0.0.1:" + port + path);
+        }
+
+        /** The admission's refusals by reason, from {@code /q/metrics}. */
+        String refusals() {
+            try {
+                String text = http.send(HttpRequest.newBuilder(uri("/q/metrics")).timeout(Duration.ofSeconds(30))
+                        .GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+                Map<String, String> by = new TreeMap<>();
+                Matcher m = Pattern.compile("(?m)^jepa_admission_(rejected|abandoned)_total(?:\\{reason=\"(\\w+)\"[^}]*})? "
+                        + "(\\S+)$").matcher(text);
+                while (m.find()) {
+                    by.put(m.group(2) == null ? m.group(1) : m.group(2), m.group(3));
+                }
+                return "admission refusals " + by;
+            } catch (IOException e) {
+                return "admission refusals unknown: " + e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "admission refusals unknown";
+            }
         }
 
         long peakRssMiB() {

@@ -119,11 +119,13 @@ class AdmissionTest {
             }
             return "slow";
         });
+        assertTrue(!admission.refusesArrival(), "a free slot takes any arrival");
         hold(admission, SMALL);
+        assertTrue(admission.refusesArrival(), "the HTTP layer may refuse before reading the body");
         OverloadedException e = assertThrows(OverloadedException.class,
                 () -> admission.admit(List.of(SMALL), () -> "never"));
         assertTrue(e.getMessage().contains("waiting for 1 scoring slot"), e.getMessage());
-        assertEquals(1.0, registry.counter("jepa.admission.rejected", "reason", "queue_too_long").count());
+        assertEquals(2.0, registry.counter("jepa.admission.rejected", "reason", "queue_too_long").count());
         assertEquals(0.0, registry.counter("jepa.admission.rejected", "reason", "no_slot").count(),
                 "it must be refused on arrival, not after waiting the 200 ms out");
     }
