@@ -118,12 +118,13 @@ public final class ReliabilityBench {
         byte[] png = EventTestSupport.png(7);
         try (App app = App.start(jar, extraArgs, Map.of())) {
             System.out.printf("%n## load: POST /v1/score of a 28x28 PNG, %.0f s per row%n", seconds);
-            System.out.println("| clients | requests | per s | statuses | p50 ms | p99 ms | errors |");
-            System.out.println("|---|---|---|---|---|---|---|");
+            System.out.println("| clients | requests | per s | statuses | p50 ms | p99 ms | errors | refusals so far |");
+            System.out.println("|---|---|---|---|---|---|---|---|");
             for (int clients : new int[] { 1, 8, 64, 256 }) {
                 Run run = app.hammer(clients, seconds, "/v1/score", "image/png", png);
-                System.out.printf("| %d | %d | %.0f | %s | %.1f | %.1f | %d |%n", clients, run.count(),
-                        run.count() / seconds, run.statuses(), run.percentile(50), run.percentile(99), run.errors());
+                System.out.printf("| %d | %d | %.0f | %s | %.1f | %.1f | %d | %s |%n", clients, run.count(),
+                        run.count() / seconds, run.statuses(), run.percentile(50), run.percentile(99), run.errors(),
+                        app.refusals());
             }
             System.out.printf("peak RSS %d MiB; %s%n", app.peakRssMiB(), app.refusals());
         }
