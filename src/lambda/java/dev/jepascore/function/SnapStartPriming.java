@@ -16,7 +16,7 @@ import org.crac.Resource;
 import org.jboss.logging.Logger;
 
 import dev.jepascore.image.InputSpec;
-import dev.jepascore.model.ModelRuntime;
+import dev.jepascore.model.ServedModels;
 import dev.jepascore.score.ScoreResult;
 import dev.jepascore.score.ScoringService;
 import io.quarkus.runtime.StartupEvent;
@@ -34,11 +34,11 @@ public class SnapStartPriming implements Resource {
     static final int PRIMING_RUNS = 3;
 
     private final ScoringService scoring;
-    private final ModelRuntime model;
+    private final ServedModels models;
 
-    public SnapStartPriming(ScoringService scoring, ModelRuntime model) {
+    public SnapStartPriming(ScoringService scoring, ServedModels models) {
         this.scoring = scoring;
-        this.model = model;
+        this.models = models;
     }
 
     void register(@Observes StartupEvent started) {
@@ -56,16 +56,22 @@ public class SnapStartPriming implements Resource {
         LOG.debug("restored from a SnapStart snapshot");
     }
 
-    /** Scores the priming image {@link #PRIMING_RUNS} times; returns the last result. */
+    /** Scores the priming image {@link #PRIMING_RUNS} times with every served model; returns the default's last result. */
     ScoreResult prime() {
-        long start = System.nanoTime();
-        byte[] image = primingImage(model.inputSpec());
         ScoreResult result = null;
-        for (int i = 0; i < PRIMING_RUNS; i++) {
-            result = scoring.score(image, null); // null: the model's default mode
+        for (String id : scoring.ids()) {
+            long start = System.nanoTime();
+            InputSpec spec = models.get(id).inputSpec();
+            byte[] image = primingImage(spec);
+            for (int i = 0; i < PRIMING_RUNS; i++) {
+                ScoreResult r = scoring.score(image, id, null); // null: the model's default mode
+                if (id.equals(models.defaultId())) {
+                    result = r;
+                }
+            }
+            LOG.infof("SnapStart priming: %s scored a %dx%d PNG %d times in %d ms", id, spec.width(), spec.height(),
+                    PRIMING_RUNS, (System.nanoTime() - start) / 1_000_000);
         }
-        LOG.infof("SnapStart priming: scored a %dx%d PNG %d times in %d ms", model.inputSpec().width(),
-                model.inputSpec().height(), PRIMING_RUNS, (System.nanoTime() - start) / 1_000_000);
         return result;
     }
 

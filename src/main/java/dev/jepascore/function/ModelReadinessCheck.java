@@ -1,5 +1,7 @@
 package dev.jepascore.function;
 
+import java.util.stream.Collectors;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.health.HealthCheck;
@@ -7,33 +9,37 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 import dev.jepascore.model.ModelRuntime;
+import dev.jepascore.model.ServedModels;
 import dev.jepascore.score.ScoringService;
 
 /**
- * {@code /q/health/ready} is UP once the model is loaded and the whole scoring path has run once;
- * it names the model and the execution provider.
+ * {@code /q/health/ready} is UP once every served model is loaded and each one's whole scoring path has run once;
+ * it names the default model, every served model with its version, and the execution provider.
  */
 @Readiness
 @ApplicationScoped
 public class ModelReadinessCheck implements HealthCheck {
 
-    private final ModelRuntime model;
+    private final ServedModels models;
     private final ScoringService scoring;
 
-    public ModelReadinessCheck(ModelRuntime model, ScoringService scoring) {
-        this.model = model;
+    public ModelReadinessCheck(ServedModels models, ScoringService scoring) {
+        this.models = models;
         this.scoring = scoring;
     }
 
     @Override
     public HealthCheckResponse call() {
+        ModelRuntime model = models.defaultModel();
         return HealthCheckResponse.named("model")
-                .status(model.ready() && scoring.warm())
+                .status(models.ready() && scoring.warm())
                 .withData("id", model.manifest().id())
                 .withData("version", model.manifest().version())
+                .withData("models", models.all().stream()
+                        .map(m -> m.manifest().id() + " " + m.manifest().version()).collect(Collectors.joining(", ")))
                 .withData("provider", model.provider())
                 .withData("exactScorer", model.hasExactScorer())
-                .withData("availableProviders", String.join(",", model.availableProviders()))
+                .withData("availableProviders", String.join(",", models.availableProviders()))
                 .build();
     }
 }

@@ -8,7 +8,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import dev.jepascore.score.ScoringService;
-import dev.jepascore.score.ScoringService.ModelInfo;
+import dev.jepascore.score.ModelScorer.ModelInfo;
 
 /** {@code GET /v1/models}: the models this function serves, with their input, K and scoring modes. */
 @Path("/v1/models")
@@ -21,13 +21,12 @@ public class ModelsResource {
         this.scoring = scoring;
     }
 
-    /** @param models every served model (one per process on this build); @param defaultModel the one requests get */
+    /** @param models every served model, in serving order; @param defaultModel the id requests naming none get */
     public record Models(List<ModelInfo> models, String defaultModel) {
     }
 
     @GET
     public Models list() {
-        ModelInfo info = scoring.modelInfo();
-        return new Models(List.of(info), info.id());
+        return new Models(scoring.modelInfos(), scoring.defaultModel());
     }
 }

@@ -12,12 +12,20 @@ import io.quarkus.funqy.Funq;
 /** On-demand scoring as Funqy functions ({@code POST /score}, {@code POST /scoreBatch} with the HTTP binding). */
 public class ScoreFunction {
 
-    /** @param image base64 image bytes (or a data: URL); @param mode {@code exact} or {@code sketch}; absent: the model's default */
-    public record ScoreRequest(String image, String mode) {
+    /**
+     * @param image base64 image bytes (or a data: URL)
+     * @param mode  {@code exact} or {@code sketch}; absent: the model's default
+     * @param model id of a served model ({@code GET /v1/models}); absent: the default model
+     */
+    public record ScoreRequest(String image, String mode, String model) {
     }
 
-    /** @param images base64 images, scored in shared ONNX runs; @param mode {@code exact} or {@code sketch}; absent: the model's default */
-    public record BatchScoreRequest(List<String> images, String mode) {
+    /**
+     * @param images base64 images, scored in shared ONNX runs
+     * @param mode   {@code exact} or {@code sketch}; absent: the model's default
+     * @param model  id of a served model; absent: the default model
+     */
+    public record BatchScoreRequest(List<String> images, String mode, String model) {
     }
 
     /**
@@ -36,8 +44,8 @@ public class ScoreFunction {
     /** Scores one image sent as base64 JSON; triggered by an HTTP call. Returns its JEPA-SCORE, percentile and label. */
     @Funq("score")
     public ScoreResult score(ScoreRequest request) {
-        ScoreRequest r = request == null ? new ScoreRequest(null, null) : request;
-        return scoring.score(Base64Images.decode("image", r.image()), ScoreMode.parse(r.mode()));
+        ScoreRequest r = request == null ? new ScoreRequest(null, null, null) : request;
+        return scoring.score(Base64Images.decode("image", r.image()), r.model(), ScoreMode.parse(r.mode()));
     }
 
     /** Scores several base64 images in one call; returns their results in order (per-image failures as entries). */
@@ -50,6 +58,6 @@ public class ScoreFunction {
         for (int i = 0; i < request.images().size(); i++) {
             images.add(Base64Images.decode("images[" + i + "]", request.images().get(i)));
         }
-        return new BatchScoreResponse(scoring.scoreEach(images, ScoreMode.parse(request.mode())));
+        return new BatchScoreResponse(scoring.scoreEach(images, request.model(), ScoreMode.parse(request.mode())));
     }
 }

@@ -33,26 +33,29 @@ public class ScoreResource {
         this.scoring = scoring;
     }
 
-    /** {@code POST /v1/score} with the image as body ({@code Content-Type: image/png}, {@code image/jpeg}, ...). */
+    /**
+     * {@code POST /v1/score} with the image as body ({@code Content-Type: image/png}, {@code image/jpeg}, ...);
+     * {@code ?model=} picks a served model (default {@code jepa.model.id}), {@code ?mode=} exact or sketch.
+     */
     @POST
     @Consumes(MediaType.WILDCARD)
     public ScoreResult score(InputStream body, @HeaderParam("Content-Length") Long contentLength,
-            @QueryParam("mode") String mode) throws IOException {
-        return scoring.score(RequestBodies.read(body, contentLength), ScoreMode.parse(mode));
+            @QueryParam("model") String model, @QueryParam("mode") String mode) throws IOException {
+        return scoring.score(RequestBodies.read(body, contentLength), model, ScoreMode.parse(mode));
     }
 
     /** {@code POST /v1/score/batch}, multipart/form-data with one {@code image} part per image. */
     @POST
     @Path("/batch")
     @Consumes(MediaType.MULTIPART_FORM_DATA)
-    public BatchScoreResponse batch(@RestForm("image") List<FileUpload> images, @QueryParam("mode") String mode)
-            throws IOException {
+    public BatchScoreResponse batch(@RestForm("image") List<FileUpload> images, @QueryParam("model") String model,
+            @QueryParam("mode") String mode) throws IOException {
         List<byte[]> bytes = new ArrayList<>();
         if (images != null) {
             for (FileUpload upload : images) {
                 bytes.add(Files.readAllBytes(upload.uploadedFile()));
             }
         }
-        return new BatchScoreResponse(scoring.scoreEach(bytes, ScoreMode.parse(mode)));
+        return new BatchScoreResponse(scoring.scoreEach(bytes, model, ScoreMode.parse(mode)));
     }
 }

@@ -1,7 +1,5 @@
 package dev.jepascore.model;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,25 +22,21 @@ import ai.onnxruntime.TensorInfo;
  * A user's {@code encoder.onnx} opened on its own, before any manifest exists: what the graph
  * declares (one float image input {@code [N,C,H,W]}, an embedding output {@code [N,K]}) and its
  * forward pass. {@code package-model} reads tensor names, C, H, W and K from here; axes the graph
- * leaves dynamic are -1 until given. The session options stay open as long as the session.
+ * leaves dynamic are -1 until given. An {@link OnnxGraph}, so the session options stay open as long as the session.
  */
 public final class EncoderGraph implements AutoCloseable {
 
     private final Path file;
-    private final OrtEnvironment env;
-    private final OrtSession.SessionOptions options;
-    private final OrtSession session;
+    private final OnnxGraph graph;
     private final String input;
     private final String output;
     private final long[] inputShape;
     private final long[] outputShape;
 
-    private EncoderGraph(Path file, OrtEnvironment env, OrtSession.SessionOptions options, OrtSession session,
-            String input, String output, long[] inputShape, long[] outputShape) {
+    private EncoderGraph(Path file, OnnxGraph graph, String input, String output, long[] inputShape,
+            long[] outputShape) {
         this.file = file;
-        this.env = env;
-        this.options = options;
-        this.session = session;
+        this.graph = graph;
         this.input = input;
         this.output = output;
         this.inputShape = inputShape;
@@ -57,13 +51,12 @@ public final class EncoderGraph implements AutoCloseable {
         if (!Files.isRegularFile(file)) {
             throw new ModelException("model_missing", "encoder file not found: " + file.toAbsolutePath());
         }
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-        OrtSession session = null;
+        OnnxGraph graph = null;
         try {
+            OrtSession.SessionOptions options = new OrtSession.SessionOptions();
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            session = env.createSession(file.toString(), options);
-            Map<String, NodeInfo> inputs = session.getInputInfo();
+            graph = OnnxGraph.open(OrtEnvironment.getEnvironment(), file, options);
+            Map<String, NodeInfo> inputs = graph.inputs();
             if (inputs.size() != 1) {
                 throw new ModelException("model_mismatch", file + ": the encoder must take exactly one input (the "
                         + "image tensor [N,C,H,W]); it takes " + inputs.size() + ": " + describe(inputs));
@@ -74,7 +67,7 @@ public final class EncoderGraph implements AutoCloseable {
                         + in.getInfo() + "; an image encoder takes a float tensor [N,C,H,W]");
             }
             NodeInfo out = null;
-            for (NodeInfo o : session.getOutputInfo().values()) {
+            for (NodeInfo o : graph.outputs().values()) {
                 if (o.getInfo() instanceof TensorInfo ot && ot.type == OnnxJavaType.FLOAT && ot.getShape().length == 2) {
                     out = o;
                     break;
@@ -82,15 +75,15 @@ public final class EncoderGraph implements AutoCloseable {
             }
             if (out == null) {
                 throw new ModelException("model_mismatch", file + ": no output is a float tensor [N,K]; the outputs are "
-                        + describe(session.getOutputInfo()));
+                        + describe(graph.outputs()));
             }
-            return new EncoderGraph(file, env, options, session, in.getName(), out.getName(), t.getShape(),
+            return new EncoderGraph(file, graph, in.getName(), out.getName(), t.getShape(),
                     ((TensorInfo) out.getInfo()).getShape());
         } catch (OrtException e) {
-            closeQuietly(session, options);
+            closeQuietly(graph);
             throw new ModelException("model_load_failed", "ONNX Runtime could not load " + file + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            closeQuietly(session, options);
+            closeQuietly(graph);
             throw e;
         }
     }
@@ -153,11 +146,8 @@ public final class EncoderGraph implements AutoCloseable {
             }
             return out;
         }
-        FloatBuffer buffer = ByteBuffer.allocateDirect(pixels.length * Float.BYTES).order(ByteOrder.nativeOrder())
-                .asFloatBuffer();
-        buffer.put(pixels).rewind();
-        try (OnnxTensor tensor = OnnxTensor.createTensor(env, buffer, new long[] { batch, c, h, w });
-                OrtSession.Result result = session.run(Map.of(input, tensor), Set.of(output))) {
+        try (OnnxTensor tensor = graph.tensor(pixels, new long[] { batch, c, h, w });
+                OrtSession.Result result = graph.run(Map.of(input, tensor), Set.of(output))) {
             OnnxValue value = result.get(output).orElseThrow();
             long[] shape = ((TensorInfo) value.getInfo()).getShape();
             if (shape.length != 2 || shape[0] != batch) {
@@ -176,17 +166,12 @@ public final class EncoderGraph implements AutoCloseable {
 
     @Override
     public void close() {
-        closeQuietly(session, options);
+        graph.close();
     }
 
-    private static void closeQuietly(OrtSession session, OrtSession.SessionOptions options) {
-        if (session != null) {
-            try {
-                session.close();
-            } catch (OrtException e) {
-                // closing a session only fails for a session already closed
-            }
+    private static void closeQuietly(OnnxGraph graph) {
+        if (graph != null) {
+            graph.close();
         }
-        options.close();
     }
 }

@@ -1,21 +1,34 @@
 package dev.jepascore.model;
 
+import java.util.List;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** Which model package to load and how to run it. */
+/** Which model packages to serve and how to run them. */
 @ConfigMapping(prefix = "jepa.model")
 public interface ModelConfig {
 
-    /** Directory holding model packages, one sub-directory per model id. */
+    /**
+     * Directory holding model packages, one sub-directory each ({@code <dir>/<name>/model.json}). Every package
+     * in it is served unless {@code jepa.model.packages} names some.
+     */
     @WithDefault("models")
     String dir();
 
-    /** The model package to load: {@code <dir>/<id>/model.json}. */
-    @WithDefault("fmnist-lejepa")
-    String id();
+    /**
+     * The sub-directories of {@code dir} to serve, in this order; unset: every sub-directory holding a
+     * {@code model.json}, in name order. Each package is served under the id its manifest gives.
+     */
+    Optional<List<String>> packages();
+
+    /**
+     * The default model: what a request that names no {@code model} gets, and storage events of buckets without a
+     * {@code jepa.storage.bucket-models} entry. Unset: the first served package (the first of {@code packages}, else
+     * the first in name order). Start-up fails when no served package has this id.
+     */
+    Optional<String> id();
 
     /**
      * Execution provider: {@code cpu}; {@code cuda} (fail at start-up if the CUDA runtime or the GPU
@@ -86,8 +99,12 @@ public interface ModelConfig {
                 return dir;
             }
 
-            public String id() {
-                return id;
+            public Optional<List<String>> packages() {
+                return Optional.of(List.of(id));
+            }
+
+            public Optional<String> id() {
+                return Optional.of(id);
             }
 
             public Provider provider() {

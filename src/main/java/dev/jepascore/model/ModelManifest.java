@@ -181,7 +181,7 @@ public record ModelManifest(String id, String version, String description, Input
         Path file = packageDir.resolve("model.json");
         if (!Files.isRegularFile(file)) {
             throw new ModelException("model_missing", "model manifest not found: " + file.toAbsolutePath()
-                    + " (set jepa.model.dir and jepa.model.id to a model package directory)");
+                    + " (jepa.model.dir holds model packages, one sub-directory each; jepa.model.packages names the ones to serve)");
         }
         ModelManifest manifest;
         try {

@@ -2,11 +2,7 @@ package dev.jepascore.model;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
-import java.nio.FloatBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -14,33 +10,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import jakarta.annotation.PostConstruct;
-import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
-
 import org.jboss.logging.Logger;
 
-import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.TensorInfo;
 import ai.onnxruntime.providers.OrtCUDAProviderOptions;
 import dev.jepascore.image.InputSpec;
-import io.quarkus.runtime.Startup;
 
 /**
- * The model package, open for the life of the process: one {@link OrtEnvironment}, the encoder,
- * scorer and float64 Gram sessions, created at start-up, checked against the manifest, warmed up,
- * and shared by all concurrent requests ({@link OrtSession#run} is thread-safe). The only class
- * that talks to ONNX Runtime.
+ * One model package, open for the life of the process: its encoder, scorer and float64 Gram graphs
+ * ({@link OnnxGraph}), created on the process's one {@link OrtEnvironment} and thread pool, checked against the
+ * manifest, warmed up, and shared by all concurrent requests. {@link ServedModels} opens one per served package;
+ * tools and benchmarks open one with {@link #open(ModelConfig)}.
  */
-@Startup
-@ApplicationScoped
 public class ModelRuntime implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ModelRuntime.class);
@@ -57,21 +43,33 @@ public class ModelRuntime implements AutoCloseable {
     /** J [N,K,D] float32 to J J^T [N,K,K] float64 (models/tools/make_graphs.py), for scorers of kind jacobian. */
     private static final String GRAM_GRAPH = "/onnx/gram-float64.onnx";
 
+    /** The process's environment once this class created or found it; see {@link #environment(int)}. */
+    private static OrtEnvironment processEnv;
+    /** True when {@link #processEnv} was created here with the one global intra-op thread pool. */
+    private static boolean globalThreads;
+
     private final ModelConfig config;
-    private Path packageDir;
+    private final Path packageDir;
     private ModelManifest manifest;
     private OrtEnvironment env;
     private boolean sharedThreads;
-    private OrtSession encoder;
-    private OrtSession scorer;
-    private OrtSession gram;
+    private OnnxGraph encoder;
+    private OnnxGraph scorer;
+    private OnnxGraph gram;
     private String provider;
     private int encoderFixedBatch;
-    private final List<OrtSession.SessionOptions> openOptions = new java.util.ArrayList<>();
     private volatile boolean ready;
 
+    /** The package {@code <jepa.model.dir>/<jepa.model.id>}; call {@link #open()} before use. */
     public ModelRuntime(ModelConfig config) {
+        this(config, Path.of(config.dir()).resolve(config.id().orElseThrow(() -> new ModelException("model_missing",
+                "jepa.model.id is not set: name the model package to open under " + config.dir()))));
+    }
+
+    /** The package in {@code packageDir}, run with {@code config}'s provider and thread settings. */
+    public ModelRuntime(ModelConfig config, Path packageDir) {
         this.config = config;
+        this.packageDir = packageDir;
     }
 
     /** Opens a model package outside the container (benchmarks, tools); close it when done. */
@@ -90,12 +88,17 @@ public class ModelRuntime implements AutoCloseable {
      */
     private static final long LOADER_STACK_BYTES = 64L << 20;
 
-    @PostConstruct
+    /** Loads this package on a thread with a large stack ({@link #LOADER_STACK_BYTES}). */
     void open() {
+        onLoaderThread(this::load);
+    }
+
+    /** Runs {@code work} on a thread with {@link #LOADER_STACK_BYTES} of stack and waits for it. */
+    static void onLoaderThread(Runnable work) {
         RuntimeException[] failure = new RuntimeException[1];
         Thread loader = new Thread(null, () -> {
             try {
-                load();
+                work.run();
             } catch (RuntimeException e) {
                 failure[0] = e;
             }
@@ -112,16 +115,17 @@ public class ModelRuntime implements AutoCloseable {
         }
     }
 
-    private void load() {
+    /** Reads the manifest, opens and checks the graphs, warms them up; call on a loader thread. */
+    void load() {
         long start = System.nanoTime();
-        packageDir = Path.of(config.dir()).resolve(config.id());
         manifest = ModelManifest.read(packageDir);
-        if (!manifest.id().equals(config.id())) {
-            LOG.warnf("model package directory %s holds model id %s", packageDir, manifest.id());
+        if (!manifest.id().equals(packageDir.getFileName().toString())) {
+            LOG.infof("model package directory %s holds model id %s", packageDir, manifest.id());
         }
         try {
             OrtNativeLibraries.configure(config.nativePath());
-            env = environment();
+            env = environment(config.intraOpThreads());
+            sharedThreads = globalThreads && env == processEnv;
             openSessions();
             checkEncoder();
             if (scorer != null) {
@@ -175,21 +179,21 @@ public class ModelRuntime implements AutoCloseable {
     }
 
     private void createSessions(boolean cuda) throws OrtException {
-        encoder = createSession(manifest.encoder().file(), cuda);
-        scorer = manifest.scorer() == null ? null : createSession(manifest.scorer().file(), cuda);
-        gram = createGramSession(cuda);
+        encoder = openGraph(manifest.encoder().file(), cuda);
+        scorer = manifest.scorer() == null ? null : openGraph(manifest.scorer().file(), cuda);
+        gram = openGramGraph(cuda);
     }
 
-    private OrtSession createSession(String file, boolean cuda) throws OrtException {
+    private OnnxGraph openGraph(String file, boolean cuda) throws OrtException {
         Path path = packageDir.resolve(file);
-        if (!Files.isRegularFile(path)) {
+        if (!java.nio.file.Files.isRegularFile(path)) {
             throw new ModelException("model_missing", "model file not found: " + path.toAbsolutePath()
                     + " (named in " + packageDir.resolve("model.json") + ")");
         }
-        return env.createSession(path.toString(), keepOpen(sessionOptions(cuda)));
+        return OnnxGraph.open(env, path, sessionOptions(cuda));
     }
 
-    private OrtSession createGramSession(boolean cuda) throws OrtException {
+    private OnnxGraph openGramGraph(boolean cuda) throws OrtException {
         if (scorer == null || !"jacobian".equals(manifest.scorer().kind())) {
             return null;
         }
@@ -202,40 +206,38 @@ public class ModelRuntime implements AutoCloseable {
         } catch (IOException e) {
             throw new ModelException("model_missing", "cannot read resource " + GRAM_GRAPH, e);
         }
-        return env.createSession(graph, keepOpen(sessionOptions(cuda)));
+        return OnnxGraph.open(env, graph, GRAM_GRAPH, sessionOptions(cuda));
     }
 
     /**
-     * The process's ONNX Runtime environment, with ONE intra-op thread pool shared by the encoder,
-     * scorer and Gram sessions when this is the first to create it. Separate per-session pools on a
-     * 2-core machine left one pool's threads spinning while the next session ran: the scorer and
-     * Gram runs took about twice as long together as apart. When another component created the
-     * environment first, sessions get their own pools with spinning off.
+     * The process's ONNX Runtime environment, with ONE intra-op thread pool shared by every session of every
+     * served model when this class is the first to create it. Separate per-session pools on a 2-core machine left
+     * one pool's threads spinning while the next session ran: the scorer and Gram runs took about twice as long
+     * together as apart. When another component created the environment first, sessions get their own pools with
+     * spinning off.
      */
-    private OrtEnvironment environment() throws OrtException {
-        try (OrtEnvironment.ThreadingOptions threading = new OrtEnvironment.ThreadingOptions()) {
-            if (config.intraOpThreads() > 0) {
-                threading.setGlobalIntraOpNumThreads(config.intraOpThreads());
-            }
-            OrtEnvironment created = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING,
-                    OrtEnvironment.DEFAULT_NAME, threading);
-            sharedThreads = true;
-            return created;
-        } catch (IllegalStateException alreadyCreated) {
-            sharedThreads = false;
-            return OrtEnvironment.getEnvironment();
+    static synchronized OrtEnvironment environment(int intraOpThreads) throws OrtException {
+        if (processEnv != null) {
+            return processEnv;
         }
+        try (OrtEnvironment.ThreadingOptions threading = new OrtEnvironment.ThreadingOptions()) {
+            if (intraOpThreads > 0) {
+                threading.setGlobalIntraOpNumThreads(intraOpThreads);
+            }
+            processEnv = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING,
+                    OrtEnvironment.DEFAULT_NAME, threading);
+            globalThreads = true;
+        } catch (IllegalStateException alreadyCreated) {
+            processEnv = OrtEnvironment.getEnvironment();
+            globalThreads = false;
+        }
+        return processEnv;
     }
 
     /**
-     * ONNX Runtime's Java API requires session options to stay open while sessions built from them
-     * live; they are closed with the sessions in {@link #closeSessions()}.
+     * Options for one session; the {@link OnnxGraph} built from them keeps them open as long as its session, as
+     * ONNX Runtime's Java API requires, and closes them with it.
      */
-    private OrtSession.SessionOptions keepOpen(OrtSession.SessionOptions options) {
-        openOptions.add(options);
-        return options;
-    }
-
     private OrtSession.SessionOptions sessionOptions(boolean cuda) throws OrtException {
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         try {
@@ -262,12 +264,9 @@ public class ModelRuntime implements AutoCloseable {
 
     private void checkEncoder() throws OrtException {
         InputSpec in = manifest.input();
-        String file = manifest.encoder().file();
-        checkTensor(file, "input", encoder.getInputInfo(), manifest.encoder().input(),
-                new long[] { -1, in.channels(), in.height(), in.width() });
-        checkTensor(file, "output", encoder.getOutputInfo(), manifest.encoder().output(),
-                new long[] { -1, manifest.embeddingDim() });
-        long batchAxis = ((TensorInfo) encoder.getInputInfo().get(manifest.encoder().input()).getInfo()).getShape()[0];
+        encoder.checkTensor("input", manifest.encoder().input(), new long[] { -1, in.channels(), in.height(), in.width() });
+        encoder.checkTensor("output", manifest.encoder().output(), new long[] { -1, manifest.embeddingDim() });
+        long batchAxis = encoder.inputShape(manifest.encoder().input())[0];
         encoderFixedBatch = batchAxis > 0 ? (int) batchAxis : 0;
     }
 
@@ -283,33 +282,16 @@ public class ModelRuntime implements AutoCloseable {
         InputSpec in = manifest.input();
         ModelManifest.Scorer s = manifest.scorer();
         int k = manifest.embeddingDim();
-        checkTensor(s.file(), "input", scorer.getInputInfo(), s.input(),
-                new long[] { -1, in.channels(), in.height(), in.width() });
-        checkTensor(s.file(), "output", scorer.getOutputInfo(), s.embedding(), new long[] { -1, k });
+        scorer.checkTensor("input", s.input(), new long[] { -1, in.channels(), in.height(), in.width() });
+        scorer.checkTensor("output", s.embedding(), new long[] { -1, k });
         long cols = "gram".equals(s.kind()) ? k : in.size();
-        checkTensor(s.file(), "output", scorer.getOutputInfo(), s.output(), new long[] { -1, k, cols });
+        scorer.checkTensor("output", s.output(), new long[] { -1, k, cols });
     }
 
     /** Fails with expected vs found when a named tensor is absent or its fixed dimensions differ; -1 means any. */
-    static void checkTensor(String file, String role, Map<String, NodeInfo> infos, String name, long[] expected) {
-        NodeInfo info = infos.get(name);
-        if (info == null) {
-            throw new ModelException("model_mismatch", file + ": no " + role + " named '" + name
-                    + "' (from model.json); the graph has " + infos.keySet());
-        }
-        if (!(info.getInfo() instanceof TensorInfo tensor)) {
-            throw new ModelException("model_mismatch", file + ": " + role + " '" + name + "' is not a tensor");
-        }
-        long[] found = tensor.getShape();
-        boolean ok = found.length == expected.length;
-        for (int i = 0; ok && i < found.length; i++) {
-            ok = expected[i] < 0 || found[i] < 0 || found[i] == expected[i];
-        }
-        if (!ok) {
-            throw new ModelException("model_mismatch", file + ": " + role + " '" + name + "' has shape "
-                    + Arrays.toString(found) + ", the manifest implies " + Arrays.toString(expected)
-                    + " (-1: any)");
-        }
+    static void checkTensor(String file, String role, Map<String, ai.onnxruntime.NodeInfo> infos, String name,
+            long[] expected) {
+        OnnxGraph.checkTensor(file, role, infos, name, expected);
     }
 
     private void warmUp() throws OrtException {
@@ -371,7 +353,7 @@ public class ModelRuntime implements AutoCloseable {
         ModelManifest.Scorer s = manifest.scorer();
         try (OnnxTensor input = tensor(pixels, 1);
                 OrtSession.Result result = scorer.run(Map.of(s.input(), input), Set.of(s.output()))) {
-            return floats(result, s.output());
+            return scorer.floats(result, s.output());
         } catch (OrtException e) {
             throw new ModelException("inference_failed", "scorer run for one Jacobian failed: " + e.getMessage(), e);
         }
@@ -386,7 +368,7 @@ public class ModelRuntime implements AutoCloseable {
         ModelManifest.Graph g = manifest.encoder();
         try (OnnxTensor input = tensor(pixels, batch);
                 OrtSession.Result result = encoder.run(Map.of(g.input(), input), Set.of(g.output()))) {
-            return floats(result, g.output());
+            return encoder.floats(result, g.output());
         }
     }
 
@@ -395,9 +377,9 @@ public class ModelRuntime implements AutoCloseable {
         int k = manifest.embeddingDim();
         try (OnnxTensor input = tensor(pixels, batch);
                 OrtSession.Result result = scorer.run(Map.of(s.input(), input), Set.of(s.embedding(), s.output()))) {
-            float[] embeddings = floats(result, s.embedding());
+            float[] embeddings = scorer.floats(result, s.embedding());
             if (gram == null) {
-                float[] g = floats(result, s.output());
+                float[] g = scorer.floats(result, s.output());
                 double[] grams = new double[g.length];
                 for (int i = 0; i < g.length; i++) {
                     grams[i] = g[i];
@@ -421,26 +403,14 @@ public class ModelRuntime implements AutoCloseable {
             throw new IllegalArgumentException("pixels hold " + pixels.length + " values, expected " + batch + " x "
                     + in.size());
         }
-        FloatBuffer buffer = ByteBuffer.allocateDirect(pixels.length * Float.BYTES).order(ByteOrder.nativeOrder())
-                .asFloatBuffer();
-        buffer.put(pixels).rewind();
-        return OnnxTensor.createTensor(env, buffer, new long[] { batch, in.channels(), in.height(), in.width() });
-    }
-
-    private static float[] floats(OrtSession.Result result, String name) throws OrtException {
-        OnnxValue value = result.get(name).orElseThrow(() -> new ModelException("model_mismatch",
-                "the graph returned no output '" + name + "'"));
-        FloatBuffer buffer = ((OnnxTensor) value).getFloatBuffer();
-        float[] out = new float[buffer.remaining()];
-        buffer.get(out);
-        return out;
+        return encoder.tensor(pixels, new long[] { batch, in.channels(), in.height(), in.width() });
     }
 
     public ModelManifest manifest() {
         return manifest;
     }
 
-    /** The model package directory ({@code <jepa.model.dir>/<jepa.model.id>}), where its files are. */
+    /** The model package directory, where its files are. */
     public Path packageDir() {
         return packageDir;
     }
@@ -472,7 +442,7 @@ public class ModelRuntime implements AutoCloseable {
         return OrtEnvironment.getAvailableProviders().stream().map(Enum::name).toList();
     }
 
-    @PreDestroy
+    /** Closes the graphs (each closes its session, then its session options). */
     @Override
     public void close() {
         ready = false;
@@ -480,19 +450,13 @@ public class ModelRuntime implements AutoCloseable {
     }
 
     private void closeSessions() {
-        for (OrtSession session : new OrtSession[] { encoder, scorer, gram }) {
-            if (session != null) {
-                try {
-                    session.close();
-                } catch (OrtException e) {
-                    LOG.warnf("closing an ONNX session failed: %s", e.getMessage());
-                }
+        for (OnnxGraph graph : new OnnxGraph[] { encoder, scorer, gram }) {
+            if (graph != null) {
+                graph.close();
             }
         }
         encoder = null;
         scorer = null;
         gram = null;
-        openOptions.forEach(OrtSession.SessionOptions::close);
-        openOptions.clear();
     }
 }

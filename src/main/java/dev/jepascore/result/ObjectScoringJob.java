@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -35,7 +36,8 @@ import io.micrometer.core.instrument.MeterRegistry;
  * Scores every object an event names and records one document per object version.
  * <p>
  * For each object: skip it if it is a result document; return the stored document if this version already has one;
- * otherwise read it (size-limited), score it with the same {@link ScoringService} as the on-demand call, and write
+ * otherwise read it (size-limited), score it with the same {@link ScoringService} as the on-demand call (with the
+ * bucket's model from {@code jepa.storage.bucket-models}, else the default model; the document names it), and write
  * the result document, or a failure document when the object cannot be scored (not an image, corrupt, too large,
  * access denied). Storage failures that may pass ({@code UNAVAILABLE}), an object that is not there (yet) after a few
  * reads, an overloaded function and internal failures propagate, so the event is reported as failed and the platform
@@ -64,6 +66,8 @@ public class ObjectScoringJob {
     private final long maxObjectBytes;
     private final StorageConfig.Retry retry;
     private final MeterRegistry metrics;
+    /** bucket -> id of the model that scores its objects ({@code jepa.storage.bucket-models}); others: the default. */
+    private final Map<String, String> bucketModels;
 
     @Inject
     public ObjectScoringJob(ObjectStore store, ScoringService scoring, ObjectMapper json, StorageConfig config,
@@ -75,6 +79,16 @@ public class ObjectScoringJob {
         this.keys = new ResultKeys(config.resultsPrefix(), config.resultsBucket());
         this.maxObjectBytes = config.maxObjectBytes();
         this.retry = config.retry();
+        this.bucketModels = Map.copyOf(config.bucketModels());
+        if (!bucketModels.isEmpty()) {
+            List<String> served = scoring.ids();
+            for (Map.Entry<String, String> e : new java.util.TreeMap<>(bucketModels).entrySet()) {
+                if (!served.contains(e.getValue())) {
+                    throw new IllegalArgumentException("jepa.storage.bucket-models." + e.getKey() + "=" + e.getValue()
+                            + " names no served model; the served ids are " + served);
+                }
+            }
+        }
         if (retry.notFoundAttempts() < 1) {
             throw new IllegalArgumentException(
                     "jepa.storage.retry.not-found-attempts must be at least 1, found " + retry.notFoundAttempts());
@@ -160,7 +174,7 @@ public class ObjectScoringJob {
         }
         ScoreResult result;
         try {
-            result = scoring.score(object.bytes(), null);
+            result = scoring.score(object.bytes(), bucketModels.get(version.bucket()), null);
         } catch (JepaException e) {
             if (!e.kind().clientError()) {
                 throw e;

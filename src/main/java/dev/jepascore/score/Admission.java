@@ -19,7 +19,7 @@ import dev.jepascore.OverloadedException;
 import dev.jepascore.image.DecodeCost;
 import dev.jepascore.image.ImageDecoder;
 import dev.jepascore.image.InputSpec;
-import dev.jepascore.model.ModelRuntime;
+import dev.jepascore.model.ServedModels;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -81,13 +81,13 @@ public class Admission {
     private final Counter abandoned;
 
     @Inject
-    public Admission(AdmissionConfig config, ModelRuntime model, ImageDecoder decoder, Caller caller,
+    public Admission(AdmissionConfig config, ServedModels models, ImageDecoder decoder, Caller caller,
             MeterRegistry metrics,
             @ConfigProperty(name = "quarkus.thread-pool.max-threads") java.util.Optional<Integer> workerThreads) {
         this(config.memoryBudget().map(MemorySize::asLongValue).orElse(Runtime.getRuntime().maxMemory() / 2),
                 concurrent(config), config.maxQueued().orElse(defaultMaxQueued(workerThreads.orElse(
                         defaultWorkerThreads(Runtime.getRuntime().availableProcessors())), concurrent(config))),
-                config.maxWait(), image -> decoder.cost(image, model.inputSpec()), caller, metrics);
+                config.maxWait(), image -> decoder.cost(image, models.defaultModel().inputSpec()), caller, metrics);
     }
 
     /**
@@ -162,8 +162,16 @@ public class Admission {
         return true;
     }
 
-    /** Runs {@code work}, which decodes and scores {@code images}, once admitted. */
+    /** Runs {@code work}, which decodes and scores {@code images} for the default model's input, once admitted. */
     public <T> T admit(List<byte[]> images, Supplier<T> work) {
+        return admit(images, cost, work);
+    }
+
+    /**
+     * Runs {@code work}, which decodes and scores {@code images}, once admitted; {@code cost} gives each image's
+     * decoding bytes for the model it is scored with.
+     */
+    public <T> T admit(List<byte[]> images, ToLongFunction<byte[]> cost, Supplier<T> work) {
         long bytes = 0;
         for (byte[] image : images) {
             bytes += cost.applyAsLong(image);

@@ -1,377 +1,106 @@
 package dev.jepascore.score;
 
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
-
-import javax.imageio.ImageIO;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
-import dev.jepascore.JepaException;
-import dev.jepascore.image.BadImageException;
 import dev.jepascore.image.ImageConfig;
 import dev.jepascore.image.ImageDecoder;
-import dev.jepascore.image.InputSpec;
-import dev.jepascore.image.ModelImage;
-import dev.jepascore.image.Preprocessor;
-import dev.jepascore.model.ModelManifest;
 import dev.jepascore.model.ModelRuntime;
+import dev.jepascore.model.ServedModels;
 import io.quarkus.runtime.Startup;
 
 /**
- * Bytes to JEPA-SCORE: decode and preprocess every image, run the scorer graph once per batch,
- * hand the run to the scoring methods ({@link ScoringMethod}), and place each score against the
- * calibration set. Every entry point (Funqy, REST upload, storage events) calls this.
+ * Bytes to JEPA-SCORE with the model a request names: one {@link ModelScorer} per served model, each warmed up at
+ * start-up; a request that names none gets the default model ({@code jepa.model.id}). Every entry point (Funqy,
+ * REST upload, storage events) calls this.
  */
 @Startup
 @ApplicationScoped
 public class ScoringService {
 
-    private final ModelRuntime model;
-    private final ImageDecoder decoder;
-    private final ImageConfig imageConfig;
+    private final ServedModels models;
     private final ScoreMetrics metrics;
-    private final Admission admission;
-    private final Calibration calibration;
-    private final ScoreResult.ModelRef modelRef;
-    /** Name of the JEPA-SCORE signal, whichever method (exact or sketch) computed it. */
-    private static final String JEPA = "jepa";
-
-    private final ScoringMethod jepa;
-    /** k-NN, Mahalanobis, input complexity and their combination; {@code null} without a reference set. */
-    private final EmbeddingSignals signals;
-    private final String absent;
-    private final SketchJepaScore sketch;
-    private final ScoreMode defaultMode;
+    private final Map<String, ModelScorer> scorers = new LinkedHashMap<>();
     private volatile boolean warm;
 
-    public ScoringService(ModelRuntime model, ImageDecoder decoder, ImageConfig imageConfig, ScoreMetrics metrics,
+    @Inject
+    public ScoringService(ServedModels models, ImageDecoder decoder, ImageConfig imageConfig, ScoreMetrics metrics,
             Admission admission) {
-        this.model = model;
-        this.admission = admission;
-        this.decoder = decoder;
-        this.imageConfig = imageConfig;
+        this.models = models;
         this.metrics = metrics;
-        ModelManifest manifest = model.manifest();
-        this.calibration = Calibration.of(manifest.calibration());
-        this.modelRef = new ScoreResult.ModelRef(manifest.id(), manifest.version());
-        ScoringMethod exact = model.hasExactScorer() ? new ExactJacobianScore(model) : null;
-        this.jepa = exact == null || manifest.transformList().isEmpty() ? exact
-                : new TransformAveragedScore(exact, model, manifest.transformList());
-        this.signals = manifest.signals() == null ? null
-                : EmbeddingSignals.load(manifest, model.packageDir(), model.inputSpec());
-        this.absent = signals != null ? null
-                : "model " + manifest.id() + " has no reference set (no signals section in its model.json): "
-                        + "k-NN, Mahalanobis and the combined outlier score are not computed; label is from JEPA-SCORE";
-        this.sketch = sketchOf(model);
-        this.defaultMode = ScoreMode.ofManifest(manifest.effectiveDefaultMode());
-    }
-
-    /** The sketch scorer of the manifest's {@code sketch} section, or null when the model offers no sketch mode. */
-    static SketchJepaScore sketchOf(ModelRuntime model) {
-        ModelManifest m = model.manifest();
-        ModelManifest.Sketch s = m.sketch();
-        if (s == null) {
-            return null;
+        for (ModelRuntime model : models.all()) {
+            scorers.put(model.manifest().id(), new ModelScorer(model, decoder, imageConfig, metrics, admission));
         }
-        return new SketchJepaScore(model::embed, m.embeddingDim(), m.input().size(), s.directions(), s.step(), s.seed(),
-                m.eps(), model.encoderRunLimit());
     }
 
-    /**
-     * Runs the whole path once at start-up (PNG and JPEG decoding, preprocessing, scorer, Gram,
-     * eigenvalues), so that the first request finds every class loaded and compiled code warm.
-     */
+    /** Runs every model's whole scoring path once, so the first request to any model finds it warm. */
     @PostConstruct
     void warmUp() {
-        InputSpec spec = model.inputSpec();
-        BufferedImage blank = new BufferedImage(spec.width(), spec.height(), BufferedImage.TYPE_INT_RGB);
-        List<byte[]> images = new ArrayList<>();
-        for (String format : new String[] { "png", "jpg" }) {
-            try (ByteArrayOutputStream out = new ByteArrayOutputStream()) {
-                ImageIO.write(blank, format, out);
-                images.add(out.toByteArray());
-            } catch (IOException e) {
-                throw new UncheckedIOException("warm-up image could not be encoded as " + format, e);
-            }
-        }
-        for (int i = 0; i < 3; i++) {
-            run(images, null, System.nanoTime());
-        }
+        scorers.values().forEach(ModelScorer::warmUp);
         warm = true;
     }
 
-    /** What the served model offers, for {@code GET /v1/models}. */
-    public ModelInfo modelInfo() {
-        ModelManifest m = model.manifest();
-        List<ScoreMode> modes = new ArrayList<>();
-        if (jepa != null) {
-            modes.add(ScoreMode.EXACT);
-        }
-        if (sketch != null) {
-            modes.add(ScoreMode.SKETCH);
-        }
-        return new ModelInfo(m.id(), m.version(), m.input(), m.embeddingDim(), modes, defaultMode,
-                sketch != null ? sketch.directions() : null, m.calibration().count());
-    }
-
-    /**
-     * One served model as {@code GET /v1/models} lists it.
-     *
-     * @param sketchDirections m of the sketch mode, when offered
-     * @param calibrationSize  images the calibration percentiles come from
-     */
-    public record ModelInfo(String id, String version, InputSpec input, int embeddingDim, List<ScoreMode> modes,
-            ScoreMode defaultMode, Integer sketchDirections, Integer calibrationSize) {
-    }
-
-    /** True once {@link #warmUp()} has run the whole path. */
+    /** True once every model's path has run ({@link #warmUp()}). */
     public boolean warm() {
         return warm;
     }
 
-    /** Scores one encoded image (PNG, JPEG, GIF, BMP, WebP); {@code mode} null: the model's default. */
+    /** Every served model's id, in serving order. */
+    public List<String> ids() {
+        return List.copyOf(scorers.keySet());
+    }
+
+    /** The id requests get when they name no model. */
+    public String defaultModel() {
+        return models.defaultId();
+    }
+
+    /** Every served model, in serving order, as {@code GET /v1/models} lists them. */
+    public List<ModelScorer.ModelInfo> modelInfos() {
+        return scorers.values().stream()
+                .map(s -> s.modelInfo(s.model().manifest().id().equals(models.defaultId()))).toList();
+    }
+
+    /**
+     * The scorer of model {@code id}; {@code null} or blank: the default model's.
+     *
+     * @throws InvalidScoreRequestException {@code unknown_model} (400) naming the id and the served ids
+     */
+    public ModelScorer scorer(String id) {
+        if (id == null || id.isBlank()) {
+            return scorers.get(models.defaultId());
+        }
+        ModelScorer scorer = scorers.get(id.strip());
+        if (scorer == null) {
+            metrics.failed("unknown_model");
+            throw new InvalidScoreRequestException("unknown_model", "model '" + id.strip() + "' is not served here; "
+                    + "the served models are " + scorers.keySet() + " (GET /v1/models lists them)");
+        }
+        return scorer;
+    }
+
+    /** Scores one encoded image with the default model; {@code mode} null: the model's default. */
     public ScoreResult score(byte[] encodedImage, ScoreMode mode) {
-        return scoreAll(List.of(encodedImage), mode).get(0);
+        return score(encodedImage, null, mode);
     }
 
-    /**
-     * Scores several encoded images; they share ONNX runs of up to {@code jepa.model.max-run-batch}.
-     * Fails as a whole when any image cannot be scored (the single-image calls' contract).
-     */
-    public List<ScoreResult> scoreAll(List<byte[]> encodedImages, ScoreMode mode) {
-        long start = System.nanoTime();
-        try {
-            Scored scored = admission.admit(encodedImages, () -> run(encodedImages, mode, start));
-            for (JepaException failure : scored.failures()) {
-                if (failure != null) {
-                    throw failure;
-                }
-            }
-            scored.results().forEach(metrics::scored);
-            return scored.results();
-        } catch (JepaException e) {
-            metrics.failed(e.code());
-            throw e;
-        } finally {
-            metrics.latency(System.nanoTime() - start);
-        }
+    /** Scores one encoded image with model {@code model} (null: the default); {@code mode} null: its default. */
+    public ScoreResult score(byte[] encodedImage, String model, ScoreMode mode) {
+        return scorer(model).score(encodedImage, mode);
     }
 
-    /**
-     * Scores a batch where one image's own failure does not sink the others: an image whose encoder
-     * output is NaN or infinite gets an {@link ImageFailure} entry, the rest their results, in request
-     * order. Failures of the request as a whole (a bad image, too many images, an unavailable mode, the
-     * model failing) still throw.
-     */
-    public List<BatchEntry> scoreEach(List<byte[]> encodedImages, ScoreMode mode) {
-        long start = System.nanoTime();
-        try {
-            Scored scored = admission.admit(encodedImages, () -> run(encodedImages, mode, start));
-            List<BatchEntry> entries = new ArrayList<>(scored.results().size());
-            for (int i = 0; i < scored.results().size(); i++) {
-                JepaException failure = scored.failures()[i];
-                if (failure != null) {
-                    metrics.failed(failure.code());
-                    entries.add(ImageFailure.of(i, failure));
-                } else {
-                    metrics.scored(scored.results().get(i));
-                    entries.add(scored.results().get(i));
-                }
-            }
-            return entries;
-        } catch (JepaException e) {
-            metrics.failed(e.code());
-            throw e;
-        } finally {
-            metrics.latency(System.nanoTime() - start);
-        }
+    /** Several images with one model, failing as a whole; see {@link ModelScorer#scoreAll}. */
+    public List<ScoreResult> scoreAll(List<byte[]> encodedImages, String model, ScoreMode mode) {
+        return scorer(model).scoreAll(encodedImages, mode);
     }
 
-    /** Per image in request order: its result, or null with the failure that image alone met. */
-    private record Scored(List<ScoreResult> results, JepaException[] failures) {
-    }
-
-    /** The mode a request gets: the one it named, else the model's default; fails when the model lacks it. */
-    ScoreMode resolve(ScoreMode requested) {
-        ScoreMode mode = requested == null ? defaultMode : requested;
-        String id = model.manifest().id();
-        if (mode == ScoreMode.EXACT && jepa == null) {
-            throw new InvalidScoreRequestException("mode_unavailable", "model " + id + " has no scorer graph, so "
-                    + "mode 'exact' is not offered; use mode 'sketch'");
-        }
-        if (mode == ScoreMode.SKETCH && sketch == null) {
-            throw new InvalidScoreRequestException("mode_unavailable", "model " + id + " has no sketch settings "
-                    + "(model.json 'sketch'), so mode 'sketch' is not offered; use mode 'exact'");
-        }
-        return mode;
-    }
-
-    private Scored run(List<byte[]> images, ScoreMode requested, long start) {
-        ScoreMode mode = resolve(requested);
-        if (images.isEmpty()) {
-            throw new InvalidScoreRequestException("no_images", "the request holds no image");
-        }
-        if (images.size() > imageConfig.maxBatch()) {
-            throw new InvalidScoreRequestException(JepaException.Kind.TOO_LARGE, "batch_too_large", "the request holds "
-                    + images.size() + " images; the limit is " + imageConfig.maxBatch() + " (jepa.image.max-batch)", null);
-        }
-        InputSpec spec = model.inputSpec();
-        int size = spec.size();
-        int n = images.size();
-        float[] pixels = new float[n * size];
-        double[] decodeMs = new double[n];
-        // decode in parallel; the first bad image in request order is the one reported
-        BadImageException[] failures = new BadImageException[n];
-        IntStream.range(0, n).parallel().forEach(i -> {
-            long t = System.nanoTime();
-            try {
-                Preprocessor.toTensor(decode(images.get(i), spec, i, n), spec, pixels, i * size);
-            } catch (BadImageException e) {
-                failures[i] = e;
-            }
-            decodeMs[i] = millis(System.nanoTime() - t);
-        });
-        for (BadImageException failure : failures) {
-            if (failure != null) {
-                throw failure;
-            }
-        }
-        double[] scores = new double[n];
-        double[] norms = new double[n];
-        double[] inferenceMs = new double[n];
-        double[] jacobianMs = new double[n];
-        double[] signalsMs = new double[n];
-        List<Map<String, Double>> raw = new ArrayList<>(n);
-        int[] batchSizes = new int[n];
-        JepaException[] imageFailures = new JepaException[n];
-        int chunk = model.maxRunBatch();
-        for (int from = 0; from < n; from += chunk) {
-            int b = Math.min(chunk, n - from);
-            float[] batch = b == n ? pixels : Arrays.copyOfRange(pixels, from * size, (from + b) * size);
-            long t = System.nanoTime();
-            ModelRun run = mode == ScoreMode.EXACT ? ModelRun.of(batch, model.score(batch, b))
-                    : new ModelRun(batch, b, size, model.embed(batch, b), model.manifest().embeddingDim(), null);
-            double perImageMs = millis(System.nanoTime() - t) / b;
-            long tj = System.nanoTime();
-            double[] chunkScores = (mode == ScoreMode.EXACT ? jepa : sketch).scores(run);
-            double perImageJacobianMs = millis(System.nanoTime() - tj) / b;
-            long ts = System.nanoTime();
-            Map<String, double[]> chunkSignals = new LinkedHashMap<>();
-            if (signals != null) {
-                for (ScoringMethod method : signals.methods()) {
-                    chunkSignals.put(method.name(), method.scores(run));
-                }
-            }
-            double perImageSignalsMs = millis(System.nanoTime() - ts) / b;
-            for (int i = 0; i < b; i++) {
-                Map<String, Double> values = new LinkedHashMap<>();
-                values.put(JEPA, chunkScores[i]);
-                for (Map.Entry<String, double[]> e : chunkSignals.entrySet()) {
-                    values.put(e.getKey(), e.getValue()[i]);
-                }
-                raw.add(values);
-                signalsMs[from + i] = perImageSignalsMs;
-                scores[from + i] = chunkScores[i];
-                norms[from + i] = JacobianMath.norm(run.embeddings(), i * run.embeddingDim(), run.embeddingDim());
-                if (!Double.isFinite(chunkScores[i]) || !Double.isFinite(norms[from + i])) {
-                    imageFailures[from + i] = nonFinite(from + i, n, mode);
-                }
-                inferenceMs[from + i] = perImageMs;
-                jacobianMs[from + i] = perImageJacobianMs;
-                batchSizes[from + i] = b;
-            }
-        }
-        Judgement[] verdicts = new Judgement[n];
-        for (int i = 0; i < n; i++) {
-            if (imageFailures[i] != null) {
-                continue; // NaN signals have no tail probability
-            }
-            long ts = System.nanoTime();
-            verdicts[i] = verdict(raw.get(i));
-            signalsMs[i] += millis(System.nanoTime() - ts);
-        }
-        double totalMs = round(millis(System.nanoTime() - start) / n);
-        List<ScoreResult> results = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            Judgement v = verdicts[i];
-            if (v == null) {
-                results.add(null);
-                continue;
-            }
-            results.add(new ScoreResult(scores[i], v.signals().jepa().percentile(), v.label(), v.signals().jepa().tail(),
-                    v.outlierScore(), v.outlierPercentile(), v.signals(), v.reasons(), modelRef, mode,
-                    model.provider(), norms[i], new ScoreResult.Timings(round(decodeMs[i]), round(inferenceMs[i]),
-                            round(jacobianMs[i]), round(signalsMs[i]), totalMs, batchSizes[i])));
-        }
-        return new Scored(results, imageFailures);
-    }
-
-    /** What the result says about one image beyond its raw JEPA-SCORE. */
-    private record Judgement(Label label, Double outlierScore, Double outlierPercentile, ScoreResult.Signals signals,
-            List<String> reasons) {
-    }
-
-    private Judgement verdict(Map<String, Double> values) {
-        double score = values.get(JEPA);
-        ScoreResult.JepaSignal jepaSignal = new ScoreResult.JepaSignal(score, calibration.percentile(score),
-                calibration.tail(score));
-        if (signals == null) {
-            Label label = calibration.label(score);
-            return new Judgement(label, null, null, new ScoreResult.Signals(jepaSignal, null, null, null, absent),
-                    label == Label.TYPICAL ? List.of() : List.of(JEPA));
-        }
-        EmbeddingSignals.Assessment a = signals.assess(values);
-        return new Judgement(a.label(), a.outlierScore(), a.outlierPercentile(), new ScoreResult.Signals(jepaSignal,
-                distance("knn", values), distance("mahalanobis", values), complexity(values), null), a.reasons());
-    }
-
-    private ScoreResult.Distance distance(String name, Map<String, Double> values) {
-        double d = values.get(name);
-        return new ScoreResult.Distance(d, signals.percentile(name, d));
-    }
-
-    private ScoreResult.Complexity complexity(Map<String, Double> values) {
-        Double bytes = values.get("complexity");
-        return bytes == null ? null : new ScoreResult.Complexity((int) Math.round(bytes), signals.percentile("complexity", bytes));
-    }
-
-    /**
-     * The encoder's output (or the score from it) is NaN or infinite for one image: deterministic for
-     * that image, so it is recorded as that image's failure (a storage event is not redelivered for it).
-     */
-    private InvalidScoreRequestException nonFinite(int index, int count, ScoreMode mode) {
-        String which = count == 1 ? "the image" : "images[" + index + "]";
-        return new InvalidScoreRequestException("non_finite_score", "model " + model.manifest().id() + " gives "
-                + which + " a NaN or infinite " + mode.json() + " score: the encoder's output is not finite at or near "
-                + "this image");
-    }
-
-    private ModelImage decode(byte[] bytes, InputSpec spec, int index, int count) {
-        try {
-            return decoder.decode(bytes, spec);
-        } catch (BadImageException e) {
-            if (count == 1) {
-                throw e;
-            }
-            throw new BadImageException(e.kind(), e.code(), "images[" + index + "]: " + e.getMessage(), e);
-        }
-    }
-
-    private static double millis(long nanos) {
-        return nanos / 1e6;
-    }
-
-    private static double round(double ms) {
-        return Math.round(ms * 1000) / 1000.0;
+    /** Several images with one model, an image's own failure as its entry; see {@link ModelScorer#scoreEach}. */
+    public List<BatchEntry> scoreEach(List<byte[]> encodedImages, String model, ScoreMode mode) {
+        return scorer(model).scoreEach(encodedImages, mode);
     }
 }

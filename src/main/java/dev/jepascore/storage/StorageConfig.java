@@ -2,6 +2,7 @@ package dev.jepascore.storage;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -56,6 +57,13 @@ public interface StorageConfig {
      */
     @WithDefault("20971520")
     long maxObjectBytes();
+
+    /**
+     * Which served model scores the objects of a bucket: {@code jepa.storage.bucket-models.<bucket>=<model id>}
+     * (quote a bucket name holding dots: {@code jepa.storage.bucket-models."my.photos"=photo-vit}). Buckets without
+     * an entry get the default model ({@code jepa.model.id}). Start-up fails when an entry names no served model.
+     */
+    Map<String, String> bucketModels();
 
     /** Retries of storage operations that failed in a way that may pass (timeouts, 5xx, throttling, refused). */
     Retry retry();

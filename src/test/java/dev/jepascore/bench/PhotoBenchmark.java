@@ -23,13 +23,13 @@ import dev.jepascore.score.ScoreMetrics;
 import dev.jepascore.score.ScoreMode;
 import dev.jepascore.score.ScoreResult;
 import dev.jepascore.score.Admission;
-import dev.jepascore.score.ScoringService;
+import dev.jepascore.score.ModelScorer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * Photo-sized uploads, bytes to result, side by side with Pillow in the same run: for each file of
  * the photo set ({@code models/photo_reference.py make-set}), the median over repeats of
- * {@link ScoringService#score} (decode at the model's scale, preprocess, score) and, for the record,
+ * {@link ModelScorer#score} (decode at the model's scale, preprocess, score) and, for the record,
  * of the pre-issue-12 path (ImageIO full decode, float planes, float resize; same scoring); Pillow's
  * full decode and its draft mode to the 28x28 luma, timed by {@code photo_reference.py bench}; and
  * the fidelity of the Java JEPA-SCORE to the float64 listing on Pillow's full-decode tensor.
@@ -62,8 +62,8 @@ public final class PhotoBenchmark {
             // admission as deployed by default: half the heap, one slot per core; one image at a time here
             Admission admission = new Admission(Runtime.getRuntime().maxMemory() / 2,
                     Runtime.getRuntime().availableProcessors(), 256, java.time.Duration.ofSeconds(1), spec, registry);
-            ScoringService scoring = new ScoringService(model, decoder, limits, new ScoreMetrics(registry), admission);
-            ScoringService legacy = new ScoringService(model, new FullResolutionDecoder(limits), limits,
+            ModelScorer scoring = new ModelScorer(model, decoder, limits, new ScoreMetrics(registry), admission);
+            ModelScorer legacy = new ModelScorer(model, new FullResolutionDecoder(limits), limits,
                     new ScoreMetrics(registry), admission);
             System.out.printf("machine: %d cores, %s %s; %d photos in %s, median of %d runs per file%n",
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
@@ -187,7 +187,7 @@ public final class PhotoBenchmark {
     }
 
     /** Median bytes-to-result time; {@code decode} receives each run's decode-and-preprocess share. */
-    private static double medianMs(ScoringService scoring, byte[] bytes, int repeats, double[] decode) {
+    private static double medianMs(ModelScorer scoring, byte[] bytes, int repeats, double[] decode) {
         double[] t = new double[repeats];
         for (int r = 0; r < repeats; r++) {
             long start = System.nanoTime();

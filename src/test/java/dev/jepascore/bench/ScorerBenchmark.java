@@ -32,7 +32,7 @@ import dev.jepascore.score.ScoreMetrics;
 import dev.jepascore.score.ScoreMode;
 import dev.jepascore.score.ScoreResult;
 import dev.jepascore.score.Admission;
-import dev.jepascore.score.ScoringService;
+import dev.jepascore.score.ModelScorer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
@@ -69,7 +69,7 @@ public final class ScorerBenchmark {
             Admission admission = new Admission(Runtime.getRuntime().maxMemory() / 2,
                     Runtime.getRuntime().availableProcessors(), 256, java.time.Duration.ofSeconds(1),
                     model.inputSpec(), registry);
-            ScoringService scoring = new ScoringService(model, new ImageDecoder(limits), limits,
+            ModelScorer scoring = new ModelScorer(model, new ImageDecoder(limits), limits,
                     new ScoreMetrics(registry), admission);
 
             // single request latency: one image per call, bytes to result

@@ -40,7 +40,7 @@ class NonFiniteScoreTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             writePackage();
-            return Map.of("jepa.model.dir", DIR.toString(), "jepa.model.id", "nan-model");
+            return Map.of("jepa.model.dir", DIR.toString(), "jepa.model.packages", "nan-model");
         }
     }
 

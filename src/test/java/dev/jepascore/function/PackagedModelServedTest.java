@@ -13,7 +13,6 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
@@ -23,7 +22,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.jepascore.image.TestImages;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 
@@ -32,20 +30,14 @@ import io.restassured.path.json.JsonPath;
  * encoder.onnx alone, served by the function: sketch mode by default, the score package-model
  * recorded for each of its fixtures (same seeded directions; tolerance 1e-3, against a sketch
  * error sd of model.json {@code sketch.predictedSd}), the verdict from the {@code signals} section
- * package-model wrote, and a clear 400 for {@code mode=exact}.
+ * package-model wrote, and a clear 400 for {@code mode=exact}. Served as the default model next to the
+ * bundled Fashion-MNIST model ({@link MultiModelTest.TwoModels}).
  */
 @QuarkusTest
-@TestProfile(PackagedModelServedTest.PhotoVit.class)
+@TestProfile(MultiModelTest.TwoModels.class)
 class PackagedModelServedTest {
 
     private static final Path MODEL = Path.of("models", "photo-vit");
-
-    public static final class PhotoVit implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("jepa.model.id", "photo-vit");
-        }
-    }
 
     /**
      * Every fixture (held out of the reference and calibration images) scores in sketch mode as

@@ -62,9 +62,42 @@ class StartupConfigIT {
     }
 
     @Test
-    void missing_model_directory_exits_naming_the_file_and_the_keys() throws Exception {
+    void missing_model_directory_exits_naming_the_directory_and_the_keys() throws Exception {
         String out = startExpectingExit("-Djepa.model.dir=" + work.resolve("no-models"));
-        assertOneLineHas(out, "no-models/fmnist-lejepa/model.json", "jepa.model.dir", "jepa.model.id");
+        assertOneLineHas(out, "jepa.model.dir=" + work.resolve("no-models"), "holds no model package",
+                "jepa.model.packages");
+    }
+
+    @Test
+    void a_listed_package_that_is_not_there_exits_naming_it_and_the_key() throws Exception {
+        String out = startExpectingExit("-Djepa.model.packages=fmnist-lejepa,dinov2-vits14");
+        assertOneLineHas(out, "jepa.model.packages", "'dinov2-vits14'", "dinov2-vits14/model.json");
+    }
+
+    @Test
+    void a_default_model_that_is_not_served_exits_naming_the_key_and_the_served_ids() throws Exception {
+        String out = startExpectingExit("-Djepa.model.id=dinov2-vits14");
+        assertOneLineHas(out, "jepa.model.id=dinov2-vits14", "names no served model", "[fmnist-lejepa, photo-vit]");
+    }
+
+    @Test
+    void two_packages_with_one_id_exit_naming_both_directories() throws Exception {
+        Path dir = work.resolve("twins");
+        for (String name : List.of("first", "second")) {
+            Files.createDirectories(dir.resolve(name));
+            Files.copy(Path.of("models/fmnist-lejepa/model.json"), dir.resolve(name).resolve("model.json"));
+        }
+        String out = startExpectingExit("-Djepa.model.dir=" + dir);
+        assertOneLineHas(out, "jepa.model.dir=" + dir, dir.resolve("first").toString(), dir.resolve("second").toString(),
+                "both hold model id 'fmnist-lejepa'");
+    }
+
+    @Test
+    void a_bucket_mapped_to_an_unknown_model_exits_naming_the_key_and_the_served_ids() throws Exception {
+        String out = startExpectingExit("-Djepa.model.packages=fmnist-lejepa",
+                "-Djepa.storage.bucket-models.photos=dinov2-vits14");
+        assertOneLineHas(out, "jepa.storage.bucket-models.photos=dinov2-vits14", "names no served model",
+                "[fmnist-lejepa]");
     }
 
     @Test

@@ -11,8 +11,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import jakarta.inject.Inject;
 
+import dev.jepascore.image.ImageConfig;
+import dev.jepascore.image.ImageDecoder;
+import dev.jepascore.score.Admission;
+import dev.jepascore.score.ScoreMetrics;
+import dev.jepascore.score.ScoringService;
+
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
@@ -34,11 +41,29 @@ class ModelFailureTest {
     ModelConfig config;
 
     @Inject
-    ModelRuntime model;
+    ServedModels models;
+
+    @Inject
+    ImageDecoder decoder;
+
+    @Inject
+    ImageConfig imageConfig;
+
+    @Inject
+    ScoreMetrics metrics;
+
+    @Inject
+    Admission admission;
+
+    /** The function's scoring service over {@code model} instead of the served models. */
+    private void serve(ModelRuntime model) {
+        QuarkusMock.installMockForType(new ScoringService(new ServedModels(List.of(model)), decoder, imageConfig,
+                metrics, admission), ScoringService.class);
+    }
 
     @Test
     void inference_failure_is_500_inference_failed_with_a_message() {
-        ModelRuntime failing = new ModelRuntime(config) {
+        ModelRuntime failing = new ModelRuntime(config, models.defaultModel().packageDir()) {
             @Override
             public ScorerOutput score(float[] pixels, int batch) {
                 throw new ModelException("inference_failed", "scorer run failed for a batch of " + batch
@@ -47,7 +72,7 @@ class ModelFailureTest {
         };
         failing.open();
         try {
-            QuarkusMock.installMockForType(failing, ModelRuntime.class);
+            serve(failing);
             given().contentType("image/png").body(TestImages.picture("png", 28, 28)).when().post("/v1/score")
                     .then().statusCode(500)
                     .body("error.code", equalTo("inference_failed"))
@@ -63,8 +88,8 @@ class ModelFailureTest {
         String key = "resource/model.png";
         byte[] event = ResourceFailureTest.put(key, image);
         AtomicInteger failures = new AtomicInteger(1);
-        ModelRuntime real = io.quarkus.arc.ClientProxy.unwrap(model);
-        ModelRuntime failingOnce = new ModelRuntime(config) {
+        ModelRuntime real = models.defaultModel();
+        ModelRuntime failingOnce = new ModelRuntime(config, real.packageDir()) {
             @Override
             public ScorerOutput score(float[] pixels, int batch) {
                 if (failures.getAndDecrement() > 0) {
@@ -75,7 +100,7 @@ class ModelFailureTest {
         };
         failingOnce.open();
         try {
-            QuarkusMock.installMockForType(failingOnce, ModelRuntime.class);
+            serve(failingOnce);
             post("/onObjectCreated", event).statusCode(500).body("error.code", equalTo("inference_failed"));
             assertFalse(Files.exists(ResourceFailureTest.document(key, image)), "an internal failure was recorded as the object's result");
 

@@ -42,7 +42,7 @@ import dev.jepascore.score.EmbeddingMath;
 import dev.jepascore.score.Label;
 import dev.jepascore.score.ScoreMetrics;
 import dev.jepascore.score.ScoreResult;
-import dev.jepascore.score.ScoringService;
+import dev.jepascore.score.ModelScorer;
 import dev.jepascore.score.SignalTable;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.jepascore.score.ExactJacobianScore;
@@ -193,7 +193,7 @@ class PackageModelCommandTest {
         }
         try (ModelRuntime runtime = ModelRuntime.open(ModelConfig.forPackage(out, 8))) {
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
-            ScoringService scoring = new ScoringService(runtime, new ImageDecoder(limits), limits,
+            ModelScorer scoring = new ModelScorer(runtime, new ImageDecoder(limits), limits,
                     new ScoreMetrics(registry), new Admission(64L << 20, 1, 0, Duration.ofSeconds(1),
                             runtime.inputSpec(), registry));
             List<ScoreResult> results = scoring.scoreAll(files, null);

@@ -139,6 +139,10 @@ class ObjectScoringJobTest {
             }
 
             @Override
+            public java.util.Map<String, String> bucketModels() {
+                return java.util.Map.of();
+            }
+
             public Optional<String> resultsBucket() {
                 return Optional.empty();
             }
