@@ -8,6 +8,8 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.jboss.logging.Logger;
+
 import dev.jepascore.image.ImageConfig;
 import dev.jepascore.image.ImageDecoder;
 import dev.jepascore.model.ModelRuntime;
@@ -22,6 +24,8 @@ import io.quarkus.runtime.Startup;
 @Startup
 @ApplicationScoped
 public class ScoringService {
+
+    private static final Logger LOG = Logger.getLogger(ScoringService.class);
 
     private final ServedModels models;
     private final ScoreMetrics metrics;
@@ -41,7 +45,12 @@ public class ScoringService {
     /** Runs every model's whole scoring path once, so the first request to any model finds it warm. */
     @PostConstruct
     void warmUp() {
-        scorers.values().forEach(ModelScorer::warmUp);
+        for (ModelScorer scorer : scorers.values()) {
+            long start = System.nanoTime();
+            scorer.warmUp();
+            LOG.infof("model %s: scoring path warmed up in %d ms", scorer.model().manifest().id(),
+                    (System.nanoTime() - start) / 1_000_000);
+        }
         warm = true;
     }
 
