@@ -288,12 +288,6 @@ public class ModelRuntime implements AutoCloseable {
         scorer.checkTensor("output", s.output(), new long[] { -1, k, cols });
     }
 
-    /** Fails with expected vs found when a named tensor is absent or its fixed dimensions differ; -1 means any. */
-    static void checkTensor(String file, String role, Map<String, ai.onnxruntime.NodeInfo> infos, String name,
-            long[] expected) {
-        OnnxGraph.checkTensor(file, role, infos, name, expected);
-    }
-
     private void warmUp() throws OrtException {
         int size = manifest.input().size();
         for (int i = 0; i < Math.max(1, config.warmupRuns()); i++) {
