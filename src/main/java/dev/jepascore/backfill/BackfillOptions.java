@@ -46,8 +46,9 @@ record BackfillOptions(String bucket, String prefix, int concurrency, boolean dr
                 throw new UsageException(null);
             }
             if (flag.equals("--model")) {
-                throw new UsageException("--model is not supported by this build: it serves one model "
-                        + "(jepa.model.id); set -Djepa.model.id=... to backfill with another");
+                throw new UsageException("--model is not supported by the backfill: it scores each object with "
+                        + "its bucket's model (jepa.storage.bucket-models.<bucket>) or the default model "
+                        + "(jepa.model.id); set -Djepa.storage.bucket-models.<bucket>=<id> or -Djepa.model.id=<id>");
             }
             if (i + 1 >= args.length) {
                 throw new UsageException(flag + " needs a value");

@@ -39,7 +39,7 @@ class BackfillOptionsTest {
 
     @Test
     void refuses_model_flag_this_build_cannot_honour() {
-        assertTrue(refusal("--bucket", "b", "--model", "photo-vit").startsWith("--model is not supported by this build"));
+        assertTrue(refusal("--bucket", "b", "--model", "photo-vit").startsWith("--model is not supported by the backfill"));
     }
 
     @Test
