@@ -19,6 +19,7 @@ import dev.jepascore.image.InputSpec;
 import dev.jepascore.model.ModelRuntime;
 import dev.jepascore.score.ScoreResult;
 import dev.jepascore.score.ScoringService;
+import dev.jepascore.startup.StartupWork;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -35,10 +36,12 @@ public class SnapStartPriming implements Resource {
 
     private final ScoringService scoring;
     private final ModelRuntime model;
+    private final StartupWork startup;
 
-    public SnapStartPriming(ScoringService scoring, ModelRuntime model) {
+    public SnapStartPriming(ScoringService scoring, ModelRuntime model, StartupWork startup) {
         this.scoring = scoring;
         this.model = model;
+        this.startup = startup;
     }
 
     void register(@Observes StartupEvent started) {
@@ -58,6 +61,7 @@ public class SnapStartPriming implements Resource {
 
     /** Scores the priming image {@link #PRIMING_RUNS} times; returns the last result. */
     ScoreResult prime() {
+        startup.awaitReady(); // the model loads off the main thread
         long start = System.nanoTime();
         byte[] image = primingImage(model.inputSpec());
         ScoreResult result = null;

@@ -8,10 +8,12 @@ import org.eclipse.microprofile.health.Readiness;
 
 import dev.jepascore.model.ModelRuntime;
 import dev.jepascore.score.ScoringService;
+import dev.jepascore.startup.StartupWork;
 
 /**
- * {@code /q/health/ready} is UP once the model is loaded and the whole scoring path has run once;
- * it names the model and the execution provider.
+ * {@code /q/health/ready} is UP once the model is loaded and the whole scoring path has run once
+ * ({@link StartupWork}); it names the model and the execution provider. While the model loads it answers DOWN at
+ * once, without waiting for it.
  */
 @Readiness
 @ApplicationScoped
@@ -19,14 +21,19 @@ public class ModelReadinessCheck implements HealthCheck {
 
     private final ModelRuntime model;
     private final ScoringService scoring;
+    private final StartupWork startup;
 
-    public ModelReadinessCheck(ModelRuntime model, ScoringService scoring) {
+    public ModelReadinessCheck(ModelRuntime model, ScoringService scoring, StartupWork startup) {
         this.model = model;
         this.scoring = scoring;
+        this.startup = startup;
     }
 
     @Override
     public HealthCheckResponse call() {
+        if (!startup.ready()) {
+            return HealthCheckResponse.named("model").down().withData("state", "loading").build();
+        }
         return HealthCheckResponse.named("model")
                 .status(model.ready() && scoring.warm())
                 .withData("id", model.manifest().id())

@@ -31,15 +31,13 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import ai.onnxruntime.providers.OrtCUDAProviderOptions;
 import dev.jepascore.image.InputSpec;
-import io.quarkus.runtime.Startup;
 
 /**
  * The model package, open for the life of the process: one {@link OrtEnvironment}, the encoder,
  * scorer and float64 Gram sessions, created at start-up, checked against the manifest, warmed up,
  * and shared by all concurrent requests ({@link OrtSession#run} is thread-safe). The only class
- * that talks to ONNX Runtime.
+ * that talks to ONNX Runtime. Created at start-up off the main thread by {@link dev.jepascore.startup.StartupWork}.
  */
-@Startup
 @ApplicationScoped
 public class ModelRuntime implements AutoCloseable {
 

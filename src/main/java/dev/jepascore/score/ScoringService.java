@@ -1,8 +1,7 @@
 package dev.jepascore.score;
 
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,9 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 
-import javax.imageio.ImageIO;
-
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.jepascore.JepaException;
@@ -25,14 +21,13 @@ import dev.jepascore.image.ModelImage;
 import dev.jepascore.image.Preprocessor;
 import dev.jepascore.model.ModelManifest;
 import dev.jepascore.model.ModelRuntime;
-import io.quarkus.runtime.Startup;
 
 /**
  * Bytes to JEPA-SCORE: decode and preprocess every image, run the scorer graph once per batch,
  * hand the run to the scoring methods ({@link ScoringMethod}), and place each score against the
- * calibration set. Every entry point (Funqy, REST upload, storage events) calls this.
+ * calibration set. Every entry point (Funqy, REST upload, storage events) calls this. Created and warmed up at
+ * start-up off the main thread by {@link dev.jepascore.startup.StartupWork}.
  */
-@Startup
 @ApplicationScoped
 public class ScoringService {
 
@@ -87,26 +82,27 @@ public class ScoringService {
                 m.eps(), model.encoderRunLimit());
     }
 
+    /** Warm-up inputs, encoded once at build time (32x32 RGB gradients) so start-up never loads an image writer. */
+    private static final List<String> WARMUP_IMAGES = List.of("/warmup/warmup.png", "/warmup/warmup.jpg");
+
     /**
-     * Runs the whole path once at start-up (PNG and JPEG decoding, preprocessing, scorer, Gram,
-     * eigenvalues), so that the first request finds every class loaded and compiled code warm.
+     * Runs the whole path once (admission, PNG and JPEG decoding, preprocessing, scorer, Gram, eigenvalues,
+     * signals), so that the first request finds every class loaded; called once at start-up by
+     * {@link dev.jepascore.startup.StartupWork}, which reports ready after it.
      */
-    @PostConstruct
-    void warmUp() {
-        InputSpec spec = model.inputSpec();
-        BufferedImage blank = new BufferedImage(spec.width(), spec.height(), BufferedImage.TYPE_INT_RGB);
+    public void warmUp() {
         List<byte[]> images = new ArrayList<>();
-        for (String format : new String[] { "png", "jpg" }) {
-            try (ByteArrayOutputStream out = new ByteArrayOutputStream()) {
-                ImageIO.write(blank, format, out);
-                images.add(out.toByteArray());
+        for (String name : WARMUP_IMAGES) {
+            try (InputStream in = ScoringService.class.getResourceAsStream(name)) {
+                if (in == null) {
+                    throw new IllegalStateException("resource " + name + " is missing from the build");
+                }
+                images.add(in.readAllBytes());
             } catch (IOException e) {
-                throw new UncheckedIOException("warm-up image could not be encoded as " + format, e);
+                throw new UncheckedIOException("cannot read resource " + name, e);
             }
         }
-        for (int i = 0; i < 3; i++) {
-            run(images, null, System.nanoTime());
-        }
+        admission.admit(images, () -> run(images, null, System.nanoTime()));
         warm = true;
     }
 
