@@ -15,11 +15,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.jepascore.function.ResourceFailureTest;
 
 import dev.jepascore.image.TestImages;
+import dev.jepascore.testing.Readiness;
 import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -35,6 +37,12 @@ class ModelFailureTest {
 
     @Inject
     ModelRuntime model;
+
+    /** A failing model installed while the start-up warm-up still ran would fail the start, not the request. */
+    @BeforeEach
+    void startedUp() {
+        Readiness.awaitUp();
+    }
 
     @Test
     void inference_failure_is_500_inference_failed_with_a_message() {
