@@ -17,6 +17,7 @@ import dev.jepascore.JepaException;
 import dev.jepascore.image.ImageDecoder;
 import dev.jepascore.score.ScoringService;
 import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -46,6 +47,8 @@ public class StartupWork {
     private final ImageDecoder decoder;
     private final StartupConfig config;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    /** Set when the application stops: work still running then fails because of it and is not reported. */
+    private volatile boolean stopping;
 
     public StartupWork(ScoringService scoring, ImageDecoder decoder, StartupConfig config) {
         this.scoring = scoring;
@@ -70,9 +73,17 @@ public class StartupWork {
                 ready.complete(null);
             } else {
                 ready.completeExceptionally(failure);
-                fail(failure);
+                if (stopping) {
+                    LOG.debugf("start-up work ended by the shutdown: %s", failure);
+                } else {
+                    fail(failure);
+                }
             }
         });
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        stopping = true;
     }
 
     /** Runs {@code work} on a new daemon thread; completes with its duration in ms. */
