@@ -46,6 +46,7 @@ public class ReportResource {
             renderer.render(data, writer);
             writer.flush();
         };
-        return Response.ok(page, MediaType.TEXT_HTML_TYPE.withCharset("UTF-8")).build();
+        return Response.ok(page, MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
+                .header("Content-Security-Policy", ReportRenderer.CONTENT_SECURITY_POLICY).build();
     }
 }

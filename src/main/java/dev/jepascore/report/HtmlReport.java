@@ -21,11 +21,15 @@ final class HtmlReport {
     static final int SVG_HEIGHT = 210;
     private static final int LEFT = 48;
     private static final int RIGHT = 16;
-    private static final int TOP = 26;
+    /** Room above the plot for one row per cut's label. */
+    private static final int LABEL_ROW = 12;
     private static final int BOTTOM = 38;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
     private static final List<String> LABELS = List.of("typical", "unusual", "outlier");
+
+    /** The page loads nothing and runs nothing: inline styles and {@code data:} images only. */
+    static final String CONTENT_SECURITY_POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'";
 
     private static final String STYLE = """
             body{font-family:sans-serif;margin:24px;color:#1d2329;background:#fff;max-width:1100px}
@@ -60,12 +64,13 @@ final class HtmlReport {
     void write() throws IOException {
         String where = data.bucket + "/" + data.prefix;
         w("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
+        w("<meta http-equiv=\"Content-Security-Policy\" content=\"" + CONTENT_SECURITY_POLICY + "\">");
         w("<meta name=\"viewport\" content=\"width=device-width\"><title>jepa-score report: " + esc(where) + "</title>");
         w("<style>" + STYLE + "</style></head>\n<body>\n");
         w("<header><h1>Scores of <code>" + esc(where) + "*</code></h1>");
         w("<p class=\"meta\" id=\"summary\" data-documents=\"" + data.documents + "\" data-failures=\""
                 + data.failureCount + "\">" + data.documents + " result documents (" + data.failureCount
-                + " failures) under <code>" + esc(data.documentsBucket + "/" + data.documentsPrefix) + "</code>");
+                + (data.failureCount == 1 ? " failure" : " failures") + ") under <code>" + esc(data.documentsBucket + "/" + data.documentsPrefix) + "</code>");
         if (data.unreadableCount > 0) {
             w(", " + data.unreadableCount + " unreadable");
         }
@@ -211,19 +216,21 @@ final class HtmlReport {
         for (Histogram.Bin b : bins) {
             max = Math.max(max, b.count());
         }
+        int top = 10 + LABEL_ROW * Math.max(1, cuts.size());
+        int height = SVG_HEIGHT + LABEL_ROW * Math.max(0, cuts.size() - 2);
         int plotW = SVG_WIDTH - LEFT - RIGHT;
-        int plotH = SVG_HEIGHT - TOP - BOTTOM;
+        int plotH = height - top - BOTTOM;
         double x0 = lo;
         double span = hi - lo;
         java.util.function.DoubleUnaryOperator sx = v -> LEFT + (v - x0) / span * plotW;
         w("<svg class=\"histogram\" data-signal=\"" + signal + "\" data-total=\"" + h.total() + "\" width=\""
-                + SVG_WIDTH + "\" height=\"" + SVG_HEIGHT + "\" viewBox=\"0 0 " + SVG_WIDTH + " " + SVG_HEIGHT
+                + SVG_WIDTH + "\" height=\"" + height + "\" viewBox=\"0 0 " + SVG_WIDTH + " " + height
                 + "\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"histogram of " + esc(axis) + "\">");
         for (Cut c : cuts) {
             double a = sx.applyAsDouble(Math.max(lo, c.from()));
             double b = sx.applyAsDouble(Math.min(hi, c.to()));
             if (b > a) {
-                w("<rect class=\"band-" + c.kind() + "\" x=\"" + f1(a) + "\" y=\"" + TOP + "\" width=\"" + f1(b - a)
+                w("<rect class=\"band-" + c.kind() + "\" x=\"" + f1(a) + "\" y=\"" + top + "\" width=\"" + f1(b - a)
                         + "\" height=\"" + plotH + "\"/>");
             }
         }
@@ -235,22 +242,22 @@ final class HtmlReport {
             double bw = Math.max(1, sx.applyAsDouble(b.high()) - x - 1);
             double bh = Math.max(1, (double) b.count() / max * plotH);
             w("<rect class=\"bar\" data-count=\"" + b.count() + "\" data-low=\"" + b.low() + "\" data-high=\""
-                    + b.high() + "\" x=\"" + f1(x) + "\" y=\"" + f1(TOP + plotH - bh) + "\" width=\"" + f1(bw)
+                    + b.high() + "\" x=\"" + f1(x) + "\" y=\"" + f1(top + plotH - bh) + "\" width=\"" + f1(bw)
                     + "\" height=\"" + f1(bh) + "\"><title>" + fmt(b.low()) + " to " + fmt(b.high()) + ": "
                     + b.count() + "</title></rect>");
         }
         int labelRow = 0;
         for (Cut c : cuts) {
             double x = sx.applyAsDouble(c.edge());
-            w("<line class=\"cut " + c.kind() + "\" x1=\"" + f1(x) + "\" x2=\"" + f1(x) + "\" y1=\"" + TOP + "\" y2=\""
-                    + (TOP + plotH) + "\"/>");
+            w("<line class=\"cut " + c.kind() + "\" x1=\"" + f1(x) + "\" x2=\"" + f1(x) + "\" y1=\"" + top + "\" y2=\""
+                    + (top + plotH) + "\"/>");
             boolean leftSide = x > LEFT + plotW * 0.7;
-            w("<text x=\"" + f1(leftSide ? x - 3 : x + 3) + "\" y=\"" + (TOP - 14 + 11 * (labelRow++ % 2)) + "\""
+            w("<text x=\"" + f1(leftSide ? x - 3 : x + 3) + "\" y=\"" + (8 + LABEL_ROW * ++labelRow) + "\""
                     + (leftSide ? " text-anchor=\"end\"" : "") + ">" + esc(c.text()) + "</text>");
         }
-        int baseY = TOP + plotH;
+        int baseY = top + plotH;
         w("<line class=\"axis\" x1=\"" + LEFT + "\" x2=\"" + (LEFT + plotW) + "\" y1=\"" + baseY + "\" y2=\"" + baseY
-                + "\"/><line class=\"axis\" x1=\"" + LEFT + "\" x2=\"" + LEFT + "\" y1=\"" + TOP + "\" y2=\"" + baseY
+                + "\"/><line class=\"axis\" x1=\"" + LEFT + "\" x2=\"" + LEFT + "\" y1=\"" + top + "\" y2=\"" + baseY
                 + "\"/>");
         double step = niceStep(span / 6);
         for (double t = Math.ceil(lo / step) * step; t <= hi; t += step) {
@@ -259,9 +266,9 @@ final class HtmlReport {
                     + "\"/><text x=\"" + f1(x) + "\" y=\"" + (baseY + 15) + "\" text-anchor=\"middle\">" + fmt(t)
                     + "</text>");
         }
-        w("<text x=\"" + (LEFT - 4) + "\" y=\"" + (TOP + 4) + "\" text-anchor=\"end\">" + max + "</text>");
+        w("<text x=\"" + (LEFT - 4) + "\" y=\"" + (top + 4) + "\" text-anchor=\"end\">" + max + "</text>");
         w("<text x=\"" + (LEFT - 4) + "\" y=\"" + baseY + "\" text-anchor=\"end\">0</text>");
-        w("<text x=\"" + (LEFT + plotW / 2) + "\" y=\"" + (SVG_HEIGHT - 6) + "\" text-anchor=\"middle\">" + esc(axis)
+        w("<text x=\"" + (LEFT + plotW / 2) + "\" y=\"" + (height - 6) + "\" text-anchor=\"middle\">" + esc(axis)
                 + "; bins of " + fmt(h.binWidth()) + "</text></svg>\n");
         if (h.outOfRange() > 0) {
             w("<p class=\"meta\">" + h.outOfRange() + " non-finite values not plotted.</p>");

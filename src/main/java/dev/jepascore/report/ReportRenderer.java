@@ -32,6 +32,8 @@ import dev.jepascore.storage.StoredObject;
 public class ReportRenderer {
 
     private static final Logger LOG = Logger.getLogger(ReportRenderer.class);
+    /** What the page may load and run: nothing but its inline styles and {@code data:} images. */
+    public static final String CONTENT_SECURITY_POLICY = HtmlReport.CONTENT_SECURITY_POLICY;
     /** Documents listed per storage call (S3 returns at most 1000). */
     static final int PAGE_SIZE = 500;
     /** Result documents are small; anything bigger under a result key is not one of ours. */
