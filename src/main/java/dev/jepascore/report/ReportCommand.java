@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 import jakarta.inject.Inject;
 
@@ -128,6 +129,10 @@ public class ReportCommand implements QuarkusApplication {
             try {
                 try (Writer writer = new BufferedWriter(Files.newBufferedWriter(temp, StandardCharsets.UTF_8))) {
                     renderer.render(data, writer);
+                }
+                if (Files.getFileStore(temp).supportsFileAttributeView("posix")) {
+                    // a temporary file starts private; the report is a page to share
+                    Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));
                 }
                 Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } finally {

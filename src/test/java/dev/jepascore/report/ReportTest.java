@@ -8,14 +8,21 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+
+import jakarta.inject.Inject;
 
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -158,6 +165,43 @@ class ReportTest {
         given().when().get("/v1/report?bucket=..").then().statusCode(400)
                 .body("error.code", equalTo("bad_report_request"));
         given().when().get("/v1/report?bucket=" + BUCKET + "&top=many").then().statusCode(404);
+    }
+
+    @Inject
+    ReportCommand command;
+
+    @Test
+    void report_command_writes_the_same_page_to_a_file(@TempDir Path dir) throws IOException {
+        Path out = dir.resolve("reports/shop.html");
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        int code = command.run(new String[] { "--bucket", BUCKET, "--prefix", "shop/", "--top", "4", "--out",
+                out.toString() }, new PrintStream(stdout, true), new PrintStream(stderr, true));
+        assertEquals(0, code, stderr.toString());
+        assertTrue(stdout.toString().contains("report: 32 result documents (1 failures) of report-local/shop/"),
+                stdout.toString());
+        Document page = Jsoup.parse(out.toFile(), "UTF-8");
+        assertEquals(4, page.select("section.model[data-version=1.0.0] ol[data-ranking=most-typical] li.thumb").size());
+        assertEquals(2, page.select("section.model").size());
+
+        stderr.reset();
+        assertEquals(1, command.run(new String[] { "--bucket", "no-such-bucket", "--out", out.toString() },
+                new PrintStream(stdout, true), new PrintStream(stderr, true)));
+        assertTrue(stderr.toString().contains("bucket_not_found"), stderr.toString());
+    }
+
+    @Test
+    void report_command_flags_are_checked_before_anything_starts() {
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        assertEquals(2, ReportCommand.launch(new String[] { "--bucket", "b" }, new PrintStream(stderr, true)));
+        assertTrue(stderr.toString().contains("--out is required"), stderr.toString());
+        stderr.reset();
+        assertEquals(2, ReportCommand.launch(new String[] { "--bucket", "b", "--out", "x.html", "--top", "99" },
+                new PrintStream(stderr, true)));
+        assertTrue(stderr.toString().contains("--top must be between 1 and 50"), stderr.toString());
+        stderr.reset();
+        assertEquals(2, ReportCommand.launch(new String[] { "--colour", "red" }, new PrintStream(stderr, true)));
+        assertTrue(stderr.toString().contains("unknown flag --colour"), stderr.toString());
     }
 
     @Test
