@@ -2,7 +2,8 @@
 # Cold-start benchmark (README "Cold start"): builds the Lambda app (in a copy of the sources, so target/ keeps the
 # default build) and the default app with its JDK 25 AOT cache, then launches every variant RUNS times (default 5)
 # and prints the table. Needs Temurin 25 at JDK25. Not a test: it prints figures. About 8 minutes on 2 cores, most
-# of it the two builds; SKIP_BUILD=1 reuses them.
+# of it the two builds; SKIP_BUILD=1 reuses them. BEFORE=<git ref> (e.g. main) also builds that commit's -Paot app in
+# a copy and launches it in the same run ("before: ..." rows), for a before/after on the same machine state.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-5}
@@ -15,6 +16,16 @@ if [ "${SKIP_BUILD:-}" != 1 ]; then
   (cd "$OUT/src" && ./mvnw -B -ntp -q package -Plambda -DskipTests)
   # The AOT cache is only valid for the class path it was trained with: used in place.
   JAVA_HOME=$JDK25 ./mvnw -B -ntp -q clean verify -Paot
+  if [ -n "${BEFORE:-}" ]; then
+    mkdir -p "$OUT/before"
+    git archive "$BEFORE" | tar -x -C "$OUT/before"
+    (cd "$OUT/before" && JAVA_HOME=$JDK25 ./mvnw -B -ntp -q clean verify -Paot)
+  fi
 fi
 LAMBDA_JAR=$(ls "$OUT"/src/target/*-runner.jar)
-"$JDK25/bin/java" src/test/java/dev/jepascore/bench/ColdStartBenchmark.java target/quarkus-app "$LAMBDA_JAR" "$RUNS"
+BEFORE_APP=()
+if [ -n "${BEFORE:-}" ]; then
+  BEFORE_APP=("$OUT/before/target/quarkus-app")
+fi
+"$JDK25/bin/java" src/test/java/dev/jepascore/bench/ColdStartBenchmark.java target/quarkus-app "$LAMBDA_JAR" "$RUNS" \
+  "${BEFORE_APP[@]}"

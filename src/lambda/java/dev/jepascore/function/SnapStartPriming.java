@@ -19,6 +19,7 @@ import dev.jepascore.image.InputSpec;
 import dev.jepascore.model.ServedModels;
 import dev.jepascore.score.ScoreResult;
 import dev.jepascore.score.ScoringService;
+import dev.jepascore.startup.StartupWork;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -35,10 +36,12 @@ public class SnapStartPriming implements Resource {
 
     private final ScoringService scoring;
     private final ServedModels models;
+    private final StartupWork startup;
 
-    public SnapStartPriming(ScoringService scoring, ServedModels models) {
+    public SnapStartPriming(ScoringService scoring, ServedModels models, StartupWork startup) {
         this.scoring = scoring;
         this.models = models;
+        this.startup = startup;
     }
 
     void register(@Observes StartupEvent started) {
@@ -58,6 +61,7 @@ public class SnapStartPriming implements Resource {
 
     /** Scores the priming image {@link #PRIMING_RUNS} times with every served model; returns the default's last result. */
     ScoreResult prime() {
+        startup.awaitReady(); // the models load off the main thread
         ScoreResult result = null;
         for (String id : scoring.ids()) {
             long start = System.nanoTime();

@@ -15,6 +15,7 @@ import dev.jepascore.JepaException;
 import dev.jepascore.event.EventFormat;
 import dev.jepascore.event.ObjectRef;
 import dev.jepascore.result.ObjectScoringJob;
+import dev.jepascore.startup.StartupWork;
 import dev.jepascore.storage.LocalObjectStore;
 import dev.jepascore.storage.ObjectStore;
 import dev.jepascore.storage.RetryingObjectStore;
@@ -44,6 +45,9 @@ public class LocalUploadsPoller {
     @Inject
     ObjectScoringJob job;
 
+    @Inject
+    StartupWork startup;
+
     /** key -> "lastModified:size" of the version last handed to the job. */
     private final Map<String, String> seen = new ConcurrentHashMap<>();
     /** key -> "lastModified:size" found by the previous poll, for files not handed over yet. */
@@ -53,7 +57,8 @@ public class LocalUploadsPoller {
     @Scheduled(identity = "jepa-local-uploads", every = "${jepa.storage.local.poll-interval:2s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void poll() {
-        if (config.kind() != StorageConfig.Kind.LOCAL
+        if (!startup.ready() // files found while the model loads are picked up by the first poll after it
+                || config.kind() != StorageConfig.Kind.LOCAL
                 || !(store instanceof RetryingObjectStore retrying)
                 || !(retrying.delegate() instanceof LocalObjectStore local)) {
             return;

@@ -11,10 +11,12 @@ import org.eclipse.microprofile.health.Readiness;
 import dev.jepascore.model.ModelRuntime;
 import dev.jepascore.model.ServedModels;
 import dev.jepascore.score.ScoringService;
+import dev.jepascore.startup.StartupWork;
 
 /**
- * {@code /q/health/ready} is UP once every served model is loaded and each one's whole scoring path has run once;
- * it names the default model, every served model with its version, and the execution provider.
+ * {@code /q/health/ready} is UP once every served model is loaded and each one's whole scoring path has run once
+ * ({@link StartupWork}); it names the default model, every served model with its version, and the execution
+ * provider. While the models load it answers DOWN at once, without waiting for them.
  */
 @Readiness
 @ApplicationScoped
@@ -22,14 +24,19 @@ public class ModelReadinessCheck implements HealthCheck {
 
     private final ServedModels models;
     private final ScoringService scoring;
+    private final StartupWork startup;
 
-    public ModelReadinessCheck(ServedModels models, ScoringService scoring) {
+    public ModelReadinessCheck(ServedModels models, ScoringService scoring, StartupWork startup) {
         this.models = models;
         this.scoring = scoring;
+        this.startup = startup;
     }
 
     @Override
     public HealthCheckResponse call() {
+        if (!startup.ready()) {
+            return HealthCheckResponse.named("model").down().withData("state", "loading").build();
+        }
         ModelRuntime model = models.defaultModel();
         return HealthCheckResponse.named("model")
                 .status(models.ready() && scoring.warm())

@@ -7,11 +7,18 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
 import dev.jepascore.score.ScoringService;
 import dev.jepascore.score.ModelScorer.ModelInfo;
 
 /** {@code GET /v1/models}: the models this function serves, with their input, K and scoring modes. */
 @Path("/v1/models")
+@Tag(name = "Models")
 @Produces(MediaType.APPLICATION_JSON)
 public class ModelsResource {
 
@@ -26,6 +33,9 @@ public class ModelsResource {
     }
 
     @GET
+    @Operation(summary = "The models this function serves, with their input, embedding size and scoring modes")
+    @APIResponse(responseCode = "200", description = "The served models", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "bundled", ref = "models")))
     public Models list() {
         return new Models(scoring.modelInfos(), scoring.defaultModel());
     }

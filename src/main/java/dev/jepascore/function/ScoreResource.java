@@ -17,6 +17,15 @@ import jakarta.ws.rs.core.MediaType;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+
 import dev.jepascore.function.ScoreFunction.BatchScoreResponse;
 import dev.jepascore.score.ScoreMode;
 import dev.jepascore.score.ScoreResult;
@@ -24,6 +33,7 @@ import dev.jepascore.score.ScoringService;
 
 /** Binary uploads: the raw image as the request body, or several images as multipart form parts. */
 @Path("/v1/score")
+@Tag(name = "Score")
 @Produces(MediaType.APPLICATION_JSON)
 public class ScoreResource {
 
@@ -39,6 +49,16 @@ public class ScoreResource {
      */
     @POST
     @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Score one image sent as the request body",
+            description = "The body is the encoded image (PNG, JPEG, GIF, BMP, WebP); ?model= picks a served model, ?mode=exact|sketch.")
+    @RequestBody(required = true, content = @Content(mediaType = "image/png",
+            schema = @Schema(type = SchemaType.STRING, format = "binary")))
+    @APIResponse(responseCode = "200", description = "The score and verdict", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "typical", ref = "scoreResult")))
+    @APIResponse(responseCode = "400", description = "Not an image, corrupt, or a bad mode", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "notAnImage", ref = "notAnImage")))
+    @APIResponse(responseCode = "413", description = "Larger than jepa.image.max-bytes or too many pixels")
+    @APIResponse(responseCode = "503", description = "Overloaded; retry after Retry-After seconds")
     public ScoreResult score(InputStream body, @HeaderParam("Content-Length") Long contentLength,
             @QueryParam("model") String model, @QueryParam("mode") String mode) throws IOException {
         return scoring.score(RequestBodies.read(body, contentLength), model, ScoreMode.parse(mode));
@@ -48,6 +68,9 @@ public class ScoreResource {
     @POST
     @Path("/batch")
     @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Operation(summary = "Score several images, one multipart part named 'image' each, in one model run")
+    @APIResponse(responseCode = "200", description = "One result per image, in order", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "twoImages", ref = "batchResult")))
     public BatchScoreResponse batch(@RestForm("image") List<FileUpload> images, @QueryParam("model") String model,
             @QueryParam("mode") String mode) throws IOException {
         List<byte[]> bytes = new ArrayList<>();

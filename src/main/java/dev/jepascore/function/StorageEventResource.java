@@ -14,6 +14,13 @@ import jakarta.ws.rs.core.MediaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+
 import dev.jepascore.event.BadEventException;
 import dev.jepascore.event.ParsedEvent;
 import dev.jepascore.event.StorageEventParser;
@@ -27,6 +34,7 @@ import dev.jepascore.result.ScoringReport;
  * exactly as {@code POST /onObjectCreated} reads it.
  */
 @Path("/v1/events")
+@Tag(name = "Storage events")
 public class StorageEventResource {
 
     @Inject
@@ -39,6 +47,15 @@ public class StorageEventResource {
     @POST
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Score the objects a storage event names (CloudEvents binary mode, or any event body)",
+            description = "The same work and answer as POST /onObjectCreated; with ce-type the body is the "
+                    + "CloudEvent's data. 503 asks the sender to redeliver.")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            examples = @ExampleObject(name = "s3Put", ref = "storageEvent")))
+    @APIResponse(responseCode = "200", description = "What happened to each object", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, examples = {
+                    @ExampleObject(name = "scored", ref = "eventScored"),
+                    @ExampleObject(name = "redelivered", ref = "eventDuplicate") }))
     public ScoringReport receive(@HeaderParam("ce-type") String type, @HeaderParam("ce-source") String source,
             @HeaderParam("ce-subject") String subject, @HeaderParam("Content-Length") Long contentLength,
             InputStream body) throws IOException {

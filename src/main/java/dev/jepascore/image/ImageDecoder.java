@@ -19,8 +19,6 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import io.quarkus.runtime.Startup;
-
 import dev.jepascore.JepaException.Kind;
 import dev.jepascore.OverloadedException;
 
@@ -34,8 +32,9 @@ import dev.jepascore.OverloadedException;
  * ({@link PngReader}); every row goes straight into the reference resize ({@link RowResizer}). Other
  * formats, and JPEG without libjpeg-turbo, go through ImageIO. EXIF orientation is applied.
  */
+// Created at start-up by dev.jepascore.startup.StartupWork, in parallel with the model: it says which decoders are
+// active (and fails the start if a required one is missing).
 @ApplicationScoped
-@Startup // says at start-up which decoders are active (and fails there if a required one is missing)
 public class ImageDecoder {
 
     private static final Logger LOG = Logger.getLogger(ImageDecoder.class);

@@ -101,6 +101,10 @@ public class ModelRuntime implements AutoCloseable {
                 work.run();
             } catch (RuntimeException e) {
                 failure[0] = e;
+            } catch (Error e) {
+                // e.g. ONNX Runtime's native library failing to load (ExceptionInInitializerError): without this the
+                // thread would die silently and the caller would go on with a half-open model
+                failure[0] = new ModelException("model_load_failed", "loading the model failed: " + e, e);
             }
         }, "jepa-model-loader", LOADER_STACK_BYTES);
         loader.start();

@@ -18,15 +18,13 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import ai.onnxruntime.OrtEnvironment;
-import io.quarkus.runtime.Startup;
 
 /**
  * Every model package the function serves ({@code jepa.model.packages}, else every package under
- * {@code jepa.model.dir}), each under its manifest's id, all opened and warmed up at start-up on one ONNX Runtime
+ * {@code jepa.model.dir}), each under its manifest's id, all opened at start-up (off the main thread, by {@code dev.jepascore.startup.StartupWork}) on one ONNX Runtime
  * environment and thread pool, and the default model ({@code jepa.model.id}). Start-up fails with one line naming
  * the key when the packages or the default do not add up.
  */
-@Startup
 @ApplicationScoped
 public class ServedModels implements AutoCloseable {
 

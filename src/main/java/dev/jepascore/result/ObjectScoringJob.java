@@ -23,6 +23,7 @@ import dev.jepascore.event.ParsedEvent;
 import dev.jepascore.score.ScoreMode;
 import dev.jepascore.score.ScoreResult;
 import dev.jepascore.score.ScoringService;
+import dev.jepascore.startup.StartupWork;
 import dev.jepascore.storage.ObjectStore;
 import dev.jepascore.storage.RetryingObjectStore;
 import dev.jepascore.storage.StorageConfig;
@@ -61,6 +62,7 @@ public class ObjectScoringJob {
 
     private final ObjectStore store;
     private final ScoringService scoring;
+    private final StartupWork startup;
     private final ObjectMapper json;
     private final ResultKeys keys;
     private final long maxObjectBytes;
@@ -70,9 +72,10 @@ public class ObjectScoringJob {
     private final Map<String, String> bucketModels;
 
     @Inject
-    public ObjectScoringJob(ObjectStore store, ScoringService scoring, ObjectMapper json, StorageConfig config,
-            MeterRegistry metrics) {
+    public ObjectScoringJob(ObjectStore store, ScoringService scoring, StartupWork startup, ObjectMapper json,
+            StorageConfig config, MeterRegistry metrics) {
         this.metrics = metrics;
+        this.startup = startup;
         this.store = store;
         this.scoring = scoring;
         this.json = json;
@@ -174,6 +177,7 @@ public class ObjectScoringJob {
         }
         ScoreResult result;
         try {
+            startup.awaitReady(); // an event that woke the function waits for the model (retriable 503 after the wait)
             result = scoring.score(object.bytes(), bucketModels.get(version.bucket()), null);
         } catch (JepaException e) {
             if (!e.kind().clientError()) {

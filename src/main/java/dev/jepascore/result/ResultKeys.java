@@ -39,6 +39,16 @@ public final class ResultKeys {
         return resultsBucket.orElse(ref.bucket());
     }
 
+    /** The bucket holding the documents of objects in {@code bucket}. */
+    public String documentsBucket(String bucket) {
+        return resultsBucket.orElse(bucket);
+    }
+
+    /** The key prefix of the documents of every object in {@code bucket} whose key starts with {@code keyPrefix}. */
+    public String documentsPrefix(String bucket, String keyPrefix) {
+        return prefix + (resultsBucket.isPresent() ? bucket + "/" : "") + keyPrefix;
+    }
+
     public String keyFor(ObjectRef ref) {
         String tag = ref.versionTag() == null ? UNVERSIONED : safeTag(ref.versionTag());
         return prefix + (resultsBucket.isPresent() ? ref.bucket() + "/" : "") + ref.key() + "@" + tag + ".json";

@@ -1,8 +1,7 @@
 package dev.jepascore.score;
 
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,8 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.ToLongFunction;
 import java.util.stream.IntStream;
-
-import javax.imageio.ImageIO;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
@@ -88,27 +85,29 @@ public class ModelScorer {
                 m.eps(), model.encoderRunLimit());
     }
 
+    /** Warm-up inputs, encoded once at build time (32x32 RGB gradients) so start-up never loads an image writer. */
+    private static final List<String> WARMUP_IMAGES = List.of("/warmup/warmup.png", "/warmup/warmup.jpg");
+
     /**
-     * Runs the whole path at start-up (PNG and JPEG decoding, preprocessing, scorer, Gram,
-     * eigenvalues) in the model's default mode, so that the first request finds every class loaded and compiled
-     * code warm: three rounds, one for a sketch-mode model (each sketched image costs 2m encoder runs).
+     * Runs the whole path once (admission, PNG and JPEG decoding, preprocessing, scorer, Gram, eigenvalues,
+     * signals), so that the first request finds every class loaded; called once per served model at start-up by
+     * {@link dev.jepascore.startup.StartupWork} (through {@link ScoringService#warmUp()}), which reports ready after it.
      */
     public void warmUp() {
-        InputSpec spec = model.inputSpec();
-        BufferedImage blank = new BufferedImage(spec.width(), spec.height(), BufferedImage.TYPE_INT_RGB);
+        // a sketch-mode model scores one image (each costs 2m+1 encoder images); the others both formats
+        List<String> names = defaultMode == ScoreMode.SKETCH ? WARMUP_IMAGES.subList(0, 1) : WARMUP_IMAGES;
         List<byte[]> images = new ArrayList<>();
-        for (String format : new String[] { "png", "jpg" }) {
-            try (ByteArrayOutputStream out = new ByteArrayOutputStream()) {
-                ImageIO.write(blank, format, out);
-                images.add(out.toByteArray());
+        for (String name : names) {
+            try (InputStream in = ModelScorer.class.getResourceAsStream(name)) {
+                if (in == null) {
+                    throw new IllegalStateException("resource " + name + " is missing from the build");
+                }
+                images.add(in.readAllBytes());
             } catch (IOException e) {
-                throw new UncheckedIOException("warm-up image could not be encoded as " + format, e);
+                throw new UncheckedIOException("cannot read resource " + name, e);
             }
         }
-        int rounds = defaultMode == ScoreMode.SKETCH ? 1 : 3;
-        for (int i = 0; i < rounds; i++) {
-            run(images, null, System.nanoTime());
-        }
+        admission.admit(images, decodeCost, () -> run(images, null, System.nanoTime()));
         warm = true;
     }
 

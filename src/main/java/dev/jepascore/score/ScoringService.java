@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -14,14 +13,12 @@ import dev.jepascore.image.ImageConfig;
 import dev.jepascore.image.ImageDecoder;
 import dev.jepascore.model.ModelRuntime;
 import dev.jepascore.model.ServedModels;
-import io.quarkus.runtime.Startup;
 
 /**
- * Bytes to JEPA-SCORE with the model a request names: one {@link ModelScorer} per served model, each warmed up at
- * start-up; a request that names none gets the default model ({@code jepa.model.id}). Every entry point (Funqy,
- * REST upload, storage events) calls this.
+ * Bytes to JEPA-SCORE with the model a request names: one {@link ModelScorer} per served model; a request that
+ * names none gets the default model ({@code jepa.model.id}). Every entry point (Funqy, REST upload, storage events)
+ * calls this. Created and warmed up at start-up off the main thread by {@link dev.jepascore.startup.StartupWork}.
  */
-@Startup
 @ApplicationScoped
 public class ScoringService {
 
@@ -42,9 +39,11 @@ public class ScoringService {
         }
     }
 
-    /** Runs every model's whole scoring path once, so the first request to any model finds it warm. */
-    @PostConstruct
-    void warmUp() {
+    /**
+     * Runs every model's whole scoring path once, so the first request to any model finds it warm; called once at
+     * start-up by {@link dev.jepascore.startup.StartupWork}, which reports ready after it.
+     */
+    public void warmUp() {
         for (ModelScorer scorer : scorers.values()) {
             long start = System.nanoTime();
             scorer.warmUp();

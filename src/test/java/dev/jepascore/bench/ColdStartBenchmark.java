@@ -27,12 +27,17 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * bench/cold-start.sh            # builds what it needs, then runs this with the paths below
- * java src/test/java/dev/jepascore/bench/ColdStartBenchmark.java HTTP_APP LAMBDA_JAR RUNS
+ * java src/test/java/dev/jepascore/bench/ColdStartBenchmark.java HTTP_APP LAMBDA_JAR RUNS [BEFORE_HTTP_APP]
  * </pre>
+ *
+ * The variants take turns (run 1 of every variant, then run 2, ...), so a machine whose load changes during the run
+ * weighs on all of them alike; each median is also given as a ratio to plain JDK 25's of the same run.
+ * BEFORE_HTTP_APP, when given, is another build's {@code quarkus-app} (with its own {@code app.aot}, e.g. of the main
+ * branch: {@code BEFORE=main bench/cold-start.sh}), launched as "before" in the same run.
  *
  * HTTP_APP is a {@code quarkus-app} folder of the default build with {@code app.aot} (from {@code -Paot} on JDK 25);
  * LAMBDA_JAR the runner jar of {@code -Plambda} (the Lambda build packages a runner jar and {@code lib/}, zipped
- * into function.zip). HTTP variants: {@code POST /v1/score} of a fixture
+ * into function.zip; {@code -} leaves the Lambda variant out). HTTP variants: {@code POST /v1/score} of a fixture
  * PNG, retried every 5 ms until it answers 200. The Lambda variant runs through its handler as Lambda's Java runtime calls it
  * ({@code QuarkusStreamHandler::handleRequest}, the SAM template's Handler; bench/LambdaInvoke.java) with one S3 event
  * naming the fixture in a local store, and stops the clock when the handler's response reports it {@code scored}.
@@ -45,11 +50,19 @@ public final class ColdStartBenchmark {
     private static final String JDK_25 = "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java";
     /** Same collector in every variant, as in the images (deploy/docker) and on Lambda (one vCPU or less). */
     private static final List<String> JVM_OPTS = List.of("-XX:+UseSerialGC");
-    private static final Duration LAUNCH_LIMIT = Duration.ofSeconds(60);
+    /** C1 only: no C2 compiler threads competing with start-up for the two cores (deploy/docker/README.md). */
+    private static final String C1_ONLY = "-XX:TieredStopAtLevel=1";
+    private static final Duration LAUNCH_LIMIT = Duration.ofSeconds(180);
+    /** USER_HZ is 100 on Linux x64. */
+    private static final double CLOCK_TICK_MS = 10;
     private static final Pattern STARTED = Pattern.compile("started in ([0-9.]+)s");
     private static final Pattern MODEL = Pattern.compile("loaded from .* in ([0-9]+) ms");
 
-    private record Run(double firstScoreMs, long peakRssKb, double quarkusStartedMs, double modelLoadMs) {
+    /**
+     * @param cpuMs CPU time (user + system, all threads) the process had used when its first score arrived: less
+     *              sensitive than wall time to other work on a busy machine, blind to what parallel start-up overlaps
+     */
+    private record Run(double firstScoreMs, long peakRssKb, double quarkusStartedMs, double modelLoadMs, double cpuMs) {
     }
 
     private record Variant(String name, List<String> command, Path appDir, boolean lambda) {
@@ -57,12 +70,13 @@ public final class ColdStartBenchmark {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: ColdStartBenchmark HTTP_APP LAMBDA_JAR [RUNS]");
+            System.err.println("usage: ColdStartBenchmark HTTP_APP LAMBDA_JAR [RUNS] [BEFORE_HTTP_APP]");
             System.exit(2);
         }
         Path http = Path.of(args[0]).toAbsolutePath();
-        Path lambda = Path.of(args[1]).toAbsolutePath();
+        Path lambda = "-".equals(args[1]) ? null : Path.of(args[1]).toAbsolutePath(); // "-": no Lambda variant
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+        Path before = args.length > 3 ? Path.of(args[3]).toAbsolutePath() : null;
         byte[] image = Files.readAllBytes(FIXTURE);
         Path aot = http.resolve("app.aot");
         Path runner = http.resolve("quarkus-run.jar");
@@ -70,38 +84,56 @@ public final class ColdStartBenchmark {
             throw new IllegalStateException(aot + " is missing: build with JAVA_HOME at JDK 25 and -Paot");
         }
 
-        List<Variant> variants = List.of(
+        List<Variant> variants = new ArrayList<>(List.of(
                 new Variant("Java 17", javaCommand(JAVA_17, List.of(), runner), http, false),
                 new Variant("JDK 25", javaCommand(JDK_25, List.of(), runner), http, false),
                 new Variant("JDK 25 + AOT cache", javaCommand(JDK_25, List.of("-XX:AOTCache=" + aot), runner), http,
                         false),
-                new Variant("Lambda build, Java 17, via handler", javaCommand(JAVA_17, List.of(), lambda), lambda,
-                        true));
+                new Variant("JDK 25 + AOT cache, " + C1_ONLY, javaCommand(JDK_25, List.of("-XX:AOTCache=" + aot,
+                        C1_ONLY), runner), http, false)));
+        if (lambda != null) {
+            variants.add(new Variant("Lambda build, Java 17, via handler", javaCommand(JAVA_17, List.of(), lambda),
+                    lambda, true));
+        }
+        if (before != null) {
+            Path beforeRunner = before.resolve("quarkus-run.jar");
+            variants.add(new Variant("before: Java 17", javaCommand(JAVA_17, List.of(), beforeRunner), before, false));
+            variants.add(new Variant("before: JDK 25 + AOT cache", javaCommand(JDK_25,
+                    List.of("-XX:AOTCache=" + before.resolve("app.aot")), beforeRunner), before, false));
+        }
 
         System.out.printf(Locale.ROOT, "cold starts: %d launches per variant, %d cores, load average %s%n", runs,
                 Runtime.getRuntime().availableProcessors(), Files.readString(Path.of("/proc/loadavg")).strip());
-        List<String> rows = new ArrayList<>();
-        for (Variant v : variants) {
-            List<Run> results = new ArrayList<>();
-            for (int i = 0; i < runs; i++) {
+        List<List<Run>> results = new ArrayList<>();
+        variants.forEach(v -> results.add(new ArrayList<>()));
+        for (int i = 0; i < runs; i++) {
+            for (int j = 0; j < variants.size(); j++) {
+                Variant v = variants.get(j);
                 Run run = v.lambda() ? lambdaRun(v, image, i) : httpRun(v, image);
-                results.add(run);
-                System.out.printf(Locale.ROOT, "  %-36s run %d: first score %7.0f ms, peak RSS %4d MB%n", v.name(),
-                        i + 1, run.firstScoreMs(), run.peakRssKb() / 1024);
+                results.get(j).add(run);
+                System.out.printf(Locale.ROOT, "  %-48s run %d: first score %7.0f ms, CPU %6.0f ms, peak RSS %4d MB%n",
+                        v.name(), i + 1, run.firstScoreMs(), run.cpuMs(), run.peakRssKb() / 1024);
             }
-            rows.add(String.format(Locale.ROOT, "| %s | %.0f | %.0f-%.0f | %.0f | %.0f | %.0f |", v.name(),
-                    median(results.stream().mapToDouble(Run::firstScoreMs).toArray()),
-                    results.stream().mapToDouble(Run::firstScoreMs).min().orElse(0),
-                    results.stream().mapToDouble(Run::firstScoreMs).max().orElse(0),
-                    median(results.stream().mapToDouble(r -> r.peakRssKb() / 1024.0).toArray()),
-                    median(results.stream().mapToDouble(Run::quarkusStartedMs).toArray()),
-                    median(results.stream().mapToDouble(Run::modelLoadMs).toArray())));
         }
+        System.out.printf(Locale.ROOT, "load average at the end %s%n",
+                Files.readString(Path.of("/proc/loadavg")).strip());
+        double plain25 = median(results.get(1).stream().mapToDouble(Run::firstScoreMs).toArray());
         System.out.println();
-        System.out.println("| variant | first score, median ms | min-max ms | peak RSS, median MB "
-                + "| Quarkus 'started in', median ms | model load, median ms |");
-        System.out.println("|---|---|---|---|---|---|");
-        rows.forEach(System.out::println);
+        System.out.println("| variant | first score, median ms | min-max ms | vs JDK 25 | CPU used by then, median ms "
+                + "| peak RSS, median MB | Quarkus 'started in', median ms | model load, median ms |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
+        for (int j = 0; j < variants.size(); j++) {
+            List<Run> r = results.get(j);
+            double first = median(r.stream().mapToDouble(Run::firstScoreMs).toArray());
+            System.out.println(String.format(Locale.ROOT, "| %s | %.0f | %.0f-%.0f | %.2f | %.0f | %.0f | %.0f | %.0f |",
+                    variants.get(j).name(), first,
+                    r.stream().mapToDouble(Run::firstScoreMs).min().orElse(0),
+                    r.stream().mapToDouble(Run::firstScoreMs).max().orElse(0), first / plain25,
+                    median(r.stream().mapToDouble(Run::cpuMs).toArray()),
+                    median(r.stream().mapToDouble(run -> run.peakRssKb() / 1024.0).toArray()),
+                    median(r.stream().mapToDouble(Run::quarkusStartedMs).toArray()),
+                    median(r.stream().mapToDouble(Run::modelLoadMs).toArray())));
+        }
     }
 
     private static List<String> javaCommand(String java, List<String> extra, Path jar) {
@@ -249,17 +281,25 @@ public final class ColdStartBenchmark {
     /** Peak RSS while the process still runs, then the start-up figures it logged. */
     private static Run finish(Process process, double firstScoreMs, StringBuilder log) throws Exception {
         long hwm = peakRssKb(process.pid());
+        double cpuMs = cpuMs(process.pid());
         Thread.sleep(50);
         String text;
         synchronized (log) {
             text = log.toString();
         }
-        return new Run(firstScoreMs, hwm, find(STARTED, text) * 1000, find(MODEL, text));
+        return new Run(firstScoreMs, hwm, find(STARTED, text) * 1000, find(MODEL, text), cpuMs);
     }
 
     private static double find(Pattern pattern, String text) {
         Matcher m = pattern.matcher(text);
         return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+    }
+
+    /** utime + stime of /proc/PID/stat (fields 14 and 15, in clock ticks of 10 ms on Linux x64). */
+    private static double cpuMs(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * CLOCK_TICK_MS;
     }
 
     private static long peakRssKb(long pid) throws IOException {

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.jepascore.image.TestImages;
+import dev.jepascore.testing.Readiness;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
@@ -62,6 +63,7 @@ class BadInputTest {
             assertEquals(List.of(), errors.stream().map(r -> r.getLoggerName() + ": " + r.getMessage()).toList(),
                     "a client's mistake was logged at ERROR");
         }
+        Readiness.awaitUp(); // the first test may run while the model still loads
         given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
     }
 

@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.hasItem;
 import org.junit.jupiter.api.Test;
 
 import dev.jepascore.image.TestImages;
+import dev.jepascore.testing.Readiness;
 import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
@@ -15,6 +16,7 @@ class HealthAndMetricsTest {
 
     @Test
     void readiness_is_up_with_the_model_and_provider() {
+        Readiness.awaitUp();
         given().when().get("/q/health/ready")
                 .then().statusCode(200)
                 .body("status", equalTo("UP"))

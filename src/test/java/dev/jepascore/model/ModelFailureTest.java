@@ -22,11 +22,13 @@ import java.nio.file.Files;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.jepascore.function.ResourceFailureTest;
 
 import dev.jepascore.image.TestImages;
+import dev.jepascore.testing.Readiness;
 import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -59,6 +61,12 @@ class ModelFailureTest {
     private void serve(ModelRuntime model) {
         QuarkusMock.installMockForType(new ScoringService(new ServedModels(List.of(model)), decoder, imageConfig,
                 metrics, admission), ScoringService.class);
+    }
+
+    /** A failing model installed while the start-up warm-up still ran would fail the start, not the request. */
+    @BeforeEach
+    void startedUp() {
+        Readiness.awaitUp();
     }
 
     @Test

@@ -195,7 +195,7 @@ class ObjectScoringJobTest {
 
     private final MemoryStore store = new MemoryStore();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final ObjectScoringJob job = new ObjectScoringJob(store, null, JSON, config(), registry);
+    private final ObjectScoringJob job = new ObjectScoringJob(store, null, null, JSON, config(), registry);
 
     @Test
     void access_denied_object_gets_a_failure_document() throws Exception {

@@ -155,4 +155,37 @@ class LocalObjectStoreTest {
         assertEquals("bucket_not_found", e.code());
         assertEquals(Kind.NOT_FOUND, e.kind());
     }
+
+    /** Every key once, in ascending order, across pages of at most {@code pageSize}. */
+    static List<String> listAll(ObjectStore store, String bucket, String prefix, int pageSize) {
+        List<String> keys = new java.util.ArrayList<>();
+        String from = null;
+        for (int page = 0; page < 1000; page++) {
+            ObjectPage listed = store.list(bucket, prefix, from, pageSize);
+            assertTrue(listed.objects().size() <= pageSize, "a page holds at most the page size");
+            listed.objects().forEach(o -> keys.add(o.key()));
+            from = listed.next();
+            if (from == null) {
+                return keys;
+            }
+        }
+        throw new AssertionError("listing did not end");
+    }
+
+    @Test
+    void list_pages_in_key_order_where_a_dash_sorts_before_a_directory() {
+        LocalObjectStore store = store();
+        for (String key : List.of("r/a-b.json", "r/a/x.json", "r/a/y/z.json", "r/b.json", "r/c/d.json", "s/e.json",
+                "rr.json")) {
+            store.put("uploads", key, new byte[] { 1 }, "application/json");
+        }
+        List<String> expected = List.of("r/a-b.json", "r/a/x.json", "r/a/y/z.json", "r/b.json", "r/c/d.json");
+        for (int pageSize : new int[] { 1, 2, 3, 100 }) {
+            assertEquals(expected, listAll(store, "uploads", "r/", pageSize), "page size " + pageSize);
+        }
+        assertEquals(List.of("r/a-b.json", "r/a/x.json", "r/a/y/z.json"), listAll(store, "uploads", "r/a", 2));
+        assertEquals(List.of("r/a-b.json", "r/a/x.json", "r/a/y/z.json", "r/b.json", "r/c/d.json", "rr.json"),
+                listAll(store, "uploads", "r", 2));
+        assertEquals(List.of(), listAll(store, "uploads", "nothing/here/", 2));
+    }
 }

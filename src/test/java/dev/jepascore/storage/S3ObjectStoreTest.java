@@ -10,6 +10,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 
+import java.util.List;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -110,6 +112,31 @@ class S3ObjectStoreTest {
             assertEquals(Kind.UNAVAILABLE, e.kind());
             assertEquals("storage_unavailable", e.code());
             assertTrue(e.kind().retriable());
+        }
+    }
+
+    @Test
+    void list_pages_through_a_prefix_with_etags() {
+        client.createBucket(b -> b.bucket("listing"));
+        List<String> keys = List.of("r/a-b.json", "r/a/x.json", "r/b.json", "r/c/d.json", "s/e.json");
+        for (String key : keys) {
+            store.put("listing", key, key.getBytes(java.nio.charset.StandardCharsets.UTF_8), "application/json");
+        }
+        assertEquals(List.of("r/a-b.json", "r/a/x.json", "r/b.json", "r/c/d.json"),
+                LocalObjectStoreTest.listAll(store, "listing", "r/", 3));
+        ObjectPage.Listed first = store.list("listing", "r/", null, 1).objects().get(0);
+        assertEquals(store.head("listing", "r/a-b.json").versionTag(), first.versionTag());
+    }
+
+    @Test
+    void listing_a_missing_bucket_is_bucket_not_found_and_wrong_credentials_access_denied() {
+        StorageException missing = assertThrows(StorageException.class, () -> store.list("no-such-bucket", "", null, 5));
+        assertEquals("bucket_not_found", missing.code());
+        try (S3Client intruder = TestS3.client(server, "someone-else", "wrong-secret")) {
+            S3ObjectStore denied = new S3ObjectStore(intruder, java.time.Duration.ofSeconds(10));
+            StorageException e = assertThrows(StorageException.class, () -> denied.list("bucket", "", null, 5));
+            assertEquals(Kind.FORBIDDEN, e.kind());
+            assertEquals("access_denied", e.code());
         }
     }
 }

@@ -1,0 +1,14 @@
+package dev.jepascore.startup;
+
+import dev.jepascore.JepaException;
+
+/**
+ * The model was still loading when the work's wait ({@code jepa.startup.request-wait}) ran out: retriable 503
+ * {@code model_loading}, never a result.
+ */
+public final class NotReadyException extends JepaException {
+
+    public NotReadyException(String message) {
+        super(Kind.UNAVAILABLE, "model_loading", message, null);
+    }
+}
