@@ -1,6 +1,7 @@
 package dev.jepascore.function;
 
 import jakarta.inject.Inject;
+import jakarta.inject.Named;
 
 import org.jboss.logging.Logger;
 
@@ -19,8 +20,15 @@ import dev.jepascore.result.ScoringReport;
  * the event with the same job as the HTTP and Knative builds and returns the report. Records under the results prefix
  * (the function's own output, should the trigger's prefix filter be missing) are skipped and logged, never scored.
  * A storage outage throws, so Lambda retries the asynchronous invocation.
+ * <p>
+ * The build's default handler ({@code quarkus.lambda.handler=s3-event} in {@code src/lambda/resources}); the same
+ * package serves S3 Batch Operations with {@code QUARKUS_LAMBDA_HANDLER=s3-batch} ({@link S3BatchHandler}).
  */
+@Named(S3EventHandler.NAME)
 public class S3EventHandler implements RequestHandler<S3Event, ScoringReport> {
+
+    /** The value of {@code quarkus.lambda.handler} that selects this handler (the lambda build's default). */
+    public static final String NAME = "s3-event";
 
     private static final Logger LOG = Logger.getLogger(S3EventHandler.class);
 

@@ -15,7 +15,9 @@ public enum EventFormat {
     /** A file found in the local uploads directory by the embedded poller. */
     LOCAL_POLL("local-poll"),
     /** An object found by {@code backfill} listing a bucket. */
-    BACKFILL("backfill");
+    BACKFILL("backfill"),
+    /** A task of an S3 Batch Operations job invoking the Lambda build ({@code S3BatchHandler}). */
+    S3_BATCH("s3-batch");
 
     private final String id;
 
