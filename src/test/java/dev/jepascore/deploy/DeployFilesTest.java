@@ -55,6 +55,11 @@ class DeployFilesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Read by the JVM, the shell in the image, or the Lambda runtime, not by the application's config. */
     private static final Set<String> PLATFORM_ENV = Set.of("JAVA_OPTS", "JAVA_TOOL_OPTIONS", "DISABLE_SIGNAL_HANDLERS");
+    /**
+     * Read by the Lambda extension, which is on the class path of the lambda build only (whose
+     * LambdaTemplateHandlerTest checks that the extension documents it and that its values name handlers).
+     */
+    private static final Set<String> LAMBDA_ENV = Set.of("QUARKUS_LAMBDA_HANDLER");
     /** Files the build leaves that images copy (JVM app with its AOT cache and ORT libraries; native binary). */
     private static final List<String> BUILD_OUTPUTS = List.of("target/quarkus-app/", "target/*-runner",
             "target/quarkus-app/onnxruntime/");
@@ -205,10 +210,13 @@ class DeployFilesTest {
             JsonNode template = documents(file).get(0);
             JsonNode globals = template.path("Globals").path("Function").path("Environment").path("Variables");
             JsonNode function = template.path("Resources").path("JepaScoreFunction").path("Properties");
+            JsonNode batch = template.path("Resources").path("JepaScoreBatchFunction").path("Properties");
             List<String> env = new ArrayList<>();
             globals.fieldNames().forEachRemaining(env::add);
             function.path("Environment").path("Variables").fieldNames().forEachRemaining(env::add);
-            env.forEach(n -> assertKnownEnv(file, n));
+            batch.path("Environment").path("Variables").fieldNames().forEachRemaining(env::add);
+            env.forEach(n -> assertTrue(knownEnv.contains(n) || PLATFORM_ENV.contains(n) || LAMBDA_ENV.contains(n),
+                    file + " sets " + n + ", which no config key of this application or its extensions reads"));
             assertEquals("UploadsBucketName", globals.path("JEPA_STORAGE_UPLOADS_BUCKET").path("Ref").asText());
             assertEquals("ResultsBucketName", globals.path("JEPA_STORAGE_RESULTS_BUCKET").path("Ref").asText(),
                     file + ": results in another bucket, so a result can never trigger the function");
@@ -217,6 +225,9 @@ class DeployFilesTest {
             assertEquals("prefix", s3.path("Filter").path("S3Key").path("Rules").path(0).path("Name").asText());
             assertEquals("UploadsPrefix", s3.path("Filter").path("S3Key").path("Rules").path(0).path("Value")
                     .path("Ref").asText());
+            assertTrue(batch.path("Events").isMissingNode(), file + ": the batch function has no S3 trigger");
+            assertEquals(function.path("CodeUri"), batch.path("CodeUri"), file + ": one package, two handlers");
+            assertEquals(function.path("Runtime"), batch.path("Runtime"), file.toString());
             Path layer = file.getParent().resolve(template.path("Resources").path("ModelLayer").path("Properties")
                     .path("ContentUri").asText()).normalize();
             assertEquals("/opt", globals.path("JEPA_MODEL_DIR").asText(), "layers are mounted at /opt");
@@ -230,10 +241,14 @@ class DeployFilesTest {
             String runtime = function.path("Runtime").asText();
             if (name.contains("native")) {
                 assertEquals("provided.al2023", runtime);
-                assertEquals("true", function.path("Environment").path("Variables").path("DISABLE_SIGNAL_HANDLERS")
-                        .asText());
+                for (JsonNode f : List.of(function, batch)) {
+                    assertEquals("true", f.path("Environment").path("Variables").path("DISABLE_SIGNAL_HANDLERS")
+                            .asText(), file.toString());
+                }
             } else {
-                assertEquals("PublishedVersions", function.path("SnapStart").path("ApplyOn").asText());
+                for (JsonNode f : List.of(function, batch)) {
+                    assertEquals("PublishedVersions", f.path("SnapStart").path("ApplyOn").asText(), file.toString());
+                }
                 assertEquals("../../target/function.zip", function.path("CodeUri").asText(),
                         "what ./mvnw package -Plambda produces");
             }
