@@ -43,8 +43,13 @@ public final class DecodeCost {
      * ({@code DecodeCostTest}), so a JPEG decoded without libjpeg-turbo is charged two.
      */
     static final int IMAGEIO_JPEG_RASTERS = 2;
-    /** libjpeg-turbo decodes into packed RGB bytes ({@code TJ.PF_RGB}). */
-    static final int TURBOJPEG_BYTES_PER_PIXEL = 3;
+    /**
+     * libjpeg-turbo decodes into packed bytes of the model's channels: RGB ({@code TJ.PF_RGB}) for a colour model,
+     * luma ({@code TJ.PF_GRAY}) for a grey one.
+     */
+    static int turboJpegBytesPerPixel(InputSpec spec) {
+        return spec.channels();
+    }
 
     private DecodeCost() {
     }

@@ -181,7 +181,7 @@ public class ImageDecoder {
                     return 0;
                 }
                 int[] scaled = turbo.scaledSize(size[0], size[1], minWidth(spec, o), minHeight(spec, o));
-                return DecodeCost.raster(scaled[0], scaled[1], DecodeCost.TURBOJPEG_BYTES_PER_PIXEL, spec,
+                return DecodeCost.raster(scaled[0], scaled[1], DecodeCost.turboJpegBytesPerPixel(spec), spec,
                         o.transpose);
             }
             if (WebpNative.isWebp(bytes)) {
@@ -241,15 +241,14 @@ public class ImageDecoder {
         if (isJpeg(bytes)) {
             Orientation o = upright(spec, Exif.ofJpeg(bytes));
             if (turbo != null) {
-                TurboJpeg.Scaled s = turbo.decode(bytes, minWidth(spec, o), minHeight(spec, o), config.maxPixels());
+                TurboJpeg.Scaled s = turbo.decode(bytes, minWidth(spec, o), minHeight(spec, o), config.maxPixels(),
+                        spec.channels());
                 RowResizer out = resizer(s.width(), s.height(), spec, o);
-                byte[] row = new byte[s.width() * spec.channels()];
-                byte[] rgb = s.rgb();
-                for (int y = 0, p = 0; y < s.height(); y++) {
-                    for (int x = 0; x < s.width(); x++, p += 3) {
-                        Colour.put(row, x, spec.channels(), rgb[p] & 0xff, rgb[p + 1] & 0xff, rgb[p + 2] & 0xff);
-                    }
-                    out.row(row, 0);
+                byte[] px = s.pixels();
+                // the decoder's output already has the model's channels (luma straight from the JPEG for
+                // grey models): rows go to the resizer as they are
+                for (int y = 0, stride = s.width() * s.channels(); y < s.height(); y++) {
+                    out.row(px, y * stride);
                 }
                 return new ModelImage(out.finish(), spec.width(), spec.height(),
                         "jpeg turbojpeg " + s.num() + "/" + s.denom());

@@ -24,6 +24,11 @@ final class TurboJpeg {
 
     /** TJ.PF_RGB: 3 bytes per pixel, R G B. */
     private static final int PF_RGB = 0;
+    /**
+     * TJ.PF_GRAY: 1 byte per pixel, the JPEG's own luma. For a colour JPEG libjpeg then skips the chroma
+     * components' inverse DCT, upsampling and colour conversion (what Pillow's draft mode asks for).
+     */
+    private static final int PF_GRAY = 6;
     /** TJ.ERR_WARNING: the data was decoded but the library complained (e.g. ended early). */
     private static final int ERR_WARNING = 0;
 
@@ -104,8 +109,12 @@ final class TurboJpeg {
         return description;
     }
 
-    /** A JPEG decoded at a reduced scale: {@code width x height} RGB pixels. */
-    record Scaled(byte[] rgb, int width, int height, int fullWidth, int fullHeight, int num, int denom) {
+    /**
+     * A JPEG decoded at a reduced scale: {@code width x height} pixels of {@code channels} bytes each
+     * (3: R G B; 1: luma).
+     */
+    record Scaled(byte[] pixels, int channels, int width, int height, int fullWidth, int fullHeight, int num,
+            int denom) {
     }
 
     /** The stored (unscaled) size from the JPEG header, without decoding. */
@@ -122,9 +131,13 @@ final class TurboJpeg {
 
     /**
      * Decodes at the smallest DCT scale (num/8, num = 1..8) whose result is at least
-     * {@code minWidth x minHeight}, or at full size when the image is smaller than that.
+     * {@code minWidth x minHeight}, or at full size when the image is smaller than that, as RGB
+     * ({@code channels} 3) or as luma ({@code channels} 1).
      */
-    Scaled decode(byte[] jpeg, int minWidth, int minHeight, long maxPixels) {
+    Scaled decode(byte[] jpeg, int minWidth, int minHeight, long maxPixels, int channels) {
+        if (channels != 1 && channels != 3) {
+            throw new IllegalArgumentException("channels must be 1 or 3, found " + channels);
+        }
         Object d = openDecompressor(jpeg);
         try {
             int w = (int) width.invoke(d);
@@ -136,9 +149,9 @@ final class TurboJpeg {
             int[] best = scale(w, h, minWidth, minHeight);
             int sw = scaled(w, best);
             int sh = scaled(h, best);
-            byte[] rgb = new byte[sw * sh * 3];
+            byte[] pixels = new byte[sw * sh * channels];
             try {
-                decompress.invoke(d, rgb, 0, 0, sw, sw * 3, sh, PF_RGB, 0);
+                decompress.invoke(d, pixels, 0, 0, sw, sw * channels, sh, channels == 1 ? PF_GRAY : PF_RGB, 0);
             } catch (Throwable t) {
                 if (!exceptionType.isInstance(t) || (int) errorCode.invoke(t) != ERR_WARNING
                         || ImageDecoder.isTruncationWarning(t.getMessage())) {
@@ -146,7 +159,7 @@ final class TurboJpeg {
                 }
                 // a harmless warning (e.g. extraneous bytes): the pixels are complete
             }
-            return new Scaled(rgb, sw, sh, w, h, best[0], best[1]);
+            return new Scaled(pixels, channels, sw, sh, w, h, best[0], best[1]);
         } catch (BadImageException e) {
             throw e;
         } catch (Throwable t) {

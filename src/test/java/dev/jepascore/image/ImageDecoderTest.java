@@ -2,6 +2,7 @@ package dev.jepascore.image;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
@@ -49,7 +50,23 @@ class ImageDecoderTest {
             assertEquals(28, image.width(), format);
             assertEquals(28, image.height(), format);
             byte[] expected = Resampler.resize(TestImages.luma(decoder.decodeWithImageIo(bytes)), 40, 30, 28, 28);
-            assertArrayEquals(expected, image.planes()[0], format + " via " + image.path());
+            if (image.path().startsWith("jpeg turbojpeg")) {
+                // libjpeg-turbo hands a grey model the JPEG's own luma (Y), as Pillow's draft mode does; the
+                // reference converts the decoded RGB back to luma, rounding twice and clipping the chroma
+                // overshoot at this picture's saturated red/white edge to 0..255 on the way (3 levels here;
+                // real photos stay within 2 of Pillow's full decode: PhotoFidelityTest)
+                assertWithinLevels(expected, image.planes()[0], 3, format + " via " + image.path());
+            } else {
+                assertArrayEquals(expected, image.planes()[0], format + " via " + image.path());
+            }
+        }
+    }
+
+    private static void assertWithinLevels(byte[] expected, byte[] actual, int levels, String what) {
+        assertEquals(expected.length, actual.length, what);
+        for (int i = 0; i < expected.length; i++) {
+            int d = Math.abs((expected[i] & 0xff) - (actual[i] & 0xff));
+            assertTrue(d <= levels, what + ": pixel " + i + " differs by " + d + " levels (at most " + levels + ")");
         }
     }
 
