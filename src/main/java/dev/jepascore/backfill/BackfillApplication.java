@@ -1,14 +1,21 @@
 package dev.jepascore.backfill;
 
+import java.io.IOException;
+
 import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.jepascore.JepaException;
+import dev.jepascore.report.ReportCommand;
+import dev.jepascore.report.ReportData;
+import dev.jepascore.report.ReportOptions;
+import dev.jepascore.report.ReportRenderer;
 import dev.jepascore.result.ObjectScoringJob;
 import dev.jepascore.storage.ObjectStore;
 import io.quarkus.runtime.QuarkusApplication;
 
-/** The backfill as the application's main: the function's beans, one run of {@link BackfillCommand}, exit. */
+/** The backfill as the application's main: the function's beans, one run of {@link BackfillCommand}, the report if asked for, exit. */
 public class BackfillApplication implements QuarkusApplication {
 
     @Inject
@@ -20,9 +27,29 @@ public class BackfillApplication implements QuarkusApplication {
     @Inject
     ObjectMapper json;
 
+    @Inject
+    ReportRenderer reports;
+
     @Override
     public int run(String... args) {
-        return BackfillCommand.execute(BackfillOptions.parse(args), store, job.keys(), job::process, json, System.out,
-                System.err, BackfillCommand.onTerminal());
+        BackfillOptions options = BackfillOptions.parse(args);
+        int code = BackfillCommand.execute(options, store, job.keys(), job::process, json, System.out, System.err,
+                BackfillCommand.onTerminal());
+        if (options.report() == null || code == BackfillCommand.EXIT_CANNOT_LIST) {
+            return code;
+        }
+        // also after exit code 3 (some objects to retry): the page shows what is there, failures included
+        try {
+            ReportData data = ReportCommand.write(reports, options.bucket(), options.prefix(), ReportOptions.defaults(),
+                    options.report());
+            System.out.printf("backfill: report over %d result documents (%d failures) -> %s%n", data.documents(),
+                    data.failureCount(), options.report().toAbsolutePath());
+            return code;
+        } catch (JepaException e) {
+            System.err.println("backfill: the report could not be made (" + e.code() + "): " + e.getMessage());
+        } catch (IOException e) {
+            System.err.println("backfill: cannot write the report " + options.report() + ": " + e);
+        }
+        return code == BackfillCommand.EXIT_OK ? BackfillCommand.EXIT_CANNOT_LIST : code;
     }
 }

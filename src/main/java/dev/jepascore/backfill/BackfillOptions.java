@@ -8,15 +8,17 @@ import java.nio.file.Path;
  * {@code --emit-events URL} or {@code --s3-batch-manifest FILE}.
  *
  * @param concurrency objects scored (or events in flight) at once
+ * @param report      where the HTML report over the documents is written once the backfill has run, or null
  */
 record BackfillOptions(String bucket, String prefix, int concurrency, boolean dryRun, URI emitEvents,
-        Path s3BatchManifest) {
+        Path s3BatchManifest, Path report) {
 
     /** Objects asked for per listing call: the most one S3 ListObjectsV2 call returns. */
     static final int PAGE_SIZE = 1000;
 
     static final String USAGE = """
-            usage: backfill --bucket B [--prefix P] [--concurrency N] [--dry-run | --emit-events URL | --s3-batch-manifest FILE]
+            usage: backfill --bucket B [--prefix P] [--concurrency N] [--report FILE.html]
+                            [--dry-run | --emit-events URL | --s3-batch-manifest FILE]
               --bucket       the bucket to go through (the local store: a directory below jepa.storage.local.root)
               --prefix       only keys starting with this (default: the whole bucket); the results prefix is never scored
               --concurrency  objects scored at once, or events in flight with --emit-events (default: the number of CPUs)
@@ -25,8 +27,12 @@ record BackfillOptions(String bucket, String prefix, int concurrency, boolean dr
                              /v1/events or /onObjectCreated) instead of scoring here; 429/503 answers are retried
               --s3-batch-manifest  write the CSV manifest (bucket,key URL-encoded) for an S3 Batch Operations job
                              that invokes the Lambda build, instead of scoring here
+              --report       then write the report over the prefix's result documents to this HTML file (as the
+                             report command does); not with --emit-events or --s3-batch-manifest, whose documents
+                             are written later by the deployed function
             Storage is configured as for the function (jepa.storage.*, quarkus.s3.*).
-            Exit codes: 0 every object has a document (or was sent), 1 the bucket or prefix cannot be listed,
+            Exit codes: 0 every object has a document (or was sent), 1 the bucket or prefix cannot be listed (or the
+            report cannot be written),
             2 bad flags, 3 some objects failed for a reason that may pass: run the same command again.""";
 
     static BackfillOptions parse(String[] args) {
@@ -36,6 +42,7 @@ record BackfillOptions(String bucket, String prefix, int concurrency, boolean dr
         boolean dryRun = false;
         URI emit = null;
         Path manifest = null;
+        Path report = null;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             if (flag.equals("--dry-run")) {
@@ -60,6 +67,7 @@ record BackfillOptions(String bucket, String prefix, int concurrency, boolean dr
                 case "--concurrency" -> concurrency = positive(flag, value);
                 case "--emit-events" -> emit = url(value);
                 case "--s3-batch-manifest" -> manifest = Path.of(value);
+                case "--report" -> report = Path.of(value);
                 default -> throw new UsageException("unknown flag " + flag);
             }
         }
@@ -70,7 +78,11 @@ record BackfillOptions(String bucket, String prefix, int concurrency, boolean dr
         if (modes > 1) {
             throw new UsageException("--dry-run, --emit-events and --s3-batch-manifest exclude each other");
         }
-        return new BackfillOptions(bucket, prefix, concurrency, dryRun, emit, manifest);
+        if (report != null && (emit != null || manifest != null)) {
+            throw new UsageException("--report needs the documents written here: not with --emit-events or "
+                    + "--s3-batch-manifest (run the report command once the deployed function has scored them)");
+        }
+        return new BackfillOptions(bucket, prefix, concurrency, dryRun, emit, manifest, report);
     }
 
     /** What the progress line calls the work. */

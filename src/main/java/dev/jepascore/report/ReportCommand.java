@@ -121,23 +121,9 @@ public class ReportCommand implements QuarkusApplication {
             return 2;
         }
         try {
-            ReportData data = renderer.scan(renderer.store(), parsed.bucket(), parsed.prefix(),
-                    ReportOptions.defaults().withTop(parsed.top()));
+            ReportData data = write(renderer, parsed.bucket(), parsed.prefix(),
+                    ReportOptions.defaults().withTop(parsed.top()), parsed.out());
             Path target = parsed.out().toAbsolutePath();
-            Files.createDirectories(target.getParent());
-            Path temp = Files.createTempFile(target.getParent(), ".report-", ".html");
-            try {
-                try (Writer writer = new BufferedWriter(Files.newBufferedWriter(temp, StandardCharsets.UTF_8))) {
-                    renderer.render(data, writer);
-                }
-                if (Files.getFileStore(temp).supportsFileAttributeView("posix")) {
-                    // a temporary file starts private; the report is a page to share
-                    Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));
-                }
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(temp);
-            }
             out.printf("report: %d result documents (%d failures) of %s/%s -> %s%n", data.documents(),
                     data.failureCount(), parsed.bucket(), parsed.prefix(), target);
             return 0;
@@ -148,5 +134,32 @@ public class ReportCommand implements QuarkusApplication {
             err.println("report: cannot write " + parsed.out() + ": " + e);
             return 1;
         }
+    }
+
+    /**
+     * Scans the documents of {@code bucket}/{@code prefix} and writes the page to {@code file}, replacing it
+     * atomically (also {@code backfill --report}).
+     *
+     * @throws IOException the file cannot be written
+     */
+    public static ReportData write(ReportRenderer renderer, String bucket, String prefix, ReportOptions options,
+            Path file) throws IOException {
+        ReportData data = renderer.scan(renderer.store(), bucket, prefix, options);
+        Path target = file.toAbsolutePath();
+        Files.createDirectories(target.getParent());
+        Path temp = Files.createTempFile(target.getParent(), ".report-", ".html");
+        try {
+            try (Writer writer = new BufferedWriter(Files.newBufferedWriter(temp, StandardCharsets.UTF_8))) {
+                renderer.render(data, writer);
+            }
+            if (Files.getFileStore(temp).supportsFileAttributeView("posix")) {
+                // a temporary file starts private; the report is a page to share
+                Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));
+            }
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+        return data;
     }
 }

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.jepascore.event.ObjectRef;
+import dev.jepascore.report.ReportRenderer;
 import dev.jepascore.result.ObjectOutcome;
 import dev.jepascore.result.ObjectScoringJob;
 import dev.jepascore.result.Outcome;
@@ -55,6 +56,9 @@ class LocalBackfillTest {
 
     @Inject
     ObjectMapper json;
+
+    @Inject
+    ReportRenderer reports;
 
     private Path bucketDir;
 
@@ -168,5 +172,31 @@ class LocalBackfillTest {
         assertEquals(BackfillCommand.EXIT_CANNOT_LIST, code);
         assertEquals("backfill: cannot list bucket 'no-such-bucket' (bucket_not_found): Bucket 'no-such-bucket' does "
                 + "not exist", err.toString(StandardCharsets.UTF_8).strip());
+    }
+
+    @Test
+    void backfill_with_report_writes_the_page_over_every_document_of_the_prefix() throws IOException {
+        Path page = bucketDir.getParent().resolve("backfill-report/shots.html");
+        Files.deleteIfExists(page);
+        BackfillApplication app = new BackfillApplication();
+        app.store = store;
+        app.job = job;
+        app.json = json;
+        app.reports = reports;
+        assertEquals(BackfillCommand.EXIT_OK, app.run("--bucket", BUCKET, "--prefix", "shots/1/", "--report",
+                page.toString()));
+        String html = Files.readString(page);
+        // 100 images under shots/1/ (i % 3 == 1), each scored by this run and counted by the page
+        assertTrue(html.contains("id=\"summary\" data-documents=\"100\" data-failures=\"0\""),
+                html.substring(0, Math.min(html.length(), 2000)));
+        assertTrue(html.contains("class=\"thumb\""), "thumbnails of the most and least typical images");
+    }
+
+    @Test
+    void report_flag_is_refused_with_event_fan_out() {
+        BackfillOptions.UsageException e = org.junit.jupiter.api.Assertions.assertThrows(
+                BackfillOptions.UsageException.class, () -> BackfillOptions.parse(new String[] { "--bucket", BUCKET,
+                        "--emit-events", "http://127.0.0.1:9/v1/events", "--report", "r.html" }));
+        assertTrue(e.getMessage().startsWith("--report needs the documents written here"), e.getMessage());
     }
 }
