@@ -44,8 +44,9 @@ public final class BackfillCommand {
 
     /** Runs the command with the arguments after {@code backfill}; exits the process with its exit code. */
     public static void main(String[] args) {
+        BackfillOptions options = null;
         try {
-            BackfillOptions.parse(args);
+            options = BackfillOptions.parse(args);
         } catch (BackfillOptions.UsageException e) {
             if (e.getMessage() != null) {
                 System.err.println("backfill: " + e.getMessage());
@@ -53,6 +54,7 @@ public final class BackfillCommand {
             System.err.println(BackfillOptions.USAGE);
             System.exit(e.getMessage() == null ? EXIT_OK : EXIT_USAGE);
         }
+        options.configuration().forEach(System::setProperty);
         PROCESS_DEFAULTS.forEach((key, value) -> {
             if (System.getProperty(key) == null) {
                 System.setProperty(key, value);

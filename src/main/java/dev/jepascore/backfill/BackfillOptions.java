@@ -9,18 +9,23 @@ import java.nio.file.Path;
  *
  * @param concurrency objects scored (or events in flight) at once
  * @param report      where the HTML report over the documents is written once the backfill has run, or null
+ * @param model       the served model that scores the bucket's objects ({@code --model}), or null: the bucket's
+ *                    ({@code jepa.storage.bucket-models}) or the default model, as for storage events
  */
 record BackfillOptions(String bucket, String prefix, int concurrency, boolean dryRun, URI emitEvents,
-        Path s3BatchManifest, Path report) {
+        Path s3BatchManifest, Path report, String model) {
 
     /** Objects asked for per listing call: the most one S3 ListObjectsV2 call returns. */
     static final int PAGE_SIZE = 1000;
 
     static final String USAGE = """
-            usage: backfill --bucket B [--prefix P] [--concurrency N] [--report FILE.html]
+            usage: backfill --bucket B [--prefix P] [--model M] [--concurrency N] [--report FILE.html]
                             [--dry-run | --emit-events URL | --s3-batch-manifest FILE]
               --bucket       the bucket to go through (the local store: a directory below jepa.storage.local.root)
               --prefix       only keys starting with this (default: the whole bucket); the results prefix is never scored
+              --model        the served model that scores them (GET /v1/models lists the ids; default: the bucket's
+                             model, jepa.storage.bucket-models.<bucket>, else jepa.model.id); an object that
+                             already has a document, from whichever model, is skipped
               --concurrency  objects scored at once, or events in flight with --emit-events (default: the number of CPUs)
               --dry-run      list and count what would be scored; score nothing, write nothing
               --emit-events  post one S3-style storage event per object to this URL (a deployed function's
@@ -43,6 +48,7 @@ record BackfillOptions(String bucket, String prefix, int concurrency, boolean dr
         URI emit = null;
         Path manifest = null;
         Path report = null;
+        String model = null;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             if (flag.equals("--dry-run")) {
@@ -51,11 +57,6 @@ record BackfillOptions(String bucket, String prefix, int concurrency, boolean dr
             }
             if (flag.equals("--help") || flag.equals("-h")) {
                 throw new UsageException(null);
-            }
-            if (flag.equals("--model")) {
-                throw new UsageException("--model is not supported by the backfill: it scores each object with "
-                        + "its bucket's model (jepa.storage.bucket-models.<bucket>) or the default model "
-                        + "(jepa.model.id); set -Djepa.storage.bucket-models.<bucket>=<id> or -Djepa.model.id=<id>");
             }
             if (i + 1 >= args.length) {
                 throw new UsageException(flag + " needs a value");
@@ -68,6 +69,7 @@ record BackfillOptions(String bucket, String prefix, int concurrency, boolean dr
                 case "--emit-events" -> emit = url(value);
                 case "--s3-batch-manifest" -> manifest = Path.of(value);
                 case "--report" -> report = Path.of(value);
+                case "--model" -> model = value;
                 default -> throw new UsageException("unknown flag " + flag);
             }
         }
@@ -82,7 +84,21 @@ record BackfillOptions(String bucket, String prefix, int concurrency, boolean dr
             throw new UsageException("--report needs the documents written here: not with --emit-events or "
                     + "--s3-batch-manifest (run the report command once the deployed function has scored them)");
         }
-        return new BackfillOptions(bucket, prefix, concurrency, dryRun, emit, manifest, report);
+        if (model != null && (emit != null || manifest != null)) {
+            throw new UsageException("--model applies to scoring here: with --emit-events or --s3-batch-manifest the "
+                    + "deployed function scores with its own jepa.storage.bucket-models / jepa.model.id");
+        }
+        return new BackfillOptions(bucket, prefix, concurrency, dryRun, emit, manifest, report, model);
+    }
+
+    /**
+     * The function's configuration this backfill adds: {@code --model} maps the bucket to that model, as
+     * {@code jepa.storage.bucket-models."<bucket>"} (quoted: bucket names may hold dots); an id no package has stops
+     * start-up with one line naming the key.
+     */
+    java.util.Map<String, String> configuration() {
+        return model == null ? java.util.Map.of()
+                : java.util.Map.of("jepa.storage.bucket-models.\"" + bucket + "\"", model);
     }
 
     /** What the progress line calls the work. */

@@ -87,9 +87,9 @@ class BackfillIT {
         return documents;
     }
 
-    private static Process backfill(Path log) throws IOException {
+    private static Process backfill(Path log, String... args) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = List.of(java, "-Xmx1g",
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx1g",
                 "-Djepa.storage.kind=s3",
                 "-Dquarkus.s3.endpoint-override=" + server.endpoint(),
                 "-Dquarkus.s3.path-style-access=true",
@@ -97,7 +97,8 @@ class BackfillIT {
                 "-Dquarkus.s3.aws.credentials.type=static",
                 "-Dquarkus.s3.aws.credentials.static-provider.access-key-id=" + S3ProxyServer.ACCESS_KEY,
                 "-Dquarkus.s3.aws.credentials.static-provider.secret-access-key=" + S3ProxyServer.SECRET_KEY,
-                "-jar", "target/quarkus-app/quarkus-run.jar", "backfill", "--bucket", BUCKET, "--concurrency", "2");
+                "-jar", "target/quarkus-app/quarkus-run.jar", "backfill"));
+        command.addAll(args.length > 0 ? List.of(args) : List.of("--bucket", BUCKET, "--concurrency", "2"));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
@@ -140,5 +141,32 @@ class BackfillIT {
             String document = "jepa-scores/" + key(i) + "@" + EventTestSupport.md5(image(i)) + ".json";
             assertTrue(after.containsKey(document), document);
         }
+    }
+
+    @Test
+    void model_flag_scores_the_bucket_with_the_named_model_and_an_unknown_one_stops_start_up() throws Exception {
+        String bucket = "backfill-vit";
+        s3.createBucket(b -> b.bucket(bucket));
+        for (int i = 0; i < 3; i++) {
+            S3BackfillTest.upload(s3, bucket, "crops/c-" + i + ".png", image(i));
+        }
+        Path dir = Files.createDirectories(Path.of("target/backfill-it"));
+        Process run = backfill(dir.resolve("model.log"), "--bucket", bucket, "--model", "photo-vit");
+        assertTrue(run.waitFor(RUN_TIMEOUT_MINUTES, TimeUnit.MINUTES), "the run ends");
+        String out = Files.readString(dir.resolve("model.log"));
+        assertEquals(0, run.exitValue(), out);
+        assertEquals(3, count(out, "scored"), out);
+        for (int i = 0; i < 3; i++) {
+            String key = "jepa-scores/crops/c-" + i + ".png@" + EventTestSupport.md5(image(i)) + ".json";
+            String document = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asUtf8String();
+            assertTrue(document.contains("\"id\":\"photo-vit\""), document);
+            assertTrue(document.contains("\"mode\":\"sketch\""), document);
+        }
+
+        Process unknown = backfill(dir.resolve("unknown-model.log"), "--bucket", bucket, "--model", "no-such-model");
+        assertTrue(unknown.waitFor(RUN_TIMEOUT_MINUTES, TimeUnit.MINUTES), "the run ends");
+        String refused = Files.readString(dir.resolve("unknown-model.log"));
+        assertTrue(unknown.exitValue() != 0, refused);
+        assertTrue(refused.contains("no-such-model") && refused.contains("jepa.storage.bucket-models"), refused);
     }
 }

@@ -38,8 +38,12 @@ class BackfillOptionsTest {
     }
 
     @Test
-    void refuses_model_flag_this_build_cannot_honour() {
-        assertTrue(refusal("--bucket", "b", "--model", "photo-vit").startsWith("--model is not supported by the backfill"));
+    void model_flag_maps_the_bucket_to_that_model_and_is_refused_where_the_function_scores() {
+        BackfillOptions options = BackfillOptions.parse(new String[] { "--bucket", "shop.eu", "--model", "photo-vit" });
+        assertEquals(java.util.Map.of("jepa.storage.bucket-models.\"shop.eu\"", "photo-vit"), options.configuration());
+        assertEquals(java.util.Map.of(), BackfillOptions.parse(new String[] { "--bucket", "b" }).configuration());
+        assertTrue(refusal("--bucket", "b", "--model", "photo-vit", "--emit-events", "http://127.0.0.1:9/")
+                .startsWith("--model applies to scoring here"));
     }
 
     @Test
