@@ -159,8 +159,10 @@ class BackfillIT {
         for (int i = 0; i < 3; i++) {
             String key = "jepa-scores/crops/c-" + i + ".png@" + EventTestSupport.md5(image(i)) + ".json";
             String document = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asUtf8String();
-            assertTrue(document.contains("\"id\":\"photo-vit\""), document);
-            assertTrue(document.contains("\"mode\":\"sketch\""), document);
+            com.fasterxml.jackson.databind.JsonNode parsed = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(document);
+            assertEquals("photo-vit", parsed.path("model").path("id").asText(), document);
+            assertEquals("sketch", parsed.path("mode").asText(), document);
         }
 
         Process unknown = backfill(dir.resolve("unknown-model.log"), "--bucket", bucket, "--model", "no-such-model");
