@@ -85,9 +85,14 @@ class S3BackfillTest {
         s3.close();
     }
 
+    /** Idle keep-alive connections the JDK keeps per host ({@code http.maxConnections}'s default). */
+    private static final int STALE_CONNECTIONS_AT_MOST = 5;
+
     /**
      * The application turns the SDK's own retries off for the whole JVM ({@code aws.maxAttempts=1}), and S3Proxy
-     * closes idle keep-alive connections: an upload on such a connection is sent again.
+     * closes idle keep-alive connections: an upload on such a connection is sent again. The JDK keeps up to 5 idle
+     * connections per host ({@code http.maxConnections}) and drops the one that failed, so the sixth attempt at the
+     * latest goes out on a fresh connection (3 attempts once met three stale ones in a row).
      */
     static void upload(S3Client s3, String bucket, String key, byte[] bytes) {
         for (int attempt = 1;; attempt++) {
@@ -95,7 +100,7 @@ class S3BackfillTest {
                 s3.putObject(b -> b.bucket(bucket).key(key).contentType("image/png"), RequestBody.fromBytes(bytes));
                 return;
             } catch (SdkClientException | java.io.UncheckedIOException e) {
-                if (attempt == 3) {
+                if (attempt == STALE_CONNECTIONS_AT_MOST + 1) {
                     throw e;
                 }
             }
