@@ -1,6 +1,7 @@
 package dev.jepascore.storage;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,6 +52,8 @@ public class S3ObjectStore implements ObjectStore {
             return new ObjectInfo(head.contentLength(), stripQuotes(head.eTag()), head.contentType());
         } catch (SdkException e) {
             throw map(e, "head", bucket, key);
+        } catch (UncheckedIOException e) {
+            throw StorageException.unavailable("head", bucket, key, e);
         }
     }
 
@@ -73,6 +76,8 @@ public class S3ObjectStore implements ObjectStore {
             throw map(e, "read", bucket, key);
         } catch (IOException e) {
             throw StorageException.unavailable("read", bucket, key, e);
+        } catch (UncheckedIOException e) {
+            throw StorageException.unavailable("read", bucket, key, e);
         }
     }
 
@@ -83,6 +88,8 @@ public class S3ObjectStore implements ObjectStore {
                     RequestBody.fromBytes(content));
         } catch (SdkException e) {
             throw map(e, "write", bucket, key);
+        } catch (UncheckedIOException e) {
+            throw StorageException.unavailable("write", bucket, key, e);
         }
     }
 
@@ -97,6 +104,8 @@ public class S3ObjectStore implements ObjectStore {
                 return false;
             }
             throw mapped;
+        } catch (UncheckedIOException e) {
+            throw StorageException.unavailable("head", bucket, key, e);
         }
     }
 
@@ -116,6 +125,8 @@ public class S3ObjectStore implements ObjectStore {
             StorageException mapped = map(e, "list", bucket, prefix + "*");
             // a missing bucket answers 404 without the NoSuchBucket code on some servers: listing names no object
             throw mapped.code().equals("object_not_found") ? StorageException.bucketNotFound(bucket, e) : mapped;
+        } catch (UncheckedIOException e) {
+            throw StorageException.unavailable("list", bucket, prefix + "*", e);
         }
     }
 

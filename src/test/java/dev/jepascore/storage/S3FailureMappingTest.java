@@ -8,6 +8,7 @@ import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 import dev.jepascore.JepaException.Kind;
@@ -54,5 +55,23 @@ class S3FailureMappingTest {
         // S3Proxy answers 501 for tagging and notifications: retrying cannot help
         assertEquals(Kind.INTERNAL, map(s3(501, "NotImplemented")).kind());
         assertEquals(Kind.INTERNAL, map(s3(400, "InvalidArgument")).kind());
+    }
+
+    @Test
+    void a_connection_dropped_inside_the_http_client_is_unavailable_on_every_call() {
+        // the URL-connection client throws "Unexpected end of file from server" unwrapped, as an UncheckedIOException
+        S3Client dropping = (S3Client) java.lang.reflect.Proxy.newProxyInstance(S3Client.class.getClassLoader(),
+                new Class<?>[] { S3Client.class }, (proxy, method, args) -> {
+                    throw new java.io.UncheckedIOException(new java.net.SocketException("Unexpected end of file from server"));
+                });
+        S3ObjectStore store = new S3ObjectStore(dropping, java.time.Duration.ofSeconds(1));
+        java.util.List<org.junit.jupiter.api.function.Executable> calls = java.util.List.of(
+                () -> store.put("b", "k", new byte[1], "application/json"), () -> store.get("b", "k", 10),
+                () -> store.head("b", "k"), () -> store.exists("b", "k"), () -> store.list("b", "", null, 10));
+        for (org.junit.jupiter.api.function.Executable call : calls) {
+            StorageException e = org.junit.jupiter.api.Assertions.assertThrows(StorageException.class, call);
+            assertEquals("storage_unavailable", e.code());
+            assertEquals(Kind.UNAVAILABLE, e.kind());
+        }
     }
 }
