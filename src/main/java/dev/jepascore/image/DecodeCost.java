@@ -54,6 +54,27 @@ public final class DecodeCost {
     private DecodeCost() {
     }
 
+    /** Decode path of a non-interlaced PNG read row by row ({@link PngReader}). */
+    public static final String PNG_ROWS = "png rows";
+    /** Decode path of a JPEG through libjpeg-turbo, reduced by DCT scaling ({@link TurboJpeg}). */
+    public static final String TURBOJPEG = "jpeg turbojpeg";
+    /** Decode path of a WebP through libwebp, reduced while decoding ({@link WebpNative}). */
+    public static final String LIBWEBP = "webp libwebp";
+    /** Decode path of everything else: ImageIO at full resolution. */
+    public static final String IMAGEIO = "imageio";
+    /** Bytes the decoder refuses from their header, before any pixel: nothing worth admitting. */
+    public static final Estimate REFUSED = new Estimate(0, 0, "refused");
+
+    /**
+     * What decoding one image will cost, read from its header on the path the decoder will take.
+     *
+     * @param bytes  peak heap the decode holds (what admission charges against its memory budget)
+     * @param pixels stored pixels the path reads (what its time grows with)
+     * @param path   the decode path ({@link #PNG_ROWS}, {@link #TURBOJPEG}, {@link #LIBWEBP}, {@link #IMAGEIO})
+     */
+    public record Estimate(long bytes, long pixels, String path) {
+    }
+
     /** The header facts the cost of a full-resolution ImageIO decode depends on. */
     public record Header(long width, long height, int bytesPerPixel) {
     }

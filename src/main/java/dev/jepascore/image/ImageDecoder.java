@@ -156,56 +156,71 @@ public class ImageDecoder {
      * pixels, unreadable header).
      */
     public long cost(byte[] bytes, InputSpec spec) {
+        return estimate(bytes, spec).bytes();
+    }
+
+    /**
+     * What {@link #decode} of {@code bytes} will cost, read from the header alone: its peak heap on the path it will
+     * take ({@link DecodeCost}), the stored pixels that path reads and the path's name; {@link DecodeCost#REFUSED}
+     * for bytes decode refuses before allocating pixels (empty, too large, too many pixels, unreadable header).
+     */
+    public DecodeCost.Estimate estimate(byte[] bytes, InputSpec spec) {
         if (bytes == null || bytes.length == 0 || bytes.length > config.maxBytes()) {
-            return 0;
+            return DecodeCost.REFUSED;
         }
         try {
             if (PngReader.isPng(bytes)) {
                 PngReader.Header h = PngReader.header(bytes);
                 if (refused(h.width(), h.height())) {
-                    return 0;
+                    return DecodeCost.REFUSED;
                 }
                 boolean transpose = upright(spec, h.orientation()).transpose;
                 if (!h.interlaced()) {
-                    return DecodeCost.pngRows(h.width(), h.height(), h.rowBytes(), spec, transpose);
+                    return new DecodeCost.Estimate(
+                            DecodeCost.pngRows(h.width(), h.height(), h.rowBytes(), spec, transpose),
+                            (long) h.width() * h.height(), DecodeCost.PNG_ROWS);
                 }
-                return imageIoCost(bytes, spec, transpose);
+                return imageIoEstimate(bytes, spec, transpose, 1);
             }
             if (isJpeg(bytes)) {
                 Orientation o = upright(spec, Exif.ofJpeg(bytes));
                 if (turbo == null) {
-                    return DecodeCost.IMAGEIO_JPEG_RASTERS * imageIoCost(bytes, spec, o.transpose);
+                    return imageIoEstimate(bytes, spec, o.transpose, DecodeCost.IMAGEIO_JPEG_RASTERS);
                 }
                 int[] size = turbo.size(bytes);
                 if (refused(size[0], size[1])) {
-                    return 0;
+                    return DecodeCost.REFUSED;
                 }
                 int[] scaled = turbo.scaledSize(size[0], size[1], minWidth(spec, o), minHeight(spec, o));
-                return DecodeCost.raster(scaled[0], scaled[1], DecodeCost.turboJpegBytesPerPixel(spec), spec,
-                        o.transpose);
+                return new DecodeCost.Estimate(DecodeCost.raster(scaled[0], scaled[1],
+                        DecodeCost.turboJpegBytesPerPixel(spec), spec, o.transpose), (long) size[0] * size[1],
+                        DecodeCost.TURBOJPEG);
             }
             if (WebpNative.isWebp(bytes)) {
                 Orientation o = upright(spec, Exif.ofWebp(bytes));
                 DecodeCost.Header h = DecodeCost.peek(bytes);
                 if (webp == null || h == null || refused(h.width(), h.height())) {
-                    return imageIoCost(bytes, spec, o.transpose);
+                    return imageIoEstimate(bytes, spec, o.transpose, 1);
                 }
                 int[] scaled = WebpNative.scaledSize((int) h.width(), (int) h.height(), minWidth(spec, o),
                         minHeight(spec, o));
-                return DecodeCost.raster(scaled[0], scaled[1], DecodeCost.WEBP_BYTES_PER_PIXEL, spec, o.transpose);
+                return new DecodeCost.Estimate(DecodeCost.raster(scaled[0], scaled[1], DecodeCost.WEBP_BYTES_PER_PIXEL,
+                        spec, o.transpose), h.width() * h.height(), DecodeCost.LIBWEBP);
             }
-            return imageIoCost(bytes, spec, false);
+            return imageIoEstimate(bytes, spec, false, 1);
         } catch (RuntimeException e) {
-            return 0; // a header decode refuses at once, naming the problem
+            return DecodeCost.REFUSED; // a header decode refuses at once, naming the problem
         }
     }
 
-    private long imageIoCost(byte[] bytes, InputSpec spec, boolean transpose) {
+    /** A full-resolution ImageIO decode holding {@code rasters} rasters at its peak. */
+    private DecodeCost.Estimate imageIoEstimate(byte[] bytes, InputSpec spec, boolean transpose, int rasters) {
         DecodeCost.Header h = DecodeCost.peek(bytes);
         if (h == null || refused(h.width(), h.height())) {
-            return 0;
+            return DecodeCost.REFUSED;
         }
-        return DecodeCost.raster(h.width(), h.height(), h.bytesPerPixel(), spec, transpose);
+        return new DecodeCost.Estimate(rasters * DecodeCost.raster(h.width(), h.height(), h.bytesPerPixel(), spec,
+                transpose), h.width() * h.height(), DecodeCost.IMAGEIO);
     }
 
     /** Whether decode refuses a header of this size before allocating pixels. */

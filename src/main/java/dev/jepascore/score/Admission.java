@@ -1,13 +1,16 @@
 package dev.jepascore.score;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.function.ToLongFunction;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -26,17 +29,20 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.configuration.MemorySize;
 
 /**
- * Lets scoring work in only when a slot and the memory its images need are free, waiting at most
- * {@code jepa.admission.max-wait} in arrival order; otherwise it throws {@link OverloadedException} (503
+ * Lets scoring work in only when a slot and the memory its images need are free, answering every request that
+ * would have to queue within {@code jepa.admission.max-wait}, by its result or by {@link OverloadedException} (503
  * {@code overloaded}). Memory is charged from the images' headers before any pixel is decoded, at what the decode
- * path each image will take allocates ({@link ImageDecoder#cost}), and an {@link OutOfMemoryError} that still happens
- * inside admitted work is reported the same way, never as a bad image.
+ * path each image will take allocates ({@link ImageDecoder#estimate}), and an {@link OutOfMemoryError} that still
+ * happens inside admitted work is reported the same way, never as a bad image.
  * <p>
- * A request that would have to wait longer than {@code max-wait} for a slot is answered at once rather than after
- * the wait: the expected wait is the requests ahead of it per slot times the recent time a request holds a slot
- * (an exponential moving average), so under an overload of slow work the refusals are immediate; one expected to
- * fit may wait up to {@link #EXPECTED_WAIT_SLACK} times {@code max-wait} for its slot. A request whose
- * caller hung up while it waited ({@link Caller}) is not started.
+ * Time is estimated the same way, from the headers: each request is expected to hold its slot for a time per image of
+ * its model and mode plus a time per stored pixel of each image's decode path, both learnt from the requests that
+ * finished ({@link ServiceTimes}). A request that finds every slot busy may queue only if the work ahead of it (what
+ * remains of the running requests' expectations and the queued ones', per slot) plus its own is expected to end within
+ * {@code max-wait}; otherwise it is refused at once. A queued request waits for its slot and memory at most
+ * {@code max-wait} less its own expected work, so even when the estimate is wrong it is answered about within
+ * {@code max-wait}. A request that finds a slot free starts at once, whatever its size. A request whose caller hung
+ * up while it waited ({@link Caller}) is not started.
  */
 @ApplicationScoped
 public class Admission {
@@ -44,18 +50,13 @@ public class Admission {
     private static final Logger LOG = Logger.getLogger(Admission.class);
     /** The memory semaphore counts KiB, so that budgets up to 2 TiB fit its {@code int} permits. */
     private static final int KIB = 1024;
+    /** Kind of work of requests that name none (tools that build the scoring path by hand, tests). */
+    static final String DEFAULT_KIND = "";
     /**
-     * Weight of the newest request in the moving average of slot hold times (about the last ten requests), so that
-     * the estimate follows a change of work within a second (measured against 0.02, which reacted too slowly to the
-     * overload of 39.7 MP images in the reliability suite).
+     * Weight of the newest request in the moving average of what a request is expected to cost ({@link #typical}),
+     * the estimate the HTTP layer refuses by before it has read a body: about the last ten requests.
      */
-    static final double SERVICE_WEIGHT = 0.1;
-    /**
-     * How much longer than {@code max-wait} a request expected to start within it may wait for its slot before it is
-     * refused after all: a queue that fits is not shed for a pause of the machine (a steady queue of small requests
-     * on a loaded machine); one that does not fit is refused on arrival, not at its deadline.
-     */
-    static final int EXPECTED_WAIT_SLACK = 2;
+    static final double TYPICAL_WEIGHT = 0.1;
     /**
      * Worker threads the default {@code max-queued} leaves to everything else (health probes, metrics, bodies being
      * refused): each waiting request holds one of the HTTP layer's worker threads.
@@ -72,10 +73,15 @@ public class Admission {
     private final AtomicInteger inside = new AtomicInteger();
     /** Requests waiting for a slot (not yet holding one). */
     private final AtomicInteger waiting = new AtomicInteger();
-    /** Moving average of how long admitted work holds a slot, nanoseconds; 0 until the first request finished. */
-    private final AtomicLong serviceNanos = new AtomicLong();
+    /** Sum of the expected slot times of the requests waiting for a slot, nanoseconds. */
+    private final AtomicLong queuedNanos = new AtomicLong();
+    /** Requests holding a slot, with when they started and how long they were expected to take. */
+    private final Set<Running> running = ConcurrentHashMap.newKeySet();
+    /** Moving average of the expected slot time of arriving requests, nanoseconds; 0 before the first. */
+    private final AtomicLong typical = new AtomicLong();
+    private final ServiceTimes times = new ServiceTimes();
     private final int concurrent;
-    private final ToLongFunction<byte[]> cost;
+    private final Function<byte[], DecodeCost.Estimate> estimate;
     private final Caller caller;
     private final MeterRegistry metrics;
     private final Counter abandoned;
@@ -87,7 +93,8 @@ public class Admission {
         this(config.memoryBudget().map(MemorySize::asLongValue).orElse(Runtime.getRuntime().maxMemory() / 2),
                 concurrent(config), config.maxQueued().orElse(defaultMaxQueued(workerThreads.orElse(
                         defaultWorkerThreads(Runtime.getRuntime().availableProcessors())), concurrent(config))),
-                config.maxWait(), image -> decoder.cost(image, models.defaultModel().inputSpec()), caller, metrics);
+                config.maxWait(), image -> decoder.estimate(image, models.defaultModel().inputSpec()), caller,
+                metrics);
     }
 
     /**
@@ -98,13 +105,15 @@ public class Admission {
             MeterRegistry metrics) {
         this(budget, concurrent, maxQueued, maxWait, image -> {
             DecodeCost.Header header = DecodeCost.peek(image);
-            return header == null ? 0 : DecodeCost.bytes(header, spec);
+            return header == null ? DecodeCost.REFUSED
+                    : new DecodeCost.Estimate(DecodeCost.bytes(header, spec), header.width() * header.height(),
+                            DecodeCost.IMAGEIO);
         }, Caller.ALWAYS_THERE, metrics);
     }
 
-    /** Explicit limits, the cost of each image in bytes, and who is waiting for the answer. */
-    public Admission(long budget, int concurrent, int maxQueued, Duration maxWait, ToLongFunction<byte[]> cost,
-            Caller caller, MeterRegistry metrics) {
+    /** Explicit limits, what each image costs, and who is waiting for the answer. */
+    public Admission(long budget, int concurrent, int maxQueued, Duration maxWait,
+            Function<byte[], DecodeCost.Estimate> estimate, Caller caller, MeterRegistry metrics) {
         if (budget < KIB || concurrent < 1 || maxQueued < 0) {
             throw new IllegalArgumentException("jepa.admission: memory-budget must be at least 1K, max-concurrent at "
                     + "least 1 and max-queued at least 0; found " + budget + ", " + concurrent + ", " + maxQueued);
@@ -115,7 +124,7 @@ public class Admission {
         this.maxQueued = maxQueued;
         this.concurrent = concurrent;
         this.maxWaitNanos = maxWait.toNanos();
-        this.cost = cost;
+        this.estimate = estimate;
         this.caller = caller;
         this.metrics = metrics;
         Gauge.builder("jepa.admission.inside", inside, AtomicInteger::get)
@@ -125,8 +134,8 @@ public class Admission {
                 .register(metrics);
         this.abandoned = Counter.builder("jepa.admission.abandoned")
                 .description("Requests not started because their caller hung up while they waited").register(metrics);
-        LOG.infof("Admission: %d scoring slots, decoding memory budget %d MiB, up to %d waiting for at most %d ms",
-                concurrent, budget >> 20, maxQueued, maxWait.toMillis());
+        LOG.infof("Admission: %d scoring slots, decoding memory budget %d MiB, up to %d waiting, each answered within "
+                + "about %d ms", concurrent, budget >> 20, maxQueued, maxWait.toMillis());
     }
 
     private static int concurrent(AdmissionConfig config) {
@@ -148,13 +157,12 @@ public class Admission {
     }
 
     /**
-     * Whether a scoring request arriving now would be refused for its wait whatever its images (every slot busy and
-     * the expected wait of the queue longer than {@code max-wait}); counted as refused, so the HTTP layer can answer
-     * 503 before it buffers the body or takes a worker thread.
+     * Whether a scoring request arriving now would be refused whatever its images: every slot busy, and the work
+     * ahead plus a typical request's (the moving average of recent arrivals) longer than {@code max-wait}. Counted
+     * as refused, so the HTTP layer can answer 503 before it buffers the body or takes a worker thread.
      */
     public boolean refusesArrival() {
-        if (slots.availablePermits() > 0
-                || expectedWait(waiting.get(), concurrent, serviceNanos.get()) <= maxWaitNanos) {
+        if (slots.availablePermits() > 0 || workAhead() + typical.get() <= maxWaitNanos) {
             return false;
         }
         Counter.builder("jepa.admission.rejected").description("Scoring requests answered 503 overloaded, by reason")
@@ -164,51 +172,62 @@ public class Admission {
 
     /** Runs {@code work}, which decodes and scores {@code images} for the default model's input, once admitted. */
     public <T> T admit(List<byte[]> images, Supplier<T> work) {
-        return admit(images, cost, work);
+        return admit(DEFAULT_KIND, images, estimate, work);
     }
 
     /**
-     * Runs {@code work}, which decodes and scores {@code images}, once admitted; {@code cost} gives each image's
-     * decoding bytes for the model it is scored with.
+     * Runs {@code work}, which decodes and scores {@code images}, once admitted; {@code kind} names the work (model
+     * and mode: requests of one kind take alike per image) and {@code cost} gives each image's decoding cost for the
+     * model it is scored with.
      */
-    public <T> T admit(List<byte[]> images, ToLongFunction<byte[]> cost, Supplier<T> work) {
+    public <T> T admit(String kind, List<byte[]> images, Function<byte[], DecodeCost.Estimate> cost,
+            Supplier<T> work) {
+        long arrived = System.nanoTime();
+        List<DecodeCost.Estimate> estimates = new ArrayList<>(images.size());
         long bytes = 0;
         for (byte[] image : images) {
-            bytes += cost.applyAsLong(image);
+            DecodeCost.Estimate e = cost.apply(image);
+            estimates.add(e);
+            bytes += e.bytes();
         }
         int kib = (int) Math.min(budgetKib, (bytes + KIB - 1) / KIB);
+        long expected = times.expected(kind, estimates);
+        typical.getAndUpdate(old -> old == 0 ? expected : (long) (old + TYPICAL_WEIGHT * (expected - old)));
         // requests in here: at most `concurrent` running, the rest waiting for a slot or for memory
         if (inside.incrementAndGet() > concurrent + maxQueued) {
             inside.decrementAndGet();
             throw rejected("queue_full", maxQueued + " requests are already waiting to be scored");
         }
         try {
-            long deadline = System.nanoTime() + maxWaitNanos;
+            // a queued request is answered by max-wait: it waits at most what its own work leaves of it
+            long deadline = arrived + Math.max(0, maxWaitNanos - expected);
             if (!slots.tryAcquire()) {
-                int ahead = waiting.getAndIncrement();
+                long ahead = workAhead();
+                if (ahead + expected > maxWaitNanos) {
+                    throw rejected("queue_too_long", waiting.get() + " requests are waiting for " + concurrent
+                            + " busy scoring slot(s), about " + ahead / 1_000_000 + " ms of work ahead of this one, "
+                            + "which itself needs about " + expected / 1_000_000 + " ms: more than the "
+                            + maxWaitNanos / 1_000_000 + " ms within which a request is answered");
+                }
+                waiting.incrementAndGet();
+                queuedNanos.addAndGet(expected);
                 try {
-                    long expected = expectedWait(ahead, concurrent, serviceNanos.get());
-                    if (expected > maxWaitNanos) {
-                        throw rejected("queue_too_long", ahead + " requests are waiting for " + concurrent
-                                + " scoring slot(s), about " + expected / 1_000_000 + " ms of work, more than the "
-                                + maxWaitNanos / 1_000_000 + " ms a request may wait");
-                    }
-                    long slotDeadline = expected > 0 ? System.nanoTime() + EXPECTED_WAIT_SLACK * maxWaitNanos
-                            : deadline;
-                    if (!acquire(slots, 1, slotDeadline)) {
+                    if (!acquire(slots, 1, deadline)) {
                         throw rejected("no_slot", "no scoring slot came free within "
-                                + (slotDeadline - deadline + maxWaitNanos) / 1_000_000 + " ms");
+                                + (deadline - arrived) / 1_000_000 + " ms");
                     }
-                    deadline = Math.max(deadline, System.nanoTime());
                 } finally {
+                    queuedNanos.addAndGet(-expected);
                     waiting.decrementAndGet();
                 }
             }
-            long started = System.nanoTime();
+            Running me = new Running(System.nanoTime(), expected);
+            running.add(me);
+            boolean done = false;
             try {
                 if (!acquire(memory, kib, deadline)) {
                     throw rejected("no_memory", "the images need " + (bytes >> 20) + " MiB of decoding memory, "
-                            + "which did not come free within " + maxWaitNanos / 1_000_000 + " ms");
+                            + "which did not come free within " + (deadline - arrived) / 1_000_000 + " ms");
                 }
                 try {
                     if (caller.gone()) {
@@ -216,7 +235,9 @@ public class Admission {
                         throw new OverloadedException("the caller hung up while the request waited to be scored; "
                                 + "it was not started", null);
                     }
-                    return work.get();
+                    T result = work.get();
+                    done = true;
+                    return result;
                 } catch (OutOfMemoryError e) {
                     Counter.builder("jepa.admission.out.of.memory")
                             .description("Admitted work that still ran out of heap (answered 503)").register(metrics)
@@ -226,8 +247,11 @@ public class Admission {
                     memory.release(kib);
                 }
             } finally {
+                running.remove(me);
                 slots.release();
-                record(System.nanoTime() - started);
+                if (done) {
+                    times.finished(kind, estimates, System.nanoTime() - me.started());
+                }
             }
         } finally {
             inside.decrementAndGet();
@@ -235,16 +259,43 @@ public class Admission {
     }
 
     /**
-     * Expected wait for a slot with {@code ahead} requests already waiting for one of {@code concurrent} busy slots,
-     * each held about {@code serviceNanos}: the running requests are on average half done, then each slot serves
-     * its share of those ahead. 0 while no hold time has been measured.
+     * Expected time until a newcomer would get a slot: what remains of the running requests' expected times (none
+     * for one past its expectation) plus the queued requests' expected times, shared by the slots.
      */
-    static long expectedWait(int ahead, int concurrent, long serviceNanos) {
-        return (long) (serviceNanos * (0.5 + (double) ahead / concurrent));
+    long workAhead() {
+        long now = System.nanoTime();
+        long remaining = 0;
+        for (Running r : running) {
+            remaining += Math.max(0, r.started() + r.expected() - now);
+        }
+        return workAhead(remaining, queuedNanos.get(), concurrent);
     }
 
-    private void record(long held) {
-        serviceNanos.getAndUpdate(old -> old == 0 ? held : (long) (old + SERVICE_WEIGHT * (held - old)));
+    /** {@code remainingNanos} of running work and {@code queuedNanos} of queued work, spread over the slots. */
+    static long workAhead(long remainingNanos, long queuedNanos, int concurrent) {
+        return (remainingNanos + queuedNanos) / concurrent;
+    }
+
+    /**
+     * A request holding a slot since {@code started}, expected to hold it {@code expected} nanoseconds; compared by
+     * identity (two requests may start in the same nanosecond with the same expectation).
+     */
+    private static final class Running {
+        private final long started;
+        private final long expected;
+
+        Running(long started, long expected) {
+            this.started = started;
+            this.expected = expected;
+        }
+
+        long started() {
+            return started;
+        }
+
+        long expected() {
+            return expected;
+        }
     }
 
     private static boolean acquire(Semaphore semaphore, int permits, long deadline) {

@@ -38,11 +38,14 @@ public interface AdmissionConfig {
     OptionalInt maxQueued();
 
     /**
-     * Longest a request is expected to wait for a slot and its memory: a request that would, by the requests ahead
-     * of it and the recent time each holds a slot, wait longer is answered 503 {@code overloaded} at once (before
-     * its body is buffered, for on-demand scoring). One expected to fit is refused only if its slot has still not
-     * come after twice this (a pause of the machine does not shed a queue that fits). 800 ms so that an overload is
-     * answered within a second, while on 2 cores a queue of about 60 small requests (8 ms each) fits with room.
+     * Within how long a request that has to queue is answered, by its result or by 503 {@code overloaded}. Every
+     * request is expected, from its images' headers, to hold a slot for a time per image of its model and mode plus a
+     * time per stored pixel of its decode path, both learnt from the requests that finished; one that finds every
+     * slot busy queues only if the work ahead of it plus its own is expected to end within this, else it is refused
+     * at once (on demand, before its body is buffered when even a typical request would not fit); a queued one waits
+     * for its slot and memory at most this less its own expected work. A request that finds a slot free starts at
+     * once, whatever its size. 800 ms so that an overload is answered within a second with room for the HTTP
+     * layer, while on 2 cores a queue of about 60 small requests (8 ms each) fits.
      */
     @WithDefault("800ms")
     Duration maxWait();

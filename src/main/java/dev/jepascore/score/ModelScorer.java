@@ -8,13 +8,14 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.ToLongFunction;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.jepascore.JepaException;
 import dev.jepascore.image.BadImageException;
+import dev.jepascore.image.DecodeCost;
 import dev.jepascore.image.ImageConfig;
 import dev.jepascore.image.ImageDecoder;
 import dev.jepascore.image.InputSpec;
@@ -48,15 +49,15 @@ public class ModelScorer {
     private final SketchJepaScore sketch;
     private final ScoreMode defaultMode;
     private volatile boolean warm;
-    /** Decoding bytes of one image at this model's input size, charged by {@link Admission}. */
-    private final ToLongFunction<byte[]> decodeCost;
+    /** Decoding cost of one image at this model's input size, charged by {@link Admission}. */
+    private final Function<byte[], DecodeCost.Estimate> decodeCost;
 
     public ModelScorer(ModelRuntime model, ImageDecoder decoder, ImageConfig imageConfig, ScoreMetrics metrics,
             Admission admission) {
         this.model = model;
         this.admission = admission;
         this.decoder = decoder;
-        this.decodeCost = image -> decoder.cost(image, model.inputSpec());
+        this.decodeCost = image -> decoder.estimate(image, model.inputSpec());
         this.imageConfig = imageConfig;
         this.metrics = metrics;
         ModelManifest manifest = model.manifest();
@@ -107,7 +108,8 @@ public class ModelScorer {
                 throw new UncheckedIOException("cannot read resource " + name, e);
             }
         }
-        admission.admit(images, decodeCost, () -> run(images, null, System.nanoTime()));
+        // timed as a kind of its own: a first run (classes loading, code not yet compiled) says nothing of the next ones
+        admission.admit("warm-up " + kind(null), images, decodeCost, () -> run(images, null, System.nanoTime()));
         warm = true;
     }
 
@@ -160,7 +162,8 @@ public class ModelScorer {
     public List<ScoreResult> scoreAll(List<byte[]> encodedImages, ScoreMode mode) {
         long start = System.nanoTime();
         try {
-            Scored scored = admission.admit(encodedImages, decodeCost, () -> run(encodedImages, mode, start));
+            Scored scored = admission.admit(kind(mode), encodedImages, decodeCost,
+                    () -> run(encodedImages, mode, start));
             for (JepaException failure : scored.failures()) {
                 if (failure != null) {
                     throw failure;
@@ -185,7 +188,8 @@ public class ModelScorer {
     public List<BatchEntry> scoreEach(List<byte[]> encodedImages, ScoreMode mode) {
         long start = System.nanoTime();
         try {
-            Scored scored = admission.admit(encodedImages, decodeCost, () -> run(encodedImages, mode, start));
+            Scored scored = admission.admit(kind(mode), encodedImages, decodeCost,
+                    () -> run(encodedImages, mode, start));
             List<BatchEntry> entries = new ArrayList<>(scored.results().size());
             for (int i = 0; i < scored.results().size(); i++) {
                 JepaException failure = scored.failures()[i];
@@ -208,6 +212,11 @@ public class ModelScorer {
 
     /** Per image in request order: its result, or null with the failure that image alone met. */
     private record Scored(List<ScoreResult> results, JepaException[] failures) {
+    }
+
+    /** The kind of work admission times requests by: this model in the mode asked for (its default for null). */
+    private String kind(ScoreMode requested) {
+        return model.manifest().id() + "/" + (requested == null ? defaultMode : requested);
     }
 
     /** The mode a request gets: the one it named, else the model's default; fails when the model lacks it. */

@@ -118,13 +118,14 @@ public final class ReliabilityBench {
         byte[] png = EventTestSupport.png(7);
         try (App app = App.start(jar, extraArgs, Map.of())) {
             System.out.printf("%n## load: POST /v1/score of a 28x28 PNG, %.0f s per row%n", seconds);
-            System.out.println("| clients | requests | per s | statuses | p50 ms | p99 ms | errors | refusals so far |");
-            System.out.println("|---|---|---|---|---|---|---|---|");
+            System.out.println("| clients | requests | per s | statuses | p50 ms | p99 ms | errors | cores app / generator "
+                    + "| refusals so far |");
+            System.out.println("|---|---|---|---|---|---|---|---|---|");
             for (int clients : new int[] { 1, 8, 64, 256 }) {
                 Run run = app.hammer(clients, seconds, "/v1/score", "image/png", png);
-                System.out.printf("| %d | %d | %.0f | %s | %.1f | %.1f | %d | %s |%n", clients, run.count(),
+                System.out.printf("| %d | %d | %.0f | %s | %.1f | %.1f | %d | %s | %s |%n", clients, run.count(),
                         run.count() / seconds, run.statuses(), run.percentile(50), run.percentile(99), run.errors(),
-                        app.refusals());
+                        run.cores(), app.refusals());
             }
             System.out.printf("peak RSS %d MiB; %s%n", app.peakRssMiB(), app.refusals());
         }
@@ -132,19 +133,24 @@ public final class ReliabilityBench {
 
     private void overload() throws Exception {
         byte[] large = TestImages.pngRgba16(7000, 5670);
-        try (App app = App.start(jar, extraArgs, Map.of())) {
-            double runFor = Math.max(20, seconds);
-            Run run = app.hammer(32, runFor, "/v1/score", "image/png", large);
-            System.out.printf("%n## overload: 32 clients, %d-byte 39.7 MP 16-bit RGBA PNG, %.0f s%n", large.length,
-                    runFor);
-            System.out.println("| answers | by status and code | p50 ms | p99 ms | within 1 s | 503 p50 / p99 ms | "
-                    + "200 p50 / p99 ms | OutOfMemoryError in log | image_corrupt | peak RSS MiB |");
-            System.out.println("|---|---|---|---|---|---|---|---|---|---|");
-            System.out.printf("| %d | %s | %.0f | %.0f | %d | %.0f / %.0f | %.0f / %.0f | %d | %d | %d |%n", run.count(),
-                    run.codes(), run.percentile(50), run.percentile(99), run.within(1000), run.percentile(503, 50),
-                    run.percentile(503, 99), run.percentile(200, 50), run.percentile(200, 99),
-                    app.logCount("OutOfMemoryError"), run.codeCount("image_corrupt"), app.peakRssMiB());
-            System.out.println(app.refusals());
+        double runFor = Math.max(20, seconds);
+        System.out.printf("%n## overload: 32 clients, %d-byte 39.7 MP 16-bit RGBA PNG, %.0f s per row%n", large.length,
+                runFor);
+        System.out.println("| clients | answers | by status and code | p50 ms | p99 ms | within 1 s | slowest ms | "
+                + "503 p50 / p99 / max ms | 200 p50 / p99 / max ms | OutOfMemoryError in log | image_corrupt | "
+                + "peak RSS MiB | cores app / generator |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        for (boolean polite : new boolean[] { false, true }) {
+            try (App app = App.start(jar, extraArgs, Map.of())) {
+                Run run = app.hammer(32, runFor, "/v1/score", "image/png", large, polite);
+                System.out.printf("| %s | %d | %s | %.0f | %.0f | %d | %.0f | %.0f / %.0f / %.0f | %.0f / %.0f / %.0f "
+                        + "| %d | %d | %d | %s |%n", polite ? "honour Retry-After" : "back to back", run.count(),
+                        run.codes(), run.percentile(50), run.percentile(99), run.within(1000), run.percentile(100),
+                        run.percentile(503, 50), run.percentile(503, 99), run.slowest(503), run.percentile(200, 50),
+                        run.percentile(200, 99), run.slowest(200), app.logCount("OutOfMemoryError"),
+                        run.codeCount("image_corrupt"), app.peakRssMiB(), run.cores());
+                System.out.println(app.refusals());
+            }
         }
     }
 
@@ -322,10 +328,19 @@ public final class ReliabilityBench {
 
     // ---------------------------------------------------------------- the application under test
 
-    /** Answers of one load run. */
-    record Run(List<long[]> answers, List<String> codeList, int errors) {
+    /** Linux's clock ticks per second ({@code getconf CLK_TCK}), the unit of /proc/PID/stat's CPU times. */
+    static final long CLOCK_TICKS = 100;
+
+    /** Answers of one load run, and the CPU the application and the load generator used during it (ms). */
+    record Run(List<long[]> answers, List<String> codeList, int errors, long appCpuMs, long generatorCpuMs,
+            double seconds) {
         int count() {
             return answers.size();
+        }
+
+        /** Cores the application and the generator kept busy on average, e.g. {@code "1.21 / 0.35"}. */
+        String cores() {
+            return String.format("%.2f / %.2f", appCpuMs / 1000.0 / seconds, generatorCpuMs / 1000.0 / seconds);
         }
 
         String statuses() {
@@ -432,32 +447,45 @@ public final class ReliabilityBench {
 
         /** {@code clients} threads posting {@code body} back to back for {@code seconds}. */
         Run hammer(int clients, double seconds, String path, String type, byte[] body) throws Exception {
+            return hammer(clients, seconds, path, type, body, false);
+        }
+
+        /**
+         * {@code clients} threads posting {@code body} back to back for {@code seconds}, each on its own kept-alive
+         * connection ({@link SocketClient}); {@code honourRetryAfter}: a client refused with {@code Retry-After}
+         * waits that long before its next request, as the platforms' and SDKs' retry policies do. Also measures
+         * the CPU the application and this generator used meanwhile.
+         */
+        Run hammer(int clients, double seconds, String path, String type, byte[] body, boolean honourRetryAfter)
+                throws Exception {
             List<long[]> answers = new CopyOnWriteArrayList<>();
             List<String> codes = new CopyOnWriteArrayList<>();
             AtomicLong errors = new AtomicLong();
             long end = System.nanoTime() + (long) (seconds * 1e9);
-            ExecutorService clientThreads = daemons(Math.min(clients, 64));
-            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .executor(clientThreads).build();
+            byte[] head = SocketClient.postHead(path, type, body.length);
+            long appCpu = cpuMillis();
+            long ownCpu = ownCpuMillis();
             ExecutorService pool = daemons(clients);
             for (int c = 0; c < clients; c++) {
                 pool.submit(() -> {
-                    while (System.nanoTime() < end) {
-                        long t = System.nanoTime();
-                        try {
-                            HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri(path))
-                                    .timeout(Duration.ofSeconds(120)).header("Content-Type", type)
-                                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-                                    HttpResponse.BodyHandlers.ofString());
-                            answers.add(new long[] { r.statusCode(), (System.nanoTime() - t) / 1_000_000 });
-                            String code = r.statusCode() == 200 ? "" : " " + errorCode(r.body());
-                            codes.add(r.statusCode() + code);
-                        } catch (IOException e) {
-                            errors.incrementAndGet();
-                            codes.add("io " + e.getClass().getSimpleName());
-                        } catch (InterruptedException e) {
-                            return;
+                    try (SocketClient client = new SocketClient(port, 120_000)) {
+                        while (System.nanoTime() < end) {
+                            long t = System.nanoTime();
+                            try {
+                                SocketClient.Answer r = client.send(head, body);
+                                answers.add(new long[] { r.status(), (System.nanoTime() - t) / 1_000_000 });
+                                codes.add(r.status() + (r.status() == 200 ? "" : " " + errorCode(r.body())));
+                                if (honourRetryAfter && r.retryAfterSeconds() > 0) {
+                                    Thread.sleep(Math.min(r.retryAfterSeconds() * 1000,
+                                            Math.max(0, (end - System.nanoTime()) / 1_000_000)));
+                                }
+                            } catch (IOException e) {
+                                errors.incrementAndGet();
+                                codes.add("io " + e.getClass().getSimpleName());
+                            }
                         }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
                     }
                 });
             }
@@ -465,8 +493,28 @@ public final class ReliabilityBench {
             if (!pool.awaitTermination((long) seconds + 180, TimeUnit.SECONDS)) {
                 pool.shutdownNow();
             }
-            clientThreads.shutdownNow();
-            return new Run(answers, codes, (int) errors.get());
+            return new Run(answers, codes, (int) errors.get(), cpuMillis() - appCpu, ownCpuMillis() - ownCpu,
+                    seconds);
+        }
+
+        /** CPU time the application process used so far (user + system, from /proc), ms; -1 when unknown. */
+        long cpuMillis() {
+            try {
+                String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                // fields 14 and 15 of stat (utime, stime) are 11 and 12 after the command name, in clock ticks
+                return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1000 / CLOCK_TICKS;
+            } catch (IOException | RuntimeException e) {
+                return -1;
+            }
+        }
+
+        /** CPU time this load generator's JVM used so far, ms. */
+        static long ownCpuMillis() {
+            java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory
+                    .getOperatingSystemMXBean();
+            return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() / 1_000_000
+                    : -1;
         }
 
         private static String errorCode(String body) {

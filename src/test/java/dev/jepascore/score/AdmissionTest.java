@@ -124,7 +124,7 @@ class AdmissionTest {
         assertTrue(admission.refusesArrival(), "the HTTP layer may refuse before reading the body");
         OverloadedException e = assertThrows(OverloadedException.class,
                 () -> admission.admit(List.of(SMALL), () -> "never"));
-        assertTrue(e.getMessage().contains("waiting for 1 scoring slot"), e.getMessage());
+        assertTrue(e.getMessage().contains("waiting for 1 busy scoring slot"), e.getMessage());
         assertEquals(2.0, registry.counter("jepa.admission.rejected", "reason", "queue_too_long").count());
         assertEquals(0.0, registry.counter("jepa.admission.rejected", "reason", "no_slot").count(),
                 "it must be refused on arrival, not after waiting the 200 ms out");
@@ -133,7 +133,8 @@ class AdmissionTest {
     @Test
     void request_whose_caller_hung_up_while_it_waited_is_not_started() throws Exception {
         AtomicBoolean hungUp = new AtomicBoolean();
-        Admission admission = new Admission(1L << 30, 1, 8, Duration.ofSeconds(30), image -> 0, hungUp::get, registry);
+        Admission admission = new Admission(1L << 30, 1, 8, Duration.ofSeconds(30), image -> DecodeCost.REFUSED,
+                hungUp::get, registry);
         hold(admission, SMALL);
         AtomicBoolean started = new AtomicBoolean();
         Future<String> waiting = pool.submit(() -> admission.admit(List.of(SMALL), () -> {
@@ -160,10 +161,53 @@ class AdmissionTest {
         assertEquals(4, Admission.defaultMaxQueued(4, 4), "at least one waiting place per slot");
     }
 
+    /** Every image is charged as a PNG read row by row of {@code megapixels} (no memory). */
+    private Admission pngAdmission(int slots, Duration wait, double megapixels) {
+        return new Admission(1L << 30, slots, 64, wait,
+                image -> new DecodeCost.Estimate(0, (long) (megapixels * 1e6), DecodeCost.PNG_ROWS),
+                Caller.ALWAYS_THERE, registry);
+    }
+
     @Test
-    void expected_wait_counts_the_running_work_half_done_and_the_queue_per_slot() {
-        assertEquals(0, Admission.expectedWait(10, 2, 0), "no estimate before any work finished");
-        assertEquals(50, Admission.expectedWait(0, 2, 100));
-        assertEquals(550, Admission.expectedWait(10, 2, 100));
+    void first_wave_of_heavy_requests_is_refused_at_once_before_any_request_finished() throws Exception {
+        // 1000 MP each: about 10 s of work at the prior per-pixel time, before anything was measured
+        Admission admission = pngAdmission(2, Duration.ofMillis(800), 1000);
+        hold(admission, SMALL);
+        hold(admission, SMALL);
+        assertTrue(admission.refusesArrival(), "the HTTP layer may refuse before reading the body");
+        long start = System.nanoTime();
+        OverloadedException e = assertThrows(OverloadedException.class,
+                () -> admission.admit(List.of(SMALL), () -> "never"));
+        long waitedMs = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(e.getMessage().contains("ms of work ahead"), e.getMessage());
+        assertTrue(waitedMs < 800, "refused after " + waitedMs + " ms instead of at once");
+        assertEquals(0.0, registry.counter("jepa.admission.rejected", "reason", "no_slot").count());
+    }
+
+    @Test
+    void queued_request_waits_at_most_max_wait_less_its_own_expected_work() throws Exception {
+        // each request expected to take 300 ms (30 MP at the prior 10 ns per pixel); the held one never ends
+        Admission admission = pngAdmission(1, Duration.ofMillis(800), 30);
+        hold(admission, SMALL);
+        Thread.sleep(350); // the held request is now past its expectation: no work is expected ahead
+        long start = System.nanoTime();
+        OverloadedException e = assertThrows(OverloadedException.class,
+                () -> admission.admit(List.of(SMALL), () -> "never"));
+        long waitedMs = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(e.getMessage().contains("no scoring slot came free within 500 ms"), e.getMessage());
+        assertTrue(waitedMs >= 495, "gave up after " + waitedMs + " ms");
+        assertEquals(1.0, registry.counter("jepa.admission.rejected", "reason", "no_slot").count());
+    }
+
+    @Test
+    void request_finding_a_free_slot_starts_whatever_its_expected_time() {
+        Admission admission = pngAdmission(1, Duration.ofMillis(800), 1000);
+        assertEquals("scored", admission.admit(List.of(SMALL), () -> "scored"));
+    }
+
+    @Test
+    void work_ahead_is_the_running_and_queued_work_per_slot() {
+        assertEquals(0, Admission.workAhead(0, 0, 2));
+        assertEquals(300, Admission.workAhead(400, 200, 2));
     }
 }
