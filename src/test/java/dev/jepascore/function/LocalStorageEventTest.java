@@ -8,6 +8,7 @@ import static dev.jepascore.testing.EventTestSupport.png;
 import static dev.jepascore.testing.EventTestSupport.post;
 import static dev.jepascore.testing.EventTestSupport.s3Event;
 import static dev.jepascore.testing.EventTestSupport.sample;
+import static dev.jepascore.testing.EventTestSupport.sampleFor;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
@@ -87,7 +88,7 @@ class LocalStorageEventTest {
             throws IOException {
         byte[] image = png(sample.hashCode() + 3);
         upload(key, image);
-        JsonNode answer = json(post(path, sample(sample)).statusCode(200).body("objects", hasSize(1))
+        JsonNode answer = json(post(path, sampleFor(sample, image)).statusCode(200).body("objects", hasSize(1))
                 .body("objects[0].outcome", equalTo("scored"))
                 .body("objects[0].object.key", equalTo(key))
                 .extract().asString()).path("objects").path(0);
