@@ -149,6 +149,28 @@ class LocalStorageEventTest {
     }
 
     @Test
+    void event_for_a_replaced_file_records_nothing_under_its_etag_and_scores_the_file_as_it_is() throws IOException {
+        byte[] a = png(35);
+        byte[] b = png(36);
+        upload("replaced/hat.png", a);
+        upload("replaced/hat.png", b);
+        byte[] eventA = s3Event("uploads", "replaced/hat.png", md5(a), a.length);
+        post("/onObjectCreated", eventA).statusCode(200)
+                .body("objects[0].outcome", equalTo("superseded"))
+                .body("objects[0].current.outcome", equalTo("scored"))
+                .body("objects[0].current.object.versionTag", equalTo(md5(b)));
+        assertEquals(List.of("replaced/hat.png@" + md5(b) + ".json"), results("replaced/"));
+        assertEquals(onDemandScore(b), document("jepa-scores/replaced/hat.png@" + md5(b) + ".json")
+                .path("jepaScore").asDouble(), 0.0);
+        post("/onObjectCreated", s3Event("uploads", "replaced/hat.png", md5(b), b.length)).statusCode(200)
+                .body("objects[0].outcome", equalTo("duplicate"));
+        post("/onObjectCreated", eventA).statusCode(200)
+                .body("objects[0].outcome", equalTo("superseded"))
+                .body("objects[0].current.outcome", equalTo("duplicate"));
+        assertEquals(List.of("replaced/hat.png@" + md5(b) + ".json"), results("replaced/"));
+    }
+
+    @Test
     void event_without_version_tag_uses_the_content_md5_and_is_still_idempotent() throws IOException {
         byte[] image = png(9);
         upload("untagged/cap.png", image);
