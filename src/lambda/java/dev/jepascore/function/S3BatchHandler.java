@@ -77,7 +77,10 @@ public class S3BatchHandler implements RequestHandler<JsonNode, S3BatchResponse>
         String version = task.versionId() == null ? ""
                 : "; the current version was read, not the named version id " + task.versionId();
         try {
-            ObjectOutcome outcome = job.process(task.object());
+            ObjectOutcome named = job.process(task.object());
+            // a task names no eTag, so the job reads the current version and is never superseded; if it were, the
+            // version it read is the one answered for
+            ObjectOutcome outcome = named.effective();
             String document = outcome.resultBucket() + "/" + outcome.resultKey();
             switch (outcome.outcome()) {
                 case SCORED -> set(result, ResultCode.Succeeded, "scored: jepaScore=" + outcome.jepaScore() + " label="
@@ -95,6 +98,7 @@ public class S3BatchHandler implements RequestHandler<JsonNode, S3BatchResponse>
                         + outcome.error().message() + " -> " + document + version);
                 case SKIPPED -> set(result, ResultCode.PermanentFailure,
                         "skipped: under the results prefix " + job.keys().prefix());
+                case SUPERSEDED -> throw new IllegalStateException("nested superseded outcome for " + task.object());
             }
         } catch (BadEventException e) {
             LOG.warnf("Batch task %s refused (%s): %s", task.taskId(), e.code(), e.getMessage());

@@ -74,8 +74,9 @@ final class Backfill {
             do {
                 ObjectPage page = store.list(bucket, prefix, from, pageSize);
                 for (ObjectPage.Listed listed : page.objects()) {
+                    // the listing's tag is the store's own: a read of a since-replaced object is seen as such
                     ObjectRef ref = new ObjectRef(bucket, listed.key(), listed.versionTag(), listed.size(), null,
-                            EVENT_TYPE, EventFormat.BACKFILL);
+                            EVENT_TYPE, EventFormat.BACKFILL, true);
                     if (keys.isResult(ref)) {
                         results++;
                         continue;

@@ -111,6 +111,10 @@ final class EventEmitter implements Function<ObjectRef, Answer> {
         } catch (IOException e) {
             return new Answer("failed, to retry: HTTP " + status + " answer not JSON", Answer.Severity.RETRY);
         }
+        return answer(object, status);
+    }
+
+    private static Answer answer(JsonNode object, int status) {
         String outcome = object.path("outcome").asText("");
         return switch (outcome) {
             case "scored" -> Answer.ok("scored");
@@ -118,6 +122,11 @@ final class EventEmitter implements Function<ObjectRef, Answer> {
             case "skipped" -> Answer.ok("skipped: under the results prefix");
             case "failed" -> new Answer("failed, recorded: " + object.path("error").path("code").asText("?"),
                     Answer.Severity.RECORDED_FAILURE);
+            case "superseded" -> {
+                // replaced between the listing and the read: the function handled the version it read
+                Answer current = answer(object.path("current"), status);
+                yield new Answer("replaced since listed, current version " + current.label(), current.severity());
+            }
             default -> new Answer("failed, to retry: HTTP " + status + " without an outcome", Answer.Severity.RETRY);
         };
     }

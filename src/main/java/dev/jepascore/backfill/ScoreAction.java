@@ -35,14 +35,7 @@ final class ScoreAction implements Function<ObjectRef, Answer> {
     public Answer apply(ObjectRef ref) {
         for (int attempt = 1;; attempt++) {
             try {
-                ObjectOutcome outcome = job.apply(ref);
-                return switch (outcome.outcome()) {
-                    case SCORED -> Answer.ok("scored");
-                    case DUPLICATE -> Answer.ok("already had a document");
-                    case SKIPPED -> Answer.ok("skipped: under the results prefix");
-                    case FAILED -> new Answer("failed, recorded: " + outcome.error().code(),
-                            Answer.Severity.RECORDED_FAILURE);
-                };
+                return answer(job.apply(ref));
             } catch (BadEventException e) {
                 LOG.warnf("%s refused: %s", ref, e.getMessage());
                 return new Answer("refused: " + e.code(), Answer.Severity.REFUSED);
@@ -55,6 +48,20 @@ final class ScoreAction implements Function<ObjectRef, Answer> {
                 return new Answer("failed, to retry: " + e.code(), Answer.Severity.RETRY);
             }
         }
+    }
+
+    private static Answer answer(ObjectOutcome outcome) {
+        return switch (outcome.outcome()) {
+            case SCORED -> Answer.ok("scored");
+            case DUPLICATE -> Answer.ok("already had a document");
+            case SKIPPED -> Answer.ok("skipped: under the results prefix");
+            case FAILED -> new Answer("failed, recorded: " + outcome.error().code(), Answer.Severity.RECORDED_FAILURE);
+            case SUPERSEDED -> {
+                // replaced between the listing and the read: the version read was handled under its own tag
+                Answer current = answer(outcome.current());
+                yield new Answer("replaced since listed, current version " + current.label(), current.severity());
+            }
+        };
     }
 
     static void pause(Duration pause) {

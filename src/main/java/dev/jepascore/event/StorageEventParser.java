@@ -137,9 +137,10 @@ public final class StorageEventParser {
             String rawKey = text(object, "key", where + ".s3.object.key");
             // Ceph RGW sends the key as stored; AWS and MinIO form-URL-encode it.
             String key = source.startsWith("ceph:") ? rawKey : formDecode(rawKey, where + ".s3.object.key");
-            String tag = firstNonBlank(stripQuotes(optText(object, "eTag")), optText(object, "versionId"));
+            String eTag = stripQuotes(optText(object, "eTag"));
+            String tag = firstNonBlank(eTag, optText(object, "versionId"));
             out.objects.add(new ObjectRef(bucket, key, tag, optLong(object, "size", where + ".s3.object.size"),
-                    optText(object, "contentType"), eventName, EventFormat.S3_RECORDS));
+                    optText(object, "contentType"), eventName, EventFormat.S3_RECORDS, isETag(eTag, tag)));
         }
     }
 
@@ -155,9 +156,10 @@ public final class StorageEventParser {
         JsonNode object = detail.path("object");
         String bucket = text(detail.path("bucket"), "name", "detail.bucket.name");
         String key = formDecode(text(object, "key", "detail.object.key"), "detail.object.key");
-        String tag = firstNonBlank(stripQuotes(optText(object, "etag")), optText(object, "version-id"));
+        String eTag = stripQuotes(optText(object, "etag"));
+        String tag = firstNonBlank(eTag, optText(object, "version-id"));
         out.objects.add(new ObjectRef(bucket, key, tag, optLong(object, "size", "detail.object.size"), null,
-                detailType, EventFormat.EVENTBRIDGE));
+                detailType, EventFormat.EVENTBRIDGE, isETag(eTag, tag)));
     }
 
     // --- CloudEvents (GCS, Azure) ---
@@ -313,6 +315,11 @@ public final class StorageEventParser {
 
     private static String firstNonBlank(String a, String b) {
         return a != null && !a.isBlank() ? a : b;
+    }
+
+    /** Whether the chosen tag is the eTag (what a read reports), not the version id it falls back to. */
+    private static boolean isETag(String eTag, String tag) {
+        return tag != null && tag.equals(eTag);
     }
 
     private static final class Collector {

@@ -15,8 +15,25 @@ import dev.jepascore.event.ObjectRef;
  * @param outlierScore the combined outlier score, when the document holds one (models with a reference set)
  * @param label        the calibrated label, when the document holds one
  * @param error        the failure recorded, when the document is a failure document
+ * @param current      when {@code superseded}: the outcome of the version read instead (scored, duplicate, failed),
+ *                     with its own tag; the fields above then stay empty, since the named version was not scored
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ObjectOutcome(ObjectRef object, Outcome outcome, String resultBucket, String resultKey, Double jepaScore,
-        Double outlierScore, String label, Failure error) {
+        Double outlierScore, String label, Failure error, ObjectOutcome current) {
+
+    public ObjectOutcome(ObjectRef object, Outcome outcome, String resultBucket, String resultKey, Double jepaScore,
+            Double outlierScore, String label, Failure error) {
+        this(object, outcome, resultBucket, resultKey, jepaScore, outlierScore, label, error, null);
+    }
+
+    /** The answer for an event whose version was replaced by {@code current}'s before it was read. */
+    static ObjectOutcome superseded(ObjectRef named, ObjectOutcome current) {
+        return new ObjectOutcome(named, Outcome.SUPERSEDED, null, null, null, null, null, null, current);
+    }
+
+    /** The outcome of the version actually handled: {@link #current} when superseded, else this one. */
+    public ObjectOutcome effective() {
+        return current == null ? this : current;
+    }
 }

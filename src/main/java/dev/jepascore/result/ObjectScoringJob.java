@@ -48,7 +48,11 @@ import io.micrometer.core.instrument.MeterRegistry;
  * any other kind is checked again by the next delivery, never answered as a {@code duplicate}.
  * <p>
  * A document is keyed by the version tag the event names (eTag, generation), so a redelivered event is answered
- * without reading the object again; events without one (and the local poller) use the tag of the bytes read.
+ * without reading the object again; events without one (and the local poller) use the tag of the bytes read. When the
+ * event's tag is an eTag and the bytes read carry another, the object was replaced after the event was sent: nothing
+ * is recorded under the event's tag, the version read is handled under its own tag, and the answer is
+ * {@link Outcome#SUPERSEDED} (so a redelivery never claims the named version was scored). GCS generations, Azure
+ * eTags and S3 version ids cannot be compared with what a read reports, so they are trusted as before.
  * Created at start-up so that a bad {@code jepa.storage.*} setting fails the start, not the first event.
  */
 @Startup
@@ -164,17 +168,39 @@ public class ObjectScoringJob {
             if (!e.kind().clientError()) {
                 throw e;
             }
+            if (ref.supersededBy(e.versionTag())) {
+                return superseded(ref, recordFailure(ref.replacedBy(e.versionTag(), null, null), e, store));
+            }
             boolean tagged = ref.versionTag() == null && e.versionTag() != null;
             return recordFailure(tagged ? ref.withVersionTag(e.versionTag()) : ref, e, store);
         }
-        ObjectRef version = ref;
-        if (ref.versionTag() == null) {
-            version = ref.withVersionTag(object.versionTag());
-            ObjectOutcome existing = existing(version, store);
-            if (existing != null) {
-                return existing;
-            }
+        if (ref.supersededBy(object.versionTag())) {
+            ObjectRef read = ref.replacedBy(object.versionTag(), (long) object.bytes().length, object.contentType());
+            return superseded(ref, scoreOrFind(read, object, store));
         }
+        return ref.versionTag() == null ? scoreOrFind(ref.withVersionTag(object.versionTag()), object, store)
+                : score(ref, object, store);
+    }
+
+    /**
+     * The answer for an event whose version is gone: the object was replaced after the event was sent, so the bytes
+     * read are another version's. Nothing is written under the named version (it would hold another version's score,
+     * and a redelivery would call it a duplicate); the version read is handled as its own event would be.
+     */
+    private static ObjectOutcome superseded(ObjectRef named, ObjectOutcome current) {
+        LOG.infof("%s was replaced before it was read: %s %s instead, nothing recorded for the version named",
+                named, current.object().versionTag(), current.outcome().id());
+        return ObjectOutcome.superseded(named, current);
+    }
+
+    /** The stored document of the version read, else that version scored now. */
+    private ObjectOutcome scoreOrFind(ObjectRef version, StoredObject object, ObjectStore store) {
+        ObjectOutcome existing = existing(version, store);
+        return existing != null ? existing : score(version, object, store);
+    }
+
+    /** Scores the bytes read and writes the document of {@code version} (their own version): result or failure. */
+    private ObjectOutcome score(ObjectRef version, StoredObject object, ObjectStore store) {
         ScoreResult result;
         try {
             startup.awaitReady(); // an event that woke the function waits for the model (retriable 503 after the wait)

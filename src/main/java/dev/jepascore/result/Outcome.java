@@ -13,7 +13,13 @@ public enum Outcome {
     /** Not scored on purpose: it is itself a result document (under the results prefix). */
     SKIPPED,
     /** This version already has a document (redelivered event); nothing was written, the stored result is returned. */
-    DUPLICATE;
+    DUPLICATE,
+    /**
+     * The version the event names is gone: the object was replaced before it was read. Nothing is recorded under the
+     * named version; the version read instead is handled as its own event would be, and its outcome is returned as
+     * {@link ObjectOutcome#current()}.
+     */
+    SUPERSEDED;
 
     @JsonValue
     public String id() {

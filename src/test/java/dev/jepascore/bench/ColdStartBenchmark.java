@@ -195,8 +195,9 @@ public final class ColdStartBenchmark {
                 {"Records": [{"eventVersion": "2.1", "eventSource": "aws:s3", "awsRegion": "eu-west-1",
                   "eventTime": "2026-11-28T08:00:00.000Z", "eventName": "ObjectCreated:Put",
                   "s3": {"s3SchemaVersion": "1.0", "bucket": {"name": "uploads", "arn": "arn:aws:s3:::uploads"},
-                         "object": {"key": "%s", "size": %d, "eTag": "e%d", "sequencer": "01"}}}]}"""
-                .formatted(key, image.length, System.nanoTime()));
+                         "object": {"key": "%s", "size": %d, "eTag": "%s", "sequencer": "01"}}}]}"""
+                .formatted(key, image.length, // the eTag a store reports for these bytes (their MD5), as S3 would send it
+                        java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(image))));
 
         List<String> command = new ArrayList<>(v.command());
         int jar = command.indexOf("-jar");

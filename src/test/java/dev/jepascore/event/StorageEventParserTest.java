@@ -1,6 +1,7 @@
 package dev.jepascore.event;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -107,6 +108,21 @@ class StorageEventParserTest {
         assertEquals("1732741887046512", ref.versionTag());
         assertEquals(287L, ref.size());
         assertEquals(EventFormat.GCS_CLOUDEVENT, ref.format());
+    }
+
+    @Test
+    void only_s3_etags_are_checked_against_the_bytes_read() {
+        assertTrue(only(StorageEventParser.parse(sample("aws-s3-put.json"))).storeTag(), "S3 eTag");
+        assertTrue(only(StorageEventParser.parse(sample("eventbridge-object-created.json"))).storeTag(), "EventBridge etag");
+        // a read reports an eTag: a generation, an Azure eTag or a version id never equals it, yet names the same bytes
+        assertFalse(only(StorageEventParser.parse(sample("gcs-finalized-structured.json"))).storeTag(), "GCS generation");
+        assertFalse(only(StorageEventParser.parse(sample("azure-blob-created-cloudevent.json"))).storeTag(), "Azure eTag");
+        JsonNode versionOnly = sample("aws-s3-put.json");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) versionOnly.path("Records").path(0).path("s3").path("object"))
+                .remove("eTag");
+        ObjectRef ref = only(StorageEventParser.parse(versionOnly));
+        assertEquals("096fKKXTRTtl3on89fVO.nfljtsv6qko", ref.versionTag());
+        assertFalse(ref.storeTag(), "S3 version id");
     }
 
     @Test

@@ -8,6 +8,7 @@ import static dev.jepascore.testing.EventTestSupport.png;
 import static dev.jepascore.testing.EventTestSupport.post;
 import static dev.jepascore.testing.EventTestSupport.s3Event;
 import static dev.jepascore.testing.EventTestSupport.sample;
+import static dev.jepascore.testing.EventTestSupport.sampleFor;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
@@ -87,7 +88,7 @@ class LocalStorageEventTest {
             throws IOException {
         byte[] image = png(sample.hashCode() + 3);
         upload(key, image);
-        JsonNode answer = json(post(path, sample(sample)).statusCode(200).body("objects", hasSize(1))
+        JsonNode answer = json(post(path, sampleFor(sample, image)).statusCode(200).body("objects", hasSize(1))
                 .body("objects[0].outcome", equalTo("scored"))
                 .body("objects[0].object.key", equalTo(key))
                 .extract().asString()).path("objects").path(0);
@@ -145,6 +146,28 @@ class LocalStorageEventTest {
         post("/onObjectCreated", event).statusCode(200).body("objects[0].outcome", equalTo("duplicate"));
         assertEquals(List.of("dup/bag.png@" + md5(image) + ".json"), results("dup/"));
         assertEquals(before, Files.readString(UPLOADS.resolve("jepa-scores/dup/bag.png@" + md5(image) + ".json")));
+    }
+
+    @Test
+    void event_for_a_replaced_file_records_nothing_under_its_etag_and_scores_the_file_as_it_is() throws IOException {
+        byte[] a = png(35);
+        byte[] b = png(36);
+        upload("replaced/hat.png", a);
+        upload("replaced/hat.png", b);
+        byte[] eventA = s3Event("uploads", "replaced/hat.png", md5(a), a.length);
+        post("/onObjectCreated", eventA).statusCode(200)
+                .body("objects[0].outcome", equalTo("superseded"))
+                .body("objects[0].current.outcome", equalTo("scored"))
+                .body("objects[0].current.object.versionTag", equalTo(md5(b)));
+        assertEquals(List.of("replaced/hat.png@" + md5(b) + ".json"), results("replaced/"));
+        assertEquals(onDemandScore(b), document("jepa-scores/replaced/hat.png@" + md5(b) + ".json")
+                .path("jepaScore").asDouble(), 0.0);
+        post("/onObjectCreated", s3Event("uploads", "replaced/hat.png", md5(b), b.length)).statusCode(200)
+                .body("objects[0].outcome", equalTo("duplicate"));
+        post("/onObjectCreated", eventA).statusCode(200)
+                .body("objects[0].outcome", equalTo("superseded"))
+                .body("objects[0].current.outcome", equalTo("duplicate"));
+        assertEquals(List.of("replaced/hat.png@" + md5(b) + ".json"), results("replaced/"));
     }
 
     @Test

@@ -7,6 +7,7 @@ import static dev.jepascore.testing.EventTestSupport.png;
 import static dev.jepascore.testing.EventTestSupport.post;
 import static dev.jepascore.testing.EventTestSupport.s3Event;
 import static dev.jepascore.testing.EventTestSupport.sample;
+import static dev.jepascore.testing.EventTestSupport.sampleFor;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
@@ -82,7 +83,7 @@ class S3StorageEventTest {
         byte[] image = png(sample.hashCode());
         upload(key, image);
 
-        JsonNode answer = json(post(path, sample(sample)).statusCode(200).body("objects", hasSize(1))
+        JsonNode answer = json(post(path, sampleFor(sample, image)).statusCode(200).body("objects", hasSize(1))
                 .body("objects[0].outcome", equalTo("scored"))
                 .body("objects[0].object.key", equalTo(key))
                 .extract().asString()).path("objects").path(0);
@@ -118,7 +119,11 @@ class S3StorageEventTest {
     void several_records_in_one_event_are_all_scored_and_deletes_ignored() {
         upload("batch/one.png", png(1));
         upload("batch/two.png", png(2));
-        post("/onObjectCreated", sample("aws-s3-two-records.json")).statusCode(200)
+        // the recorded eTags made those of the two uploads, as their notification would carry them
+        byte[] event = new String(sample("aws-s3-two-records.json"), java.nio.charset.StandardCharsets.UTF_8)
+                .replace("11111111111111111111111111111111-2", md5(png(1)))
+                .replace("22222222222222222222222222222222", md5(png(2))).getBytes();
+        post("/onObjectCreated", event).statusCode(200)
                 .body("objects", hasSize(2))
                 .body("objects.outcome", equalTo(List.of("scored", "scored")))
                 .body("objects.object.key", equalTo(List.of("batch/one.png", "batch/two.png")))
@@ -161,6 +166,81 @@ class S3StorageEventTest {
                 .body("objects[0].outcome", equalTo("scored"));
         assertEquals(List.of("jepa-scores/versions/coat.png@" + md5(v1) + ".json",
                 "jepa-scores/versions/coat.png@" + md5(v2) + ".json").stream().sorted().toList(), results("versions/"));
+    }
+
+    @Test
+    void event_for_a_replaced_object_records_nothing_under_its_etag_and_scores_the_version_read() throws IOException {
+        String key = "replaced/coat.png";
+        byte[] a = png(31);
+        byte[] b = png(32);
+        upload(key, a);
+        upload(key, b); // a second upload before the first one's event is handled
+        byte[] eventA = s3Event(BUCKET, key, md5(a), a.length);
+        String documentB = "jepa-scores/" + key + "@" + md5(b) + ".json";
+
+        JsonNode first = json(post("/onObjectCreated", eventA).statusCode(200)
+                .body("objects[0].outcome", equalTo("superseded"))
+                .body("objects[0].object.versionTag", equalTo(md5(a)))
+                .body("objects[0].current.outcome", equalTo("scored"))
+                .body("objects[0].current.object.versionTag", equalTo(md5(b)))
+                .body("objects[0].current.object.size", equalTo(b.length))
+                .body("objects[0].current.resultKey", equalTo(documentB))
+                .extract().asString()).path("objects").path(0);
+        assertFalse(first.has("jepaScore"), "the named version was not scored: " + first);
+        assertFalse(first.has("resultKey"), "no document belongs to the named version: " + first);
+        assertEquals(List.of(documentB), results("replaced/"), "nothing may be recorded under the replaced eTag");
+        double scoreB = onDemandScore(b);
+        assertEquals(scoreB, document(documentB).path("jepaScore").asDouble(), 0.0,
+                "the document of the version read holds the on-demand score of its bytes");
+        assertEquals(md5(b), document(documentB).path("object").path("versionTag").asText());
+        assertEquals(scoreB, first.path("current").path("jepaScore").asDouble(), 0.0);
+        String written = document(documentB).path("recordedAt").asText();
+
+        post("/onObjectCreated", s3Event(BUCKET, key, md5(b), b.length)).statusCode(200)
+                .body("objects[0].outcome", equalTo("duplicate"))
+                .body("objects[0].resultKey", equalTo(documentB));
+        JsonNode again = json(post("/onObjectCreated", eventA).statusCode(200)
+                .body("objects[0].outcome", equalTo("superseded"))
+                .body("objects[0].current.outcome", equalTo("duplicate"))
+                .body("objects[0].current.resultKey", equalTo(documentB))
+                .extract().asString()).path("objects").path(0);
+        assertFalse(again.has("jepaScore"), "a redelivery must not claim the replaced version was scored: " + again);
+        assertEquals(List.of(documentB), results("replaced/"));
+        assertEquals(written, document(documentB).path("recordedAt").asText(), "scored once, never rewritten");
+    }
+
+    @Test
+    void object_replaced_by_a_non_image_gets_the_failure_under_the_new_etag_only() throws IOException {
+        String key = "replaced/readme.png";
+        byte[] image = png(33);
+        byte[] text = "plain text, not pixels".getBytes();
+        upload(key, image);
+        upload(key, text);
+        post("/onObjectCreated", s3Event(BUCKET, key, md5(image), image.length)).statusCode(200)
+                .body("objects[0].outcome", equalTo("superseded"))
+                .body("objects[0].current.outcome", equalTo("failed"))
+                .body("objects[0].current.error.code", equalTo("not_an_image"));
+        String failure = "jepa-scores/" + key + "@" + md5(text) + ".json";
+        assertEquals(List.of(failure), results("replaced/readme"), "the image's eTag must not carry the text's failure");
+        assertEquals("not_an_image", document(failure).path("error").path("code").asText());
+    }
+
+    @Test
+    void multipart_upload_event_with_its_dashed_etag_is_scored_not_taken_for_a_replacement() throws IOException {
+        String key = "multipart/coat.png";
+        byte[] image = png(34);
+        String upload = s3.createMultipartUpload(b -> b.bucket(BUCKET).key(key).contentType("image/png")).uploadId();
+        String part = s3.uploadPart(b -> b.bucket(BUCKET).key(key).uploadId(upload).partNumber(1),
+                RequestBody.fromBytes(image)).eTag();
+        String eTag = s3.completeMultipartUpload(b -> b.bucket(BUCKET).key(key).uploadId(upload)
+                .multipartUpload(m -> m.parts(p -> p.partNumber(1).eTag(part)))).eTag().replace("\"", "");
+        assertFalse(eTag.equals(md5(image)), "a multipart eTag is not the content's MD5: " + eTag);
+
+        String resultKey = post("/onObjectCreated", s3Event(BUCKET, key, eTag, image.length)).statusCode(200)
+                .body("objects[0].outcome", equalTo("scored"))
+                .extract().jsonPath().getString("objects[0].resultKey");
+        assertEquals("jepa-scores/" + key + "@" + eTag + ".json", resultKey);
+        assertEquals(onDemandScore(image), document(resultKey).path("jepaScore").asDouble(), 0.0);
     }
 
     @Test

@@ -74,6 +74,18 @@ public final class EventTestSupport {
         }
     }
 
+    /**
+     * A recorded sample event whose S3 eTag (a 32-hex-digit {@code eTag}/{@code etag} field, the illustrative value
+     * of the S3, MinIO, Ceph and EventBridge samples) is replaced by the MD5 of {@code object}: the eTag the store
+     * reports for a single-part upload of those bytes, as the real notification of that upload would carry. Other
+     * formats' tags are left as recorded.
+     */
+    public static byte[] sampleFor(String name, byte[] object) {
+        String event = new String(sample(name), StandardCharsets.UTF_8);
+        return event.replaceAll("(\"[eE][tT]ag\"\\s*:\\s*\")[0-9a-fA-F]{32}(-[0-9]+)?\"", "$1" + md5(object) + "\"")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
     /** An AWS-style S3 notification for one created object; the key form-URL-encoded as AWS sends it. */
     public static byte[] s3Event(String bucket, String key, String eTag, long size) {
         String encoded = URLEncoder.encode(key, StandardCharsets.UTF_8).replace("%2F", "/");
