@@ -95,14 +95,15 @@ public final class DecodeCost {
 
     /**
      * The resize from stored {@code width x height} to the model's size ({@link RowResizer}: first-pass rows, or for a
-     * transposed orientation its {@code int} sums and the byte copy {@code finish} makes of them), the result planes
-     * and the float tensor the model runs on.
+     * transposed orientation its {@code int} sums and the byte copy {@code finish} makes of them; for several channels
+     * also one stored row split into planes), the result planes and the float tensor the model runs on.
      */
     public static long resize(long width, long height, InputSpec spec, boolean transpose) {
         long c = spec.channels();
         long dstW = spec.width();
         long firstPass = transpose ? (4 * c + 1) * dstW * width : c * height * dstW;
-        return firstPass + c * dstW * spec.height() + (long) Float.BYTES * spec.size();
+        long planes = c > 1 ? c * width : 0;
+        return firstPass + planes + c * dstW * spec.height() + (long) Float.BYTES * spec.size();
     }
 
     /** Peak bytes of decoding {@code header}'s image at full resolution with ImageIO, upright. */

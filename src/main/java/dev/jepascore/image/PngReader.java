@@ -138,7 +138,7 @@ final class PngReader {
         int bpp = h.filterStride();
         byte[] prev = new byte[rowBytes + 1];
         byte[] cur = new byte[rowBytes + 1];
-        byte[] converted = new byte[h.width() * channels];
+        Converter converter = new Converter(h, channels);
         Inflater inflater = new Inflater();
         try {
             int chunk = 0;
@@ -162,8 +162,7 @@ final class PngReader {
                     }
                 }
                 unfilter(cur, prev, rowBytes, bpp, y);
-                convert(cur, h, converted, channels);
-                out.row(converted, 0);
+                converter.feed(cur, out);
                 byte[] t = prev;
                 prev = cur;
                 cur = t;
@@ -219,87 +218,264 @@ final class PngReader {
         }
     }
 
-    private static void convert(byte[] row, Header h, byte[] dst, int channels) {
-        int w = h.width();
-        int depth = h.bitDepth();
-        byte[] trns = h.transparency();
-        switch (h.colourType()) {
-            case RGB -> {
-                int step = depth == 16 ? 6 : 3;
-                int hi = depth == 16 ? 2 : 1; // offset between samples
-                boolean key = trns != null && trns.length >= 6;
-                for (int x = 0, p = 1; x < w; x++, p += step) {
-                    int r = row[p] & 0xff;
-                    int g = row[p + hi] & 0xff;
-                    int bl = row[p + 2 * hi] & 0xff;
-                    if (key && matchesKey(row, p, hi, depth, trns, 3)) {
-                        Colour.put(dst, x, channels, 0, 0, 0);
-                    } else {
-                        Colour.put(dst, x, channels, r, g, bl);
+    /**
+     * Turns the unfiltered rows of one image into the model's channels as planes (channel {@code c} at
+     * {@code c * width}) for {@link RowResizer#planes}, with {@link Colour}'s arithmetic: one loop per colour type,
+     * 16-bit samples read by their high byte (the low byte only to match a tRNS colour key), and where a sample has
+     * few values (palette index, grey of up to 8 bits) a table made once per image from the palette, tRNS and
+     * scaling. Fully transparent pixels are black and opaque ones skip the premultiplication, as the general
+     * formula gives for them.
+     */
+    static final class Converter {
+
+        private final int type;
+        private final int width;
+        private final int depth;
+        private final int channels;
+        /** Distance between the samples of one pixel: 1 byte, or 2 for 16-bit samples. */
+        private final int hi;
+        /** The planes handed to the resizer. */
+        private final byte[] dst;
+        /** Palette, grey of fewer than 8 bits or with a colour key: the output of each sample value, per channel. */
+        private final byte[][] table;
+        /** Grey and RGB with tRNS: the colour key's samples at full depth; else null. */
+        private final int[] key;
+
+        Converter(Header h, int channels) {
+            this.type = h.colourType();
+            this.width = h.width();
+            this.depth = h.bitDepth();
+            this.channels = channels;
+            this.hi = depth == 16 ? 2 : 1;
+            this.dst = new byte[width * channels];
+            byte[] trns = h.transparency();
+            int keySamples = type == GREY ? 1 : type == RGB ? 3 : 0;
+            if (keySamples > 0 && trns != null && trns.length >= 2 * keySamples) {
+                key = new int[keySamples];
+                for (int s = 0; s < keySamples; s++) {
+                    key[s] = ((trns[2 * s] & 0xff) << 8) | (trns[2 * s + 1] & 0xff);
+                }
+            } else {
+                key = null;
+            }
+            if (type == PALETTE) {
+                table = paletteTable(h.palette(), trns, depth, channels);
+            } else if (type == GREY && (depth < 8 || depth == 8 && key != null)) {
+                table = new byte[channels][1 << depth];
+                int max = (1 << depth) - 1;
+                for (int v = 0; v <= max; v++) {
+                    int out = key != null && v == key[0] ? 0 : v * 255 / max;
+                    for (byte[] t : table) {
+                        t[v] = (byte) out;
                     }
                 }
+            } else {
+                table = null;
             }
-            case RGBA -> {
-                int hi = depth == 16 ? 2 : 1;
-                for (int x = 0, p = 1; x < w; x++, p += 4 * hi) {
-                    Colour.put(dst, x, channels, row[p] & 0xff, row[p + hi] & 0xff, row[p + 2 * hi] & 0xff,
-                            row[p + 3 * hi] & 0xff);
+        }
+
+        private static byte[][] paletteTable(byte[] pal, byte[] trns, int depth, int channels) {
+            byte[][] t = new byte[channels][1 << depth];
+            int entries = Math.min(pal.length / 3, 1 << depth);
+            for (int i = 0; i < entries; i++) { // indices past the palette stay black
+                int r = pal[3 * i] & 0xff;
+                int g = pal[3 * i + 1] & 0xff;
+                int b = pal[3 * i + 2] & 0xff;
+                int a = trns != null && i < trns.length ? trns[i] & 0xff : 255;
+                if (a != 255) {
+                    r = Colour.premultiply(r, a);
+                    g = Colour.premultiply(g, a);
+                    b = Colour.premultiply(b, a);
+                }
+                if (channels == 1) {
+                    t[0][i] = (byte) Colour.luma(r, g, b);
+                } else {
+                    t[0][i] = (byte) r;
+                    t[1][i] = (byte) g;
+                    t[2][i] = (byte) b;
                 }
             }
-            case GREY_ALPHA -> {
-                int hi = depth == 16 ? 2 : 1;
-                for (int x = 0, p = 1; x < w; x++, p += 2 * hi) {
-                    Colour.putGrey(dst, x, channels, Colour.premultiply(row[p] & 0xff, row[p + hi] & 0xff));
+            return t;
+        }
+
+        /** Converts one unfiltered row ({@code row[0]} is the filter byte) and gives it to {@code out}. */
+        void feed(byte[] row, RowResizer out) {
+            if (table != null) {
+                if (depth == 8) {
+                    lookup(row);
+                } else {
+                    lookupPacked(row);
                 }
-            }
-            case GREY -> {
-                boolean key = trns != null && trns.length >= 2;
-                int keyValue = key ? ((trns[0] & 0xff) << 8) | (trns[1] & 0xff) : -1;
-                for (int x = 0; x < w; x++) {
-                    int raw = sample(row, x, depth);
-                    int v = depth == 16 ? raw >> 8 : depth == 8 ? raw : raw * 255 / ((1 << depth) - 1);
-                    Colour.putGrey(dst, x, channels, raw == keyValue ? 0 : v);
+            } else if (type == GREY) {
+                if (depth == 8 && channels == 1) {
+                    out.planes(row, 1); // the samples are the luma plane
+                    return;
                 }
+                grey16(row);
+            } else if (type == GREY_ALPHA) {
+                greyAlpha(row);
+            } else if (type == RGB) {
+                if (channels == 1) {
+                    rgbToLuma(row);
+                } else {
+                    rgbToPlanes(row);
+                }
+            } else if (channels == 1) {
+                rgbaToLuma(row);
+            } else {
+                rgbaToPlanes(row);
             }
-            default -> { // PALETTE
-                byte[] pal = h.palette();
-                int entries = pal.length / 3;
-                for (int x = 0; x < w; x++) {
-                    int i = sample(row, x, depth);
-                    if (i >= entries) {
-                        Colour.put(dst, x, channels, 0, 0, 0);
-                        continue;
-                    }
-                    int a = trns != null && i < trns.length ? trns[i] & 0xff : 255;
-                    Colour.put(dst, x, channels, pal[3 * i] & 0xff, pal[3 * i + 1] & 0xff, pal[3 * i + 2] & 0xff, a);
+            out.planes(dst, 0);
+        }
+
+        /** One grey value on every channel. */
+        private void grey(int x, int v) {
+            dst[x] = (byte) v;
+            if (channels == 3) {
+                dst[width + x] = (byte) v;
+                dst[2 * width + x] = (byte) v;
+            }
+        }
+
+        private void lookup(byte[] row) {
+            int w = width;
+            byte[] d = dst;
+            for (int c = 0; c < channels; c++) {
+                byte[] t = table[c];
+                for (int x = 0, o = c * w; x < w; x++) {
+                    d[o + x] = t[row[1 + x] & 0xff];
                 }
             }
         }
-    }
 
-    private static boolean matchesKey(byte[] row, int p, int hi, int depth, byte[] trns, int samples) {
-        for (int s = 0; s < samples; s++) {
-            int v = depth == 16 ? ((row[p + s * hi] & 0xff) << 8) | (row[p + s * hi + 1] & 0xff)
-                    : row[p + s] & 0xff;
-            int k = ((trns[2 * s] & 0xff) << 8) | (trns[2 * s + 1] & 0xff);
-            if (v != k) {
-                return false;
+        /** 1, 2 or 4 bits a sample, packed from the high bits of each byte. */
+        private void lookupPacked(byte[] row) {
+            int w = width;
+            int bits = depth;
+            int mask = (1 << bits) - 1;
+            byte[] d = dst;
+            for (int c = 0; c < channels; c++) {
+                byte[] t = table[c];
+                for (int x = 0, o = c * w; x < w; x++) {
+                    int bit = x * bits;
+                    d[o + x] = t[((row[1 + (bit >> 3)] & 0xff) >> (8 - bits - (bit & 7))) & mask];
+                }
             }
         }
-        return true;
-    }
 
-    /** Sample {@code x} of a one-sample-per-pixel row at {@code depth} bits (row[0] is the filter byte). */
-    private static int sample(byte[] row, int x, int depth) {
-        return switch (depth) {
-            case 8 -> row[1 + x] & 0xff;
-            case 16 -> ((row[1 + 2 * x] & 0xff) << 8) | (row[2 + 2 * x] & 0xff);
-            default -> {
-                int bit = x * depth;
-                int shift = 8 - depth - (bit & 7);
-                yield ((row[1 + (bit >> 3)] & 0xff) >> shift) & ((1 << depth) - 1);
+        /** Grey 16-bit, or 8-bit for three channels. */
+        private void grey16(byte[] row) {
+            int w = width;
+            int step = hi;
+            int k = key == null ? -1 : key[0];
+            for (int x = 0, p = 1; x < w; x++, p += step) {
+                int v = row[p] & 0xff;
+                if (k >= 0) {
+                    int full = step == 2 ? (v << 8) | (row[p + 1] & 0xff) : v;
+                    if (full == k) {
+                        v = 0;
+                    }
+                }
+                grey(x, v);
             }
-        };
+        }
+
+        private void greyAlpha(byte[] row) {
+            int w = width;
+            int step = 2 * hi;
+            int alpha = hi;
+            for (int x = 0, p = 1; x < w; x++, p += step) {
+                int a = row[p + alpha] & 0xff;
+                int v = row[p] & 0xff;
+                grey(x, a == 255 ? v : Colour.premultiply(v, a));
+            }
+        }
+
+        /** Whether the pixel at {@code p} is the tRNS colour key (all three samples at full depth). */
+        private boolean keyed(byte[] row, int p) {
+            for (int s = 0; s < 3; s++) {
+                int at = p + s * hi;
+                int v = hi == 2 ? ((row[at] & 0xff) << 8) | (row[at + 1] & 0xff) : row[at] & 0xff;
+                if (v != key[s]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private void rgbToLuma(byte[] row) {
+            int w = width;
+            int g = hi;
+            int b = 2 * hi;
+            int step = 3 * hi;
+            boolean keys = key != null;
+            byte[] d = dst;
+            for (int x = 0, p = 1; x < w; x++, p += step) {
+                d[x] = keys && keyed(row, p) ? 0
+                        : (byte) Colour.luma(row[p] & 0xff, row[p + g] & 0xff, row[p + b] & 0xff);
+            }
+        }
+
+        private void rgbToPlanes(byte[] row) {
+            int w = width;
+            int g = hi;
+            int b = 2 * hi;
+            int step = 3 * hi;
+            boolean keys = key != null;
+            byte[] d = dst;
+            for (int x = 0, p = 1; x < w; x++, p += step) {
+                if (keys && keyed(row, p)) {
+                    d[x] = 0;
+                    d[w + x] = 0;
+                    d[2 * w + x] = 0;
+                } else {
+                    d[x] = row[p];
+                    d[w + x] = row[p + g];
+                    d[2 * w + x] = row[p + b];
+                }
+            }
+        }
+
+        private void rgbaToLuma(byte[] row) {
+            int w = width;
+            int g = hi;
+            int b = 2 * hi;
+            int alpha = 3 * hi;
+            int step = 4 * hi;
+            byte[] d = dst;
+            for (int x = 0, p = 1; x < w; x++, p += step) {
+                int a = row[p + alpha] & 0xff;
+                if (a == 0) {
+                    d[x] = 0;
+                } else if (a == 255) {
+                    d[x] = (byte) Colour.luma(row[p] & 0xff, row[p + g] & 0xff, row[p + b] & 0xff);
+                } else {
+                    d[x] = (byte) Colour.luma(Colour.premultiply(row[p] & 0xff, a),
+                            Colour.premultiply(row[p + g] & 0xff, a), Colour.premultiply(row[p + b] & 0xff, a));
+                }
+            }
+        }
+
+        private void rgbaToPlanes(byte[] row) {
+            int w = width;
+            int g = hi;
+            int b = 2 * hi;
+            int alpha = 3 * hi;
+            int step = 4 * hi;
+            byte[] d = dst;
+            for (int x = 0, p = 1; x < w; x++, p += step) {
+                int a = row[p + alpha] & 0xff;
+                if (a == 255) {
+                    d[x] = row[p];
+                    d[w + x] = row[p + g];
+                    d[2 * w + x] = row[p + b];
+                } else {
+                    d[x] = (byte) Colour.premultiply(row[p] & 0xff, a);
+                    d[w + x] = (byte) Colour.premultiply(row[p + g] & 0xff, a);
+                    d[2 * w + x] = (byte) Colour.premultiply(row[p + b] & 0xff, a);
+                }
+            }
+        }
     }
 
     private static BadImageException corrupt(String detail) {

@@ -24,6 +24,13 @@ final class RowResizer {
     private final byte[][] rows;
     /** Transposed: first-pass sums [channel][j * srcW + storedX]. */
     private final int[][] sums;
+    /** The first kernel's arrays, held in fields of their own for the per-row loops. */
+    private final int[] firstLo;
+    private final int[] firstCount;
+    private final int[] firstWeights;
+    private final int firstStride;
+    /** One interleaved row split into planes (channel c at {@code c * srcW}); null for one channel. */
+    private final byte[] planar;
     private int received;
 
     /**
@@ -52,11 +59,17 @@ final class RowResizer {
             rows = new byte[channels][srcH * dstW];
             sums = null;
         }
+        firstLo = first.first();
+        firstCount = first.count();
+        firstWeights = first.weights();
+        firstStride = first.stride();
+        planar = channels == 1 ? null : new byte[channels * srcW];
     }
 
     /** Bytes this resizer holds, besides the caller's row: the bound on its memory. */
     static long bufferBytes(int srcW, int srcH, int dstW, int channels, Orientation orientation) {
-        return orientation.transpose ? 4L * channels * dstW * srcW : (long) channels * srcH * dstW;
+        long planes = channels > 1 ? (long) channels * srcW : 0;
+        return planes + (orientation.transpose ? 4L * channels * dstW * srcW : (long) channels * srcH * dstW);
     }
 
     /** Rows given so far. */
@@ -64,46 +77,74 @@ final class RowResizer {
         return received;
     }
 
-    /** The next stored row (rows arrive top to bottom): {@code srcW * channels} values from {@code offset}. */
+    /** The next stored row (rows arrive top to bottom): {@code srcW * channels} interleaved values from {@code offset}. */
     void row(byte[] data, int offset) {
+        if (channels == 1) {
+            planes(data, offset);
+            return;
+        }
+        byte[] p = planar;
+        int n = srcW;
+        int ch = channels;
+        for (int c = 0; c < ch; c++) {
+            for (int x = 0, i = offset + c, o = c * n; x < n; x++, i += ch) {
+                p[o + x] = data[i];
+            }
+        }
+        planes(p, 0);
+    }
+
+    /**
+     * The next stored row as planes: channel {@code c}'s {@code srcW} values from {@code offset + c * srcW}. Each
+     * output value is then a dot product over contiguous bytes.
+     */
+    void planes(byte[] data, int offset) {
         int sy = received++;
         if (orientation.transpose) {
             accumulate(data, offset, sy);
-        } else {
-            int uy = orientation.flipY ? srcH - 1 - sy : sy;
-            for (int c = 0; c < channels; c++) {
-                byte[] out = rows[c];
-                for (int j = 0; j < dstW; j++) {
-                    int acc = Resampler.HALF;
-                    int base = offset + first.first()[j] * channels + c;
-                    int wBase = j * first.stride();
-                    int n = first.count()[j];
-                    int[] w = first.weights();
-                    for (int k = 0; k < n; k++) {
-                        acc += (data[base + k * channels] & 0xff) * w[wBase + k];
-                    }
-                    out[uy * dstW + j] = (byte) Resampler.clip8(acc);
-                }
+            return;
+        }
+        int at = (orientation.flipY ? srcH - 1 - sy : sy) * dstW;
+        int[] lo = firstLo;
+        int[] count = firstCount;
+        int[] w = firstWeights;
+        int stride = firstStride;
+        int outW = dstW;
+        for (int c = 0; c < channels; c++) {
+            byte[] out = rows[c];
+            int plane = offset + c * srcW;
+            for (int j = 0; j < outW; j++) {
+                out[at + j] = (byte) Resampler.clip8(dot(data, plane + lo[j], w, j * stride, count[j]));
             }
         }
     }
 
+    /** {@link Resampler#HALF} plus the sum of {@code n} 8-bit values times their fixed-point weights. */
+    private static int dot(byte[] data, int from, int[] w, int wFrom, int n) {
+        int acc = Resampler.HALF;
+        for (int k = 0; k < n; k++) {
+            acc += (data[from + k] & 0xff) * w[wFrom + k];
+        }
+        return acc;
+    }
+
     private void accumulate(byte[] data, int offset, int sy) {
-        int[] lo = first.first();
-        int[] n = first.count();
+        int[] lo = firstLo;
+        int[] n = firstCount;
+        int n0 = srcW;
         for (int j = 0; j < dstW; j++) {
             int k = sy - lo[j];
             if (k < 0 || k >= n[j]) {
                 continue;
             }
-            int w = first.weights()[j * first.stride() + k];
+            int w = firstWeights[j * firstStride + k];
             if (w == 0) {
                 continue;
             }
+            int base = j * n0;
             for (int c = 0; c < channels; c++) {
                 int[] s = sums[c];
-                int base = j * srcW;
-                for (int x = 0, i = offset + c; x < srcW; x++, i += channels) {
+                for (int x = 0, i = offset + c * n0; x < n0; x++, i++) {
                     s[base + x] += (data[i] & 0xff) * w;
                 }
             }
