@@ -88,21 +88,24 @@ public final class DecodeCost {
                 + resize(width, height, spec, transpose);
     }
 
-    /** Peak bytes of the row-by-row PNG path: two stored rows of {@code rowBytes} (plus filter byte), one converted. */
+    /**
+     * Peak bytes of the row-by-row PNG path: two stored rows of {@code rowBytes} (plus filter byte); each is converted
+     * straight into the resizer's row.
+     */
     public static long pngRows(long width, long height, long rowBytes, InputSpec spec, boolean transpose) {
-        return 2 * (rowBytes + 1) + width * spec.channels() + resize(width, height, spec, transpose);
+        return 2 * (rowBytes + 1) + resize(width, height, spec, transpose);
     }
 
     /**
-     * The resize from stored {@code width x height} to the model's size ({@link RowResizer}: first-pass rows, or for a
-     * transposed orientation its {@code int} sums and the byte copy {@code finish} makes of them; for several channels
-     * also one stored row split into planes), the result planes and the float tensor the model runs on.
+     * The resize from stored {@code width x height} to the model's size ({@link RowResizer}: the stored row being
+     * given, as {@code int} planes; first-pass rows, or for a transposed orientation its {@code int} sums and the byte
+     * copy {@code finish} makes of them), the result planes and the float tensor the model runs on.
      */
     public static long resize(long width, long height, InputSpec spec, boolean transpose) {
         long c = spec.channels();
         long dstW = spec.width();
         long firstPass = transpose ? (4 * c + 1) * dstW * width : c * height * dstW;
-        long planes = c > 1 ? c * width : 0;
+        long planes = (long) Integer.BYTES * c * width;
         return firstPass + planes + c * dstW * spec.height() + (long) Float.BYTES * spec.size();
     }
 

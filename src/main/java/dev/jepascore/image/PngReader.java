@@ -219,12 +219,12 @@ final class PngReader {
     }
 
     /**
-     * Turns the unfiltered rows of one image into the model's channels as planes (channel {@code c} at
-     * {@code c * width}) for {@link RowResizer#planes}, with {@link Colour}'s arithmetic: one loop per colour type,
-     * 16-bit samples read by their high byte (the low byte only to match a tRNS colour key), and where a sample has
-     * few values (palette index, grey of up to 8 bits) a table made once per image from the palette, tRNS and
-     * scaling. Fully transparent pixels are black and opaque ones skip the premultiplication, as the general
-     * formula gives for them.
+     * Turns the unfiltered rows of one image into the model's channels, written as planes into the resizer's next row
+     * ({@link RowResizer#nextRow}), with {@link Colour}'s arithmetic: one loop per colour type, 16-bit samples read by
+     * their high byte (the low byte only to match a tRNS colour key), and where a sample has few values (palette
+     * index, grey of fewer than 8 bits or with a colour key) a table made once per image from the palette, tRNS and
+     * scaling. Fully transparent pixels are black and opaque ones skip the premultiplication, as the general formula
+     * gives for them.
      */
     static final class Converter {
 
@@ -234,10 +234,8 @@ final class PngReader {
         private final int channels;
         /** Distance between the samples of one pixel: 1 byte, or 2 for 16-bit samples. */
         private final int hi;
-        /** The planes handed to the resizer. */
-        private final byte[] dst;
         /** Palette, grey of fewer than 8 bits or with a colour key: the output of each sample value, per channel. */
-        private final byte[][] table;
+        private final int[][] table;
         /** Grey and RGB with tRNS: the colour key's samples at full depth; else null. */
         private final int[] key;
 
@@ -247,7 +245,6 @@ final class PngReader {
             this.depth = h.bitDepth();
             this.channels = channels;
             this.hi = depth == 16 ? 2 : 1;
-            this.dst = new byte[width * channels];
             byte[] trns = h.transparency();
             int keySamples = type == GREY ? 1 : type == RGB ? 3 : 0;
             if (keySamples > 0 && trns != null && trns.length >= 2 * keySamples) {
@@ -261,12 +258,12 @@ final class PngReader {
             if (type == PALETTE) {
                 table = paletteTable(h.palette(), trns, depth, channels);
             } else if (type == GREY && (depth < 8 || depth == 8 && key != null)) {
-                table = new byte[channels][1 << depth];
+                table = new int[channels][1 << depth];
                 int max = (1 << depth) - 1;
                 for (int v = 0; v <= max; v++) {
                     int out = key != null && v == key[0] ? 0 : v * 255 / max;
-                    for (byte[] t : table) {
-                        t[v] = (byte) out;
+                    for (int[] t : table) {
+                        t[v] = out;
                     }
                 }
             } else {
@@ -274,8 +271,8 @@ final class PngReader {
             }
         }
 
-        private static byte[][] paletteTable(byte[] pal, byte[] trns, int depth, int channels) {
-            byte[][] t = new byte[channels][1 << depth];
+        private static int[][] paletteTable(byte[] pal, byte[] trns, int depth, int channels) {
+            int[][] t = new int[channels][1 << depth];
             int entries = Math.min(pal.length / 3, 1 << depth);
             for (int i = 0; i < entries; i++) { // indices past the palette stay black
                 int r = pal[3 * i] & 0xff;
@@ -288,60 +285,54 @@ final class PngReader {
                     b = Colour.premultiply(b, a);
                 }
                 if (channels == 1) {
-                    t[0][i] = (byte) Colour.luma(r, g, b);
+                    t[0][i] = Colour.luma(r, g, b);
                 } else {
-                    t[0][i] = (byte) r;
-                    t[1][i] = (byte) g;
-                    t[2][i] = (byte) b;
+                    t[0][i] = r;
+                    t[1][i] = g;
+                    t[2][i] = b;
                 }
             }
             return t;
         }
 
-        /** Converts one unfiltered row ({@code row[0]} is the filter byte) and gives it to {@code out}. */
+        /** Converts one unfiltered row ({@code row[0]} is the filter byte) into {@code out}'s next row and gives it. */
         void feed(byte[] row, RowResizer out) {
+            int[] d = out.nextRow();
             if (table != null) {
                 if (depth == 8) {
-                    lookup(row);
+                    lookup(row, d);
                 } else {
-                    lookupPacked(row);
+                    lookupPacked(row, d);
                 }
             } else if (type == GREY) {
-                if (depth == 8 && channels == 1) {
-                    out.planes(row, 1); // the samples are the luma plane
-                    return;
-                }
-                grey16(row);
+                grey(row, d);
             } else if (type == GREY_ALPHA) {
-                greyAlpha(row);
+                greyAlpha(row, d);
             } else if (type == RGB) {
                 if (channels == 1) {
-                    rgbToLuma(row);
+                    rgbToLuma(row, d);
                 } else {
-                    rgbToPlanes(row);
+                    rgbToPlanes(row, d);
                 }
             } else if (channels == 1) {
-                rgbaToLuma(row);
+                rgbaToLuma(row, d);
             } else {
-                rgbaToPlanes(row);
+                rgbaToPlanes(row, d);
             }
-            out.planes(dst, 0);
+            out.rowWritten();
         }
 
-        /** One grey value on every channel. */
-        private void grey(int x, int v) {
-            dst[x] = (byte) v;
-            if (channels == 3) {
-                dst[width + x] = (byte) v;
-                dst[2 * width + x] = (byte) v;
+        /** Copies the first plane to the others: a grey value is the same on every channel. */
+        private void copyGrey(int[] d) {
+            for (int c = 1; c < channels; c++) {
+                System.arraycopy(d, 0, d, c * width, width);
             }
         }
 
-        private void lookup(byte[] row) {
+        private void lookup(byte[] row, int[] d) {
             int w = width;
-            byte[] d = dst;
             for (int c = 0; c < channels; c++) {
-                byte[] t = table[c];
+                int[] t = table[c];
                 for (int x = 0, o = c * w; x < w; x++) {
                     d[o + x] = t[row[1 + x] & 0xff];
                 }
@@ -349,13 +340,12 @@ final class PngReader {
         }
 
         /** 1, 2 or 4 bits a sample, packed from the high bits of each byte. */
-        private void lookupPacked(byte[] row) {
+        private void lookupPacked(byte[] row, int[] d) {
             int w = width;
             int bits = depth;
             int mask = (1 << bits) - 1;
-            byte[] d = dst;
             for (int c = 0; c < channels; c++) {
-                byte[] t = table[c];
+                int[] t = table[c];
                 for (int x = 0, o = c * w; x < w; x++) {
                     int bit = x * bits;
                     d[o + x] = t[((row[1 + (bit >> 3)] & 0xff) >> (8 - bits - (bit & 7))) & mask];
@@ -363,32 +353,37 @@ final class PngReader {
             }
         }
 
-        /** Grey 16-bit, or 8-bit for three channels. */
-        private void grey16(byte[] row) {
+        /** Grey of 8 bits without a colour key, or of 16 bits. */
+        private void grey(byte[] row, int[] d) {
             int w = width;
-            int step = hi;
-            int k = key == null ? -1 : key[0];
-            for (int x = 0, p = 1; x < w; x++, p += step) {
-                int v = row[p] & 0xff;
-                if (k >= 0) {
-                    int full = step == 2 ? (v << 8) | (row[p + 1] & 0xff) : v;
-                    if (full == k) {
-                        v = 0;
-                    }
+            if (depth == 8) {
+                for (int x = 0; x < w; x++) {
+                    d[x] = row[1 + x] & 0xff;
                 }
-                grey(x, v);
+            } else if (key == null) {
+                for (int x = 0; x < w; x++) {
+                    d[x] = row[1 + 2 * x] & 0xff;
+                }
+            } else {
+                int k = key[0];
+                for (int x = 0, p = 1; x < w; x++, p += 2) {
+                    int v = row[p] & 0xff;
+                    d[x] = ((v << 8) | (row[p + 1] & 0xff)) == k ? 0 : v;
+                }
             }
+            copyGrey(d);
         }
 
-        private void greyAlpha(byte[] row) {
+        private void greyAlpha(byte[] row, int[] d) {
             int w = width;
             int step = 2 * hi;
             int alpha = hi;
             for (int x = 0, p = 1; x < w; x++, p += step) {
                 int a = row[p + alpha] & 0xff;
                 int v = row[p] & 0xff;
-                grey(x, a == 255 ? v : Colour.premultiply(v, a));
+                d[x] = a == 255 ? v : Colour.premultiply(v, a);
             }
+            copyGrey(d);
         }
 
         /** Whether the pixel at {@code p} is the tRNS colour key (all three samples at full depth). */
@@ -403,76 +398,70 @@ final class PngReader {
             return true;
         }
 
-        private void rgbToLuma(byte[] row) {
+        private void rgbToLuma(byte[] row, int[] d) {
             int w = width;
             int g = hi;
             int b = 2 * hi;
             int step = 3 * hi;
             boolean keys = key != null;
-            byte[] d = dst;
             for (int x = 0, p = 1; x < w; x++, p += step) {
-                d[x] = keys && keyed(row, p) ? 0
-                        : (byte) Colour.luma(row[p] & 0xff, row[p + g] & 0xff, row[p + b] & 0xff);
+                d[x] = keys && keyed(row, p) ? 0 : Colour.luma(row[p] & 0xff, row[p + g] & 0xff, row[p + b] & 0xff);
             }
         }
 
-        private void rgbToPlanes(byte[] row) {
+        private void rgbToPlanes(byte[] row, int[] d) {
             int w = width;
             int g = hi;
             int b = 2 * hi;
             int step = 3 * hi;
             boolean keys = key != null;
-            byte[] d = dst;
             for (int x = 0, p = 1; x < w; x++, p += step) {
-                if (keys && keyed(row, p)) {
-                    d[x] = 0;
-                    d[w + x] = 0;
-                    d[2 * w + x] = 0;
-                } else {
-                    d[x] = row[p];
-                    d[w + x] = row[p + g];
-                    d[2 * w + x] = row[p + b];
-                }
+                boolean black = keys && keyed(row, p);
+                d[x] = black ? 0 : row[p] & 0xff;
+                d[w + x] = black ? 0 : row[p + g] & 0xff;
+                d[2 * w + x] = black ? 0 : row[p + b] & 0xff;
             }
         }
 
-        private void rgbaToLuma(byte[] row) {
+        private void rgbaToLuma(byte[] row, int[] d) {
             int w = width;
             int g = hi;
             int b = 2 * hi;
             int alpha = 3 * hi;
             int step = 4 * hi;
-            byte[] d = dst;
             for (int x = 0, p = 1; x < w; x++, p += step) {
                 int a = row[p + alpha] & 0xff;
                 if (a == 0) {
                     d[x] = 0;
                 } else if (a == 255) {
-                    d[x] = (byte) Colour.luma(row[p] & 0xff, row[p + g] & 0xff, row[p + b] & 0xff);
+                    d[x] = Colour.luma(row[p] & 0xff, row[p + g] & 0xff, row[p + b] & 0xff);
                 } else {
-                    d[x] = (byte) Colour.luma(Colour.premultiply(row[p] & 0xff, a),
-                            Colour.premultiply(row[p + g] & 0xff, a), Colour.premultiply(row[p + b] & 0xff, a));
+                    d[x] = Colour.luma(Colour.premultiply(row[p] & 0xff, a), Colour.premultiply(row[p + g] & 0xff, a),
+                            Colour.premultiply(row[p + b] & 0xff, a));
                 }
             }
         }
 
-        private void rgbaToPlanes(byte[] row) {
+        private void rgbaToPlanes(byte[] row, int[] d) {
             int w = width;
             int g = hi;
             int b = 2 * hi;
             int alpha = 3 * hi;
             int step = 4 * hi;
-            byte[] d = dst;
             for (int x = 0, p = 1; x < w; x++, p += step) {
                 int a = row[p + alpha] & 0xff;
-                if (a == 255) {
-                    d[x] = row[p];
-                    d[w + x] = row[p + g];
-                    d[2 * w + x] = row[p + b];
+                if (a == 0) {
+                    d[x] = 0;
+                    d[w + x] = 0;
+                    d[2 * w + x] = 0;
+                } else if (a == 255) {
+                    d[x] = row[p] & 0xff;
+                    d[w + x] = row[p + g] & 0xff;
+                    d[2 * w + x] = row[p + b] & 0xff;
                 } else {
-                    d[x] = (byte) Colour.premultiply(row[p] & 0xff, a);
-                    d[w + x] = (byte) Colour.premultiply(row[p + g] & 0xff, a);
-                    d[2 * w + x] = (byte) Colour.premultiply(row[p + b] & 0xff, a);
+                    d[x] = Colour.premultiply(row[p] & 0xff, a);
+                    d[w + x] = Colour.premultiply(row[p + g] & 0xff, a);
+                    d[2 * w + x] = Colour.premultiply(row[p + b] & 0xff, a);
                 }
             }
         }

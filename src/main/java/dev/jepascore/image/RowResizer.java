@@ -29,8 +29,11 @@ final class RowResizer {
     private final int[] firstCount;
     private final int[] firstWeights;
     private final int firstStride;
-    /** One interleaved row split into planes (channel c at {@code c * srcW}); null for one channel. */
-    private final byte[] planar;
+    /**
+     * The row being given, as {@code int} planes (channel c's values at {@code c * srcW}): each output of the first
+     * pass is then a dot product of two contiguous {@code int} runs, which the JIT turns into vector instructions.
+     */
+    private final int[] planar;
     private int received;
 
     /**
@@ -63,12 +66,12 @@ final class RowResizer {
         firstCount = first.count();
         firstWeights = first.weights();
         firstStride = first.stride();
-        planar = channels == 1 ? null : new byte[channels * srcW];
+        planar = new int[channels * srcW];
     }
 
     /** Bytes this resizer holds, besides the caller's row: the bound on its memory. */
     static long bufferBytes(int srcW, int srcH, int dstW, int channels, Orientation orientation) {
-        long planes = channels > 1 ? (long) channels * srcW : 0;
+        long planes = 4L * channels * srcW;
         return planes + (orientation.transpose ? 4L * channels * dstW * srcW : (long) channels * srcH * dstW);
     }
 
@@ -79,29 +82,31 @@ final class RowResizer {
 
     /** The next stored row (rows arrive top to bottom): {@code srcW * channels} interleaved values from {@code offset}. */
     void row(byte[] data, int offset) {
-        if (channels == 1) {
-            planes(data, offset);
-            return;
-        }
-        byte[] p = planar;
+        int[] p = planar;
         int n = srcW;
         int ch = channels;
         for (int c = 0; c < ch; c++) {
             for (int x = 0, i = offset + c, o = c * n; x < n; x++, i += ch) {
-                p[o + x] = data[i];
+                p[o + x] = data[i] & 0xff;
             }
         }
-        planes(p, 0);
+        rowWritten();
     }
 
     /**
-     * The next stored row as planes: channel {@code c}'s {@code srcW} values from {@code offset + c * srcW}. Each
-     * output value is then a dot product over contiguous bytes.
+     * Where the next stored row may be written instead of given to {@link #row}: channel {@code c}'s {@code srcW}
+     * 8-bit values (0-255) from {@code c * srcW}; then call {@link #rowWritten}.
      */
-    void planes(byte[] data, int offset) {
+    int[] nextRow() {
+        return planar;
+    }
+
+    /** Takes the row written into {@link #nextRow}. */
+    void rowWritten() {
         int sy = received++;
+        int[] data = planar;
         if (orientation.transpose) {
-            accumulate(data, offset, sy);
+            accumulate(data, sy);
             return;
         }
         int at = (orientation.flipY ? srcH - 1 - sy : sy) * dstW;
@@ -112,23 +117,23 @@ final class RowResizer {
         int outW = dstW;
         for (int c = 0; c < channels; c++) {
             byte[] out = rows[c];
-            int plane = offset + c * srcW;
+            int plane = c * srcW;
             for (int j = 0; j < outW; j++) {
                 out[at + j] = (byte) Resampler.clip8(dot(data, plane + lo[j], w, j * stride, count[j]));
             }
         }
     }
 
-    /** {@link Resampler#HALF} plus the sum of {@code n} 8-bit values times their fixed-point weights. */
-    private static int dot(byte[] data, int from, int[] w, int wFrom, int n) {
+    /** {@link Resampler#HALF} plus the sum of {@code n} values times their fixed-point weights. */
+    private static int dot(int[] data, int from, int[] w, int wFrom, int n) {
         int acc = Resampler.HALF;
         for (int k = 0; k < n; k++) {
-            acc += (data[from + k] & 0xff) * w[wFrom + k];
+            acc += data[from + k] * w[wFrom + k];
         }
         return acc;
     }
 
-    private void accumulate(byte[] data, int offset, int sy) {
+    private void accumulate(int[] data, int sy) {
         int[] lo = firstLo;
         int[] n = firstCount;
         int n0 = srcW;
@@ -144,8 +149,8 @@ final class RowResizer {
             int base = j * n0;
             for (int c = 0; c < channels; c++) {
                 int[] s = sums[c];
-                for (int x = 0, i = offset + c * n0; x < n0; x++, i++) {
-                    s[base + x] += (data[i] & 0xff) * w;
+                for (int x = 0, i = c * n0; x < n0; x++, i++) {
+                    s[base + x] += data[i] * w;
                 }
             }
         }

@@ -40,9 +40,9 @@ class DecodeCostTest {
         byte[] png = TestImages.pngRgba16(7000, 5670);
         ImageDecoder decoder = new ImageDecoder(LIMITS);
         long charge = decoder.cost(png, GREY_28);
-        // two stored rows of 7000 x 8 bytes plus the filter byte, one converted row, 28 first-pass values per
-        // stored row, the 28 x 28 result and its float tensor
-        assertEquals(2 * (7000 * 8 + 1) + 7000 + 5670L * 28 + 28 * 28 + 4 * 28 * 28, charge);
+        // two stored rows of 7000 x 8 bytes plus the filter byte, one converted row of 7000 ints, 28 first-pass values
+        // per stored row, the 28 x 28 result and its float tensor
+        assertEquals(2 * (7000 * 8 + 1) + 4 * 7000 + 5670L * 28 + 28 * 28 + 4 * 28 * 28, charge);
         long raster = 7000L * 5670 * 8;
         assertTrue(charge * 1000 < raster, "charged " + charge + " bytes for a " + raster + "-byte raster");
         long allocated = allocatedDecoding(decoder, png, GREY_28);
