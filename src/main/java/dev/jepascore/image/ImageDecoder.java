@@ -247,9 +247,12 @@ public class ImageDecoder {
                         new IOException("header declares " + h.width() + "x" + h.height() + " pixels"));
             }
             if (!h.interlaced()) {
-                RowResizer out = resizer(h.width(), h.height(), spec, upright(spec, h.orientation()));
-                PngReader.read(bytes, h, out, spec.channels());
-                return new ModelImage(out.finish(), spec.width(), spec.height(), "png rows");
+                int channels = h.channelsFor(spec.channels()); // a grey image is resized once for every channel
+                RowResizer out = new RowResizer(h.width(), h.height(), spec.width(), spec.height(), channels,
+                        upright(spec, h.orientation()));
+                PngReader.read(bytes, h, out, channels);
+                return new ModelImage(PngReader.onEveryChannel(out.finish(), spec.channels()), spec.width(),
+                        spec.height(), "png rows");
             }
             return readWithImageIo(bytes, spec, upright(spec, h.orientation()));
         }

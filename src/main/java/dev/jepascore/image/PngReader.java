@@ -40,6 +40,15 @@ final class PngReader {
             return (int) (((long) width * samplesPerPixel() * bitDepth + 7) / 8);
         }
 
+        /**
+         * Values per pixel to read the image into for a model of {@code channels}: 1 for a grey image (type 0 or
+         * 4), whose value is the same on every channel, so it is resized once and copied
+         * ({@link PngReader#onEveryChannel}).
+         */
+        int channelsFor(int channels) {
+            return colourType == GREY || colourType == GREY_ALPHA ? 1 : channels;
+        }
+
         /** Distance in bytes to the same sample of the previous pixel, for the filters. */
         int filterStride() {
             return Math.max(1, samplesPerPixel() * bitDepth / 8);
@@ -239,7 +248,11 @@ final class PngReader {
         /** Grey and RGB with tRNS: the colour key's samples at full depth; else null. */
         private final int[] key;
 
+        /** @param channels the model's, or 1 for a grey image ({@link Header#channelsFor}) */
         Converter(Header h, int channels) {
+            if (channels != h.channelsFor(channels)) {
+                throw new IllegalArgumentException("a grey image is read into one channel, not " + channels);
+            }
             this.type = h.colourType();
             this.width = h.width();
             this.depth = h.bitDepth();
@@ -322,13 +335,6 @@ final class PngReader {
             out.rowWritten();
         }
 
-        /** Copies the first plane to the others: a grey value is the same on every channel. */
-        private void copyGrey(int[] d) {
-            for (int c = 1; c < channels; c++) {
-                System.arraycopy(d, 0, d, c * width, width);
-            }
-        }
-
         private void lookup(byte[] row, int[] d) {
             int w = width;
             for (int c = 0; c < channels; c++) {
@@ -371,7 +377,6 @@ final class PngReader {
                     d[x] = ((v << 8) | (row[p + 1] & 0xff)) == k ? 0 : v;
                 }
             }
-            copyGrey(d);
         }
 
         private void greyAlpha(byte[] row, int[] d) {
@@ -383,7 +388,6 @@ final class PngReader {
                 int v = row[p] & 0xff;
                 d[x] = a == 255 ? v : Colour.premultiply(v, a);
             }
-            copyGrey(d);
         }
 
         /** Whether the pixel at {@code p} is the tRNS colour key (all three samples at full depth). */
@@ -465,6 +469,18 @@ final class PngReader {
                 }
             }
         }
+    }
+
+    /** The planes of a model of {@code channels} from one resized grey plane: copies of it. */
+    static byte[][] onEveryChannel(byte[][] planes, int channels) {
+        if (planes.length == channels) {
+            return planes;
+        }
+        byte[][] out = new byte[channels][];
+        for (int c = 0; c < channels; c++) {
+            out[c] = planes[0].clone();
+        }
+        return out;
     }
 
     private static BadImageException corrupt(String detail) {

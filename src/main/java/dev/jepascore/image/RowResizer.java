@@ -80,7 +80,7 @@ final class RowResizer {
         return received;
     }
 
-    /** The next stored row (rows arrive top to bottom): {@code srcW * channels} interleaved values from {@code offset}. */
+    /** The next stored row (rows arrive top to bottom): {@code srcW * channels} interleaved values from offset. */
     void row(byte[] data, int offset) {
         int[] p = planar;
         int n = srcW;

@@ -22,6 +22,8 @@ import org.junit.jupiter.api.Test;
  */
 class PngRowsTest {
 
+    private static final InputSpec RGB_20_12 = InputSpec.of(3, 20, 12, 1 / 255.0, List.of(0.5, 0.5, 0.5),
+            List.of(1.0, 1.0, 1.0));
     private static final ImageDecoder DECODER = new ImageDecoder(ImageDecoderTest.limits(1 << 20, 1 << 20));
 
     /** colour type, bit depth. */
@@ -43,8 +45,7 @@ class PngRowsTest {
                         for (int exif = 1; exif <= 8; exif++) {
                             String what = "type " + kind[0] + " depth " + kind[1] + (trns ? " tRNS" : "") + " "
                                     + size[0] + "x" + size[1] + " channels " + channels + " orientation " + exif;
-                            InputSpec spec = channels == 1 ? ImageDecoderTest.SPEC
-                                    : InputSpec.of(3, 20, 12, 1 / 255.0, List.of(0.5, 0.5, 0.5), List.of(1.0, 1.0, 1.0));
+                            InputSpec spec = channels == 1 ? ImageDecoderTest.SPEC : RGB_20_12;
                             ModelImage image = DECODER.decode(TestImages.pngWithOrientation(png.encode(random), exif),
                                     spec);
                             assertEquals("png rows", image.path(), what);
