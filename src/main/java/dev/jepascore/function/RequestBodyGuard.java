@@ -31,7 +31,8 @@ import io.vertx.ext.web.RoutingContext;
  * is answered 408 and its connection closed. A form-encoded body (what {@code curl -d} sends) is answered 415 before
  * the HTTP layer tries to parse an image as a form. An on-demand scoring request that admission would refuse for
  * its wait anyway ({@link Admission#refusesArrival()}) is answered 503 {@code overloaded} here, its body read and
- * dropped, without buffering it or taking a worker thread. Runs before the body is buffered.
+ * dropped, without buffering it or taking a worker thread, {@code jepa.admission.refusal-delay} after the body came
+ * (so that clients retrying at once cannot keep the CPU on refusals). Runs before the body is buffered.
  */
 @ApplicationScoped
 public class RequestBodyGuard {
@@ -44,6 +45,7 @@ public class RequestBodyGuard {
     private final int budgetKib;
     private final long maxBodyKib;
     private final long timeoutMillis;
+    private final long refusalDelayMillis;
     private final String retryAfter;
     private final ObjectMapper json;
     private final MeterRegistry metrics;
@@ -62,6 +64,7 @@ public class RequestBodyGuard {
         this.budget = new Semaphore(budgetKib);
         this.maxBodyKib = (maxBodySize.asLongValue() + KIB - 1) / KIB;
         this.timeoutMillis = config.bodyTimeout().toMillis();
+        this.refusalDelayMillis = config.refusalDelay().toMillis();
         this.retryAfter = Long.toString(Math.max(1, config.retryAfter().toSeconds()));
         this.json = json;
         this.metrics = metrics;
@@ -135,7 +138,10 @@ public class RequestBodyGuard {
         return encoding != null && encoding.toLowerCase(java.util.Locale.ROOT).contains("chunked") ? Long.MAX_VALUE : 0;
     }
 
-    /** Reads and drops the body, then answers 503 {@code overloaded} on a connection that stays open. */
+    /**
+     * Reads and drops the body, then answers 503 {@code overloaded} on a connection that stays open, paced by
+     * {@code jepa.admission.refusal-delay}.
+     */
     private void refuseAfterBody(RoutingContext ctx) {
         ctx.response().putHeader(HttpHeaders.RETRY_AFTER, retryAfter);
         String text = text(ErrorBody.of("overloaded", "the function is busy: the scoring queue is longer than it can "
@@ -145,12 +151,14 @@ public class RequestBodyGuard {
                 ctx.response().setStatusCode(503).putHeader("Content-Type", MediaType.APPLICATION_JSON).end(text);
             }
         };
+        // paced on the event loop's timer: no thread is held while the answer waits
+        Runnable paced = refusalDelayMillis <= 0 ? answer : () -> vertx.setTimer(refusalDelayMillis, id -> answer.run());
         if (ctx.request().isEnded()) {
-            answer.run();
+            paced.run();
             return;
         }
         ctx.request().handler(dropped -> {
-        }).endHandler(end -> answer.run()).exceptionHandler(e -> ctx.request().connection().close());
+        }).endHandler(end -> paced.run()).exceptionHandler(e -> ctx.request().connection().close());
         ctx.request().resume();
     }
 
