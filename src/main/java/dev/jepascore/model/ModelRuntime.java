@@ -440,19 +440,23 @@ public class ModelRuntime implements AutoCloseable {
         return OrtEnvironment.getAvailableProviders().stream().map(Enum::name).toList();
     }
 
-    /** Closes the graphs (each closes its session, then its session options). */
+    /**
+     * Closes the graphs (each closes its session, then its session options, once no run is using them); a call
+     * after this fails with {@code model_closed}.
+     */
     @Override
     public void close() {
         ready = false;
-        closeSessions();
-    }
-
-    private void closeSessions() {
         for (OnnxGraph graph : new OnnxGraph[] { encoder, scorer, gram }) {
             if (graph != null) {
                 graph.close();
             }
         }
+    }
+
+    /** Closes and forgets the sessions of a provider that failed to start, before the next provider's. */
+    private void closeSessions() {
+        close();
         encoder = null;
         scorer = null;
         gram = null;

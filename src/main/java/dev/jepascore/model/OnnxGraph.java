@@ -8,6 +8,9 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
@@ -26,10 +29,17 @@ import ai.onnxruntime.TensorInfo;
  */
 public final class OnnxGraph implements AutoCloseable {
 
+    /** Longest {@link #close()} waits for runs in progress to end. */
+    static final long CLOSE_WAIT_SECONDS = 30;
+
     private final String name;
     private final OrtEnvironment env;
     private final OrtSession session;
     private final OrtSession.SessionOptions options;
+    /** Runs hold the read side while they use the session, {@link #close()} the write side. */
+    private final ReentrantReadWriteLock closing = new ReentrantReadWriteLock();
+    /** Set by {@link #close()}; read under {@link #closing}, or racily only to refuse new runs. */
+    private volatile boolean closed;
 
     private OnnxGraph(String name, OrtEnvironment env, OrtSession session, OrtSession.SessionOptions options) {
         this.name = name;
@@ -127,18 +137,41 @@ public final class OnnxGraph implements AutoCloseable {
 
     /** Runs the graph for the named outputs; the caller closes the result. */
     public OrtSession.Result run(Map<String, ? extends OnnxTensorLike> inputs, Set<String> outputs) throws OrtException {
-        return session.run(inputs, outputs);
+        Lock running = open();
+        try {
+            return session.run(inputs, outputs);
+        } finally {
+            running.unlock();
+        }
     }
 
     /** Runs the graph for every output; the caller closes the result. */
     public OrtSession.Result run(Map<String, ? extends OnnxTensorLike> inputs) throws OrtException {
-        return session.run(inputs);
+        Lock running = open();
+        try {
+            return session.run(inputs);
+        } finally {
+            running.unlock();
+        }
+    }
+
+    /**
+     * The read side of {@link #closing}, held while a run uses the native session; fails when the graph is closed.
+     */
+    private Lock open() {
+        Lock running = closing.readLock();
+        running.lock();
+        if (closed) {
+            running.unlock();
+            throw new ModelException("model_closed", name + ": the model was closed (the function is stopping)");
+        }
+        return running;
     }
 
     /** One float input of {@code shape} in, the float output {@code output} out, as a flat array. */
     public float[] runFloats(String input, float[] values, long[] shape, String output) throws OrtException {
         try (OnnxTensor tensor = tensor(values, shape);
-                OrtSession.Result result = session.run(Map.of(input, tensor), Set.of(output))) {
+                OrtSession.Result result = run(Map.of(input, tensor), Set.of(output))) {
             return floats(result, output);
         }
     }
@@ -153,16 +186,42 @@ public final class OnnxGraph implements AutoCloseable {
         return out;
     }
 
-    /** Closes the session, then the options it was created with (when the graph owns them). */
+    /**
+     * Closes the session, then the options it was created with (when the graph owns them), once no run is using
+     * them: closing a session under a running inference frees memory the native code is still reading (a start-up
+     * that failed on the main thread closed the models while the warm-up ran, and the process died of SIGSEGV before
+     * it could say why). A run still going after {@link #CLOSE_WAIT_SECONDS} leaves the session open: the process is
+     * stopping, and a leak then is harmless where a crash is not.
+     */
     @Override
     public void close() {
+        Lock exclusive = closing.writeLock();
+        boolean locked;
         try {
-            session.close();
-        } catch (OrtException e) {
-            // closing only fails for a session already closed
+            locked = exclusive.tryLock(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            locked = false;
         }
-        if (options != null) {
-            options.close();
+        if (!locked) {
+            closed = true; // no new run starts; the one still running keeps the session
+            return;
+        }
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                session.close();
+            } catch (OrtException e) {
+                // closing only fails for a session already closed
+            }
+            if (options != null) {
+                options.close();
+            }
+        } finally {
+            exclusive.unlock();
         }
     }
 }
