@@ -27,9 +27,9 @@ final class ServiceTimes {
     static final double WEIGHT = 0.1;
     /**
      * Nanoseconds per stored pixel assumed for a decode path before a request that took it has finished: measured
-     * on a quiet 2-core machine (a 39.7 MP 16-bit RGBA PNG read row by row for a 28x28 grey model ~400 ms, a 12 MP
-     * JPEG through libjpeg-turbo ~20 ms), rounded up; ImageIO and libwebp, not measured, assumed as slow as the
-     * slowest measured path twice over and the PNG path, respectively.
+     * on a quiet 2-core machine (a 39.7 MP 16-bit RGBA PNG read row by row for a 28x28 grey model 278 ms of CPU,
+     * 7 ns a pixel; a 12 MP JPEG through libjpeg-turbo about 20 ms), rounded up; ImageIO and libwebp, not measured,
+     * assumed twice the PNG path's and as the PNG path's, respectively.
      */
     static final Map<String, Double> PRIOR_NANOS_PER_PIXEL = Map.of(DecodeCost.PNG_ROWS, 10.0, DecodeCost.TURBOJPEG,
             2.0, DecodeCost.LIBWEBP, 10.0, DecodeCost.IMAGEIO, 20.0);
