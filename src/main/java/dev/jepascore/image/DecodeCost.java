@@ -24,7 +24,7 @@ import javax.imageio.stream.ImageInputStream;
  * size the decoder chose (JPEG through libjpeg-turbo, WebP through libwebp), then feeds it row by row;</li>
  * </ul>
  * both plus {@link #resize}: the {@link RowResizer}'s buffers, its result planes and the model's float tensor.
- * {@link ImageDecoder#cost} picks the formula of the path it will take. When decoding changes, this is the one
+ * {@link ImageDecoder#estimate} picks the formula of the path it will take. When decoding changes, this is the one
  * place to change.
  */
 public final class DecodeCost {

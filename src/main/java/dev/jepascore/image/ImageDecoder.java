@@ -151,15 +151,6 @@ public class ImageDecoder {
     }
 
     /**
-     * Peak heap that {@link #decode} of {@code bytes} will hold, read from the header alone on the path decode will
-     * take ({@link DecodeCost}); 0 for bytes decode refuses before allocating pixels (empty, too large, too many
-     * pixels, unreadable header).
-     */
-    public long cost(byte[] bytes, InputSpec spec) {
-        return estimate(bytes, spec).bytes();
-    }
-
-    /**
      * What {@link #decode} of {@code bytes} will cost, read from the header alone: its peak heap on the path it will
      * take ({@link DecodeCost}), the stored pixels that path reads and the path's name; {@link DecodeCost#REFUSED}
      * for bytes decode refuses before allocating pixels (empty, too large, too many pixels, unreadable header).

@@ -39,7 +39,7 @@ class DecodeCostTest {
     void sixteen_bit_rgba_png_is_charged_its_rows_not_its_raster() {
         byte[] png = TestImages.pngRgba16(7000, 5670);
         ImageDecoder decoder = new ImageDecoder(LIMITS);
-        long charge = decoder.cost(png, GREY_28);
+        long charge = decoder.estimate(png, GREY_28).bytes();
         // two stored rows of 7000 x 8 bytes plus the filter byte, one converted row of 7000 ints, 28 first-pass values
         // per stored row, the 28 x 28 result and its float tensor
         assertEquals(2 * (7000 * 8 + 1) + 4 * 7000 + 5670L * 28 + 28 * 28 + 4 * 28 * 28, charge);
@@ -55,10 +55,10 @@ class DecodeCostTest {
         ImageDecoder turbo = new ImageDecoder(LIMITS, ImageDecoder.jpegDecoder("turbojpeg", JAR, LIB));
         ImageDecoder imageIo = new ImageDecoder(LIMITS, ImageDecoder.jpegDecoder("imageio", JAR, LIB));
         // 224 x 4 = 896 rows kept at least: libjpeg-turbo's scale 3/8 of 3000 rows (1/4 would leave 750)
-        assertEquals(DecodeCost.raster(1500, 1125, 3, RGB_224, false), turbo.cost(jpeg, RGB_224));
-        assertEquals(2 * DecodeCost.raster(4000, 3000, 3, RGB_224, false), imageIo.cost(jpeg, RGB_224));
+        assertEquals(DecodeCost.raster(1500, 1125, 3, RGB_224, false), turbo.estimate(jpeg, RGB_224).bytes());
+        assertEquals(2 * DecodeCost.raster(4000, 3000, 3, RGB_224, false), imageIo.estimate(jpeg, RGB_224).bytes());
         for (ImageDecoder decoder : List.of(turbo, imageIo)) {
-            long charge = decoder.cost(jpeg, RGB_224);
+            long charge = decoder.estimate(jpeg, RGB_224).bytes();
             long allocated = allocatedDecoding(decoder, jpeg, RGB_224);
             assertTrue(allocated <= charge + (1 << 20), "allocated " + allocated + ", charged " + charge);
         }
@@ -74,15 +74,15 @@ class DecodeCostTest {
         DecodeCost.Header h = DecodeCost.peek(webp);
         int[] scaled = WebpNative.scaledSize((int) h.width(), (int) h.height(), 4 * 28, 4 * 28);
         assertTrue(scaled[0] < h.width(), "the photo should be decoded reduced: " + h);
-        assertEquals(DecodeCost.raster(scaled[0], scaled[1], 4, GREY_28, false), decoder.cost(webp, GREY_28));
+        assertEquals(DecodeCost.raster(scaled[0], scaled[1], 4, GREY_28, false), decoder.estimate(webp, GREY_28).bytes());
     }
 
     @Test
     void image_the_decoder_refuses_from_its_header_costs_nothing() {
         ImageDecoder decoder = new ImageDecoder(LIMITS);
-        assertEquals(0, decoder.cost(TestImages.pngDeclaring(100_000, 100_000), GREY_28));
-        assertEquals(0, decoder.cost("not an image".getBytes(), GREY_28));
-        assertEquals(0, decoder.cost(new byte[0], GREY_28));
+        assertEquals(0, decoder.estimate(TestImages.pngDeclaring(100_000, 100_000), GREY_28).bytes());
+        assertEquals(0, decoder.estimate("not an image".getBytes(), GREY_28).bytes());
+        assertEquals(0, decoder.estimate(new byte[0], GREY_28).bytes());
     }
 
     @Test
