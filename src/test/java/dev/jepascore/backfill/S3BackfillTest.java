@@ -36,8 +36,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
-import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -85,26 +83,9 @@ class S3BackfillTest {
         s3.close();
     }
 
-    /** Idle keep-alive connections the JDK keeps per host ({@code http.maxConnections}'s default). */
-    private static final int STALE_CONNECTIONS_AT_MOST = 5;
-
-    /**
-     * The application turns the SDK's own retries off for the whole JVM ({@code aws.maxAttempts=1}), and S3Proxy
-     * closes idle keep-alive connections: an upload on such a connection is sent again. The JDK keeps up to 5 idle
-     * connections per host ({@code http.maxConnections}) and drops the one that failed, so the sixth attempt at the
-     * latest goes out on a fresh connection (3 attempts once met three stale ones in a row).
-     */
+    /** Uploads a PNG test object ({@link TestS3#upload}: retried when S3Proxy drops the connection). */
     static void upload(S3Client s3, String bucket, String key, byte[] bytes) {
-        for (int attempt = 1;; attempt++) {
-            try {
-                s3.putObject(b -> b.bucket(bucket).key(key).contentType("image/png"), RequestBody.fromBytes(bytes));
-                return;
-            } catch (SdkClientException | java.io.UncheckedIOException e) {
-                if (attempt == STALE_CONNECTIONS_AT_MOST + 1) {
-                    throw e;
-                }
-            }
-        }
+        TestS3.upload(s3, bucket, key, bytes, "image/png");
     }
 
     private static void upload(String key, byte[] bytes) {
