@@ -45,21 +45,35 @@ public abstract class JepaException extends RuntimeException {
         }
     }
 
-    private final String code;
+    private final ErrorCode code;
     private final Kind kind;
 
-    protected JepaException(Kind kind, String code, String message, Throwable cause) {
+    protected JepaException(ErrorCode code, String message, Throwable cause) {
+        this(code, code.kind(), message, cause);
+    }
+
+    /**
+     * A failure of {@code code} whose kind differs from the catalogue's in this one case: a condition that may
+     * clear here although it is final elsewhere (an object an event names that is not visible yet is
+     * {@link Kind#UNAVAILABLE}, not {@link Kind#NOT_FOUND}).
+     */
+    protected JepaException(ErrorCode code, Kind kind, String message, Throwable cause) {
         super(message, cause);
         this.kind = kind;
         this.code = code;
     }
 
-    /** Stable machine-readable error code, e.g. {@code image_truncated}. */
-    public String code() {
+    /** The catalogued error code; {@code code().code()} is what a client reads, e.g. {@code image_corrupt}. */
+    public ErrorCode code() {
         return code;
     }
 
     public Kind kind() {
         return kind;
+    }
+
+    /** The HTTP status: the catalogue's, or that of this failure's own kind when it differs. */
+    public int httpStatus() {
+        return kind == code.kind() ? code.httpStatus() : kind.httpStatus();
     }
 }

@@ -8,7 +8,7 @@ package dev.jepascore;
 public final class OverloadedException extends JepaException {
 
     public OverloadedException(String message, Throwable cause) {
-        super(Kind.UNAVAILABLE, "overloaded", message, cause);
+        super(ErrorCode.OVERLOADED, message, cause);
     }
 
     /** The heap ran out while working on an image; the work may succeed when fewer images are in flight. */

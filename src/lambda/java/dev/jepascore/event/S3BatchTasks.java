@@ -1,5 +1,7 @@
 package dev.jepascore.event;
 
+import dev.jepascore.ErrorCode;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -58,12 +60,12 @@ public final class S3BatchTasks {
      */
     public static Invocation parse(JsonNode payload) {
         if (payload == null || !payload.isObject()) {
-            throw new BadEventException("empty_event", "The Lambda event is not a JSON object; expected an S3 Batch "
+            throw new BadEventException(ErrorCode.EMPTY_EVENT, "The Lambda event is not a JSON object; expected an S3 Batch "
                     + "Operations invocation with 'invocationSchemaVersion' and 'tasks'");
         }
         String version = payload.path("invocationSchemaVersion").asText("");
         if (!payload.path("tasks").isArray() || payload.path("tasks").isEmpty()) {
-            throw new BadEventException("no_tasks", "The S3 Batch Operations invocation has no 'tasks'");
+            throw new BadEventException(ErrorCode.NO_TASKS, "The S3 Batch Operations invocation has no 'tasks'");
         }
         List<Task> tasks = new ArrayList<>();
         String invocationId;
@@ -82,11 +84,11 @@ public final class S3BatchTasks {
                     tasks.add(task(t.getTaskId(), t.getS3Bucket(), t.getS3Key(), false, t.getS3VersionId()));
                 }
             } else {
-                throw new BadEventException("unknown_schema_version", "invocationSchemaVersion '" + version
+                throw new BadEventException(ErrorCode.UNKNOWN_SCHEMA_VERSION, "invocationSchemaVersion '" + version
                         + "' is not one this function reads; expected " + SCHEMA_1 + " or " + SCHEMA_2);
             }
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new BadEventException("malformed_event",
+            throw new BadEventException(ErrorCode.MALFORMED_EVENT,
                     "The S3 Batch Operations invocation does not have the fields of its schema: " + e.getOriginalMessage(),
                     e);
         }
@@ -95,14 +97,14 @@ public final class S3BatchTasks {
 
     private static Task task(String taskId, String bucket, String rawKey, boolean encoded, String versionId) {
         if (taskId == null || taskId.isBlank()) {
-            throw new BadEventException("malformed_event", "A task of the S3 Batch Operations invocation has no 'taskId'");
+            throw new BadEventException(ErrorCode.MALFORMED_EVENT, "A task of the S3 Batch Operations invocation has no 'taskId'");
         }
         try {
             if (bucket == null || bucket.isBlank()) {
-                throw new BadEventException("malformed_event", "Task " + taskId + " names no bucket");
+                throw new BadEventException(ErrorCode.MALFORMED_EVENT, "Task " + taskId + " names no bucket");
             }
             if (rawKey == null || rawKey.isEmpty()) {
-                throw new BadEventException("malformed_event", "Task " + taskId + " has no 's3Key'");
+                throw new BadEventException(ErrorCode.MALFORMED_EVENT, "Task " + taskId + " has no 's3Key'");
             }
             String key = encoded ? StorageEventParser.formDecode(rawKey, "tasks[" + taskId + "].s3Key") : rawKey;
             ObjectKeys.requireSafe(bucket, key);

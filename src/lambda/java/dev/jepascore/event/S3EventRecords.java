@@ -1,5 +1,7 @@
 package dev.jepascore.event;
 
+import dev.jepascore.ErrorCode;
+
 import com.amazonaws.services.lambda.runtime.events.S3Event;
 import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotification.S3EventNotificationRecord;
 import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotification.S3ObjectEntity;
@@ -22,7 +24,7 @@ public final class S3EventRecords {
 
     public static ParsedEvent parse(S3Event event) {
         if (event == null || event.getRecords() == null) {
-            throw new BadEventException("empty_event", "The Lambda event has no 'Records'; expected an S3 notification");
+            throw new BadEventException(ErrorCode.EMPTY_EVENT, "The Lambda event has no 'Records'; expected an S3 notification");
         }
         ObjectNode notification = JSON.createObjectNode();
         ArrayNode records = notification.putArray("Records");

@@ -1,5 +1,7 @@
 package dev.jepascore.event;
 
+import dev.jepascore.ErrorCode;
+
 /**
  * The rule every object key must pass before any store sees it: a key names something inside its bucket.
  * S3 itself treats {@code ..} as ordinary characters, but the local store maps keys to paths and result
@@ -36,12 +38,12 @@ public final class ObjectKeys {
     public static String requireSafe(String bucket, String key) {
         String why = whyUnsafe(key);
         if (why != null) {
-            throw new BadEventException("unsafe_object_key",
+            throw new BadEventException(ErrorCode.UNSAFE_OBJECT_KEY,
                     "Refusing object key '" + key + "' in bucket '" + bucket + "': " + why);
         }
         String whyBucket = whyUnsafeBucket(bucket);
         if (whyBucket != null) {
-            throw new BadEventException("unsafe_bucket_name", "Refusing bucket name '" + bucket + "': " + whyBucket);
+            throw new BadEventException(ErrorCode.UNSAFE_BUCKET_NAME, "Refusing bucket name '" + bucket + "': " + whyBucket);
         }
         return key;
     }

@@ -1,5 +1,7 @@
 package dev.jepascore.event;
 
+import dev.jepascore.ErrorCode;
+
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -54,11 +56,11 @@ public final class StorageEventParser {
     public static ParsedEvent parse(JsonNode event) {
         Collector out = new Collector();
         if (event == null || event.isNull() || event.isMissingNode()) {
-            throw new BadEventException("empty_event", "The event body is empty; expected a storage event as JSON");
+            throw new BadEventException(ErrorCode.EMPTY_EVENT, "The event body is empty; expected a storage event as JSON");
         }
         if (event.isArray()) {
             if (event.isEmpty()) {
-                throw new BadEventException("no_records", "The event is an empty JSON array: there is nothing to score");
+                throw new BadEventException(ErrorCode.NO_RECORDS, "The event is an empty JSON array: there is nothing to score");
             }
             for (JsonNode element : event) {
                 parseOne(element, out);
@@ -85,7 +87,7 @@ public final class StorageEventParser {
 
     private static void parseOne(JsonNode event, Collector out) {
         if (!event.isObject()) {
-            throw new BadEventException("malformed_event",
+            throw new BadEventException(ErrorCode.MALFORMED_EVENT,
                     "Expected the event to be a JSON object, found " + event.getNodeType().toString().toLowerCase(Locale.ROOT));
         }
         if (event.has("Records")) {
@@ -105,7 +107,7 @@ public final class StorageEventParser {
         } else if ("storage#object".equals(event.path("kind").asText())) {
             gcsObject(GCS_FINALIZED, null, null, event, out);
         } else {
-            throw new BadEventException("unknown_event_format",
+            throw new BadEventException(ErrorCode.UNKNOWN_EVENT_FORMAT,
                     "Not a storage event this function understands: expected S3 'Records', an EventBridge 'detail-type', "
                             + "a CloudEvent ('specversion', 'type'), an Event Grid event ('eventType') or a GCS object resource");
         }
@@ -115,11 +117,11 @@ public final class StorageEventParser {
 
     private static void s3Records(JsonNode records, Collector out) {
         if (!records.isArray()) {
-            throw new BadEventException("malformed_event", "'Records' must be an array, found "
+            throw new BadEventException(ErrorCode.MALFORMED_EVENT, "'Records' must be an array, found "
                     + records.getNodeType().toString().toLowerCase(Locale.ROOT));
         }
         if (records.isEmpty()) {
-            throw new BadEventException("no_records", "The event has an empty 'Records' array: there is nothing to score");
+            throw new BadEventException(ErrorCode.NO_RECORDS, "The event has an empty 'Records' array: there is nothing to score");
         }
         for (int i = 0; i < records.size(); i++) {
             JsonNode record = records.get(i);
@@ -166,7 +168,7 @@ public final class StorageEventParser {
 
     private static void cloudEvent(String type, String source, String subject, JsonNode data, Collector out) {
         if (type == null || type.isBlank()) {
-            throw new BadEventException("malformed_event", "The CloudEvent has no 'type' (ce-type header in binary mode)");
+            throw new BadEventException(ErrorCode.MALFORMED_EVENT, "The CloudEvent has no 'type' (ce-type header in binary mode)");
         }
         if (type.equals(GCS_FINALIZED)) {
             gcsObject(type, source, subject, data, out);
@@ -176,14 +178,14 @@ public final class StorageEventParser {
                 || type.equals(AZURE_VALIDATION)) {
             out.ignored.add(type);
         } else {
-            throw new BadEventException("unknown_event_type", "Event type '" + type + "' is not a storage object event; "
+            throw new BadEventException(ErrorCode.UNKNOWN_EVENT_TYPE, "Event type '" + type + "' is not a storage object event; "
                     + "expected " + GCS_FINALIZED + " or " + AZURE_BLOB_CREATED);
         }
     }
 
     private static void gcsObject(String type, String source, String subject, JsonNode data, Collector out) {
         if (data == null || !data.isObject()) {
-            throw new BadEventException("malformed_event", "The GCS event has no object resource as its data");
+            throw new BadEventException(ErrorCode.MALFORMED_EVENT, "The GCS event has no object resource as its data");
         }
         String bucket = optText(data, "bucket");
         if (bucket == null && source != null && source.contains(GCS_BUCKETS)) {
@@ -194,10 +196,10 @@ public final class StorageEventParser {
             name = subject.substring("objects/".length());
         }
         if (bucket == null || bucket.isBlank()) {
-            throw new BadEventException("malformed_event", "The GCS event names no bucket (data.bucket or source)");
+            throw new BadEventException(ErrorCode.MALFORMED_EVENT, "The GCS event names no bucket (data.bucket or source)");
         }
         if (name == null || name.isEmpty()) {
-            throw new BadEventException("malformed_event", "The GCS event names no object (data.name or subject)");
+            throw new BadEventException(ErrorCode.MALFORMED_EVENT, "The GCS event names no object (data.name or subject)");
         }
         out.objects.add(new ObjectRef(bucket, name, optText(data, "generation"), optLong(data, "size", "data.size"),
                 optText(data, "contentType"), type, EventFormat.GCS_CLOUDEVENT));
@@ -216,13 +218,13 @@ public final class StorageEventParser {
         int c = subject.indexOf(AZURE_CONTAINERS);
         int b = subject.indexOf(AZURE_BLOBS, c < 0 ? 0 : c + AZURE_CONTAINERS.length());
         if (c < 0 || b < 0) {
-            throw new BadEventException("malformed_event", "Azure subject '" + subject
+            throw new BadEventException(ErrorCode.MALFORMED_EVENT, "Azure subject '" + subject
                     + "' is not of the form /blobServices/default/containers/<container>/blobs/<path>");
         }
         String container = subject.substring(c + AZURE_CONTAINERS.length(), b);
         String blob = subject.substring(b + AZURE_BLOBS.length());
         if (container.isEmpty() || blob.isEmpty()) {
-            throw new BadEventException("malformed_event", "Azure subject '" + subject + "' has an empty container or blob");
+            throw new BadEventException(ErrorCode.MALFORMED_EVENT, "Azure subject '" + subject + "' has an empty container or blob");
         }
         return new String[] {container, blob};
     }
@@ -233,18 +235,18 @@ public final class StorageEventParser {
      */
     private static String[] fromBlobUrl(String url) {
         if (url == null) {
-            throw new BadEventException("malformed_event",
+            throw new BadEventException(ErrorCode.MALFORMED_EVENT,
                     "The Azure BlobCreated event has neither a 'subject' nor a 'data.url' naming the blob");
         }
         String path;
         try {
             path = java.net.URI.create(url).getPath();
         } catch (IllegalArgumentException e) {
-            throw new BadEventException("malformed_event", "Azure blob URL '" + url + "' is not a URL", e);
+            throw new BadEventException(ErrorCode.MALFORMED_EVENT, "Azure blob URL '" + url + "' is not a URL", e);
         }
         int slash = path == null ? -1 : path.indexOf('/', 1);
         if (slash < 0 || slash == path.length() - 1) {
-            throw new BadEventException("malformed_event", "Azure blob URL '" + url + "' names no container and blob");
+            throw new BadEventException(ErrorCode.MALFORMED_EVENT, "Azure blob URL '" + url + "' names no container and blob");
         }
         return new String[] {path.substring(1, slash), path.substring(slash + 1)};
     }
@@ -256,7 +258,7 @@ public final class StorageEventParser {
             try {
                 return JSON.readTree(data.asText());
             } catch (Exception e) {
-                throw new BadEventException("malformed_event", "The CloudEvent 'data' string is not JSON", e);
+                throw new BadEventException(ErrorCode.MALFORMED_EVENT, "The CloudEvent 'data' string is not JSON", e);
             }
         }
         return data;
@@ -267,7 +269,7 @@ public final class StorageEventParser {
     private static String text(JsonNode node, String field, String where) {
         JsonNode value = node.path(field);
         if (!value.isTextual() || value.asText().isEmpty()) {
-            throw new BadEventException("malformed_event", "Missing or non-string field '" + where + "'");
+            throw new BadEventException(ErrorCode.MALFORMED_EVENT, "Missing or non-string field '" + where + "'");
         }
         return value.asText();
     }
@@ -290,11 +292,11 @@ public final class StorageEventParser {
             try {
                 return Long.parseLong(value.asText().trim());
             } catch (NumberFormatException e) {
-                throw new BadEventException("malformed_event",
+                throw new BadEventException(ErrorCode.MALFORMED_EVENT,
                         "Field '" + where + "' is not a whole number: '" + value.asText() + "'", e);
             }
         }
-        throw new BadEventException("malformed_event", "Field '" + where + "' is not a whole number: " + value);
+        throw new BadEventException(ErrorCode.MALFORMED_EVENT, "Field '" + where + "' is not a whole number: " + value);
     }
 
     /** S3 keys in notifications are form-URL-encoded: {@code +} is a space, {@code %2B} a plus, {@code %2F} a slash. */
@@ -302,7 +304,7 @@ public final class StorageEventParser {
         try {
             return URLDecoder.decode(key, StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw new BadEventException("malformed_event", "Field '" + where + "' is not form-URL-encoded: '" + key + "'", e);
+            throw new BadEventException(ErrorCode.MALFORMED_EVENT, "Field '" + where + "' is not form-URL-encoded: '" + key + "'", e);
         }
     }
 

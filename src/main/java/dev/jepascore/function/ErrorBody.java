@@ -1,5 +1,7 @@
 package dev.jepascore.function;
 
+import dev.jepascore.ErrorCode;
+
 import dev.jepascore.JepaException;
 
 /** The JSON every failed call returns: {@code {"error": {"code": ..., "message": ...}}}. */
@@ -9,8 +11,8 @@ public record ErrorBody(Detail error) {
     public record Detail(String code, String message) {
     }
 
-    public static ErrorBody of(String code, String message) {
-        return new ErrorBody(new Detail(code, message));
+    public static ErrorBody of(ErrorCode code, String message) {
+        return new ErrorBody(new Detail(code.code(), message));
     }
 
     public static ErrorBody of(JepaException e) {

@@ -1,5 +1,7 @@
 package dev.jepascore.function;
 
+import dev.jepascore.ErrorCode;
+
 import java.util.concurrent.CompletionException;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -69,13 +71,13 @@ public class ErrorMapping {
     @ServerExceptionMapper
     public Response mapWebApplication(WebApplicationException e) {
         int status = e.getResponse().getStatus();
-        String code = switch (status) {
-            case 404 -> "not_found";
-            case 405 -> "method_not_allowed";
-            case 406 -> "not_acceptable";
-            case 413 -> "request_too_large";
-            case 415 -> "unsupported_media_type";
-            default -> status < 500 ? "bad_request" : "internal_error";
+        ErrorCode code = switch (status) {
+            case 404 -> ErrorCode.NOT_FOUND;
+            case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
+            case 406 -> ErrorCode.NOT_ACCEPTABLE;
+            case 413 -> ErrorCode.REQUEST_TOO_LARGE;
+            case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+            default -> status < 500 ? ErrorCode.BAD_REQUEST : ErrorCode.INTERNAL_ERROR;
         };
         LOG.debugf("HTTP %d: %s", status, e.getMessage());
         return Response.status(status).type(MediaType.APPLICATION_JSON).entity(ErrorBody.of(code, e.getMessage()))
@@ -91,7 +93,7 @@ public class ErrorMapping {
         }
         LOG.errorf(e, "unexpected failure: %s", e.getMessage());
         return Response.status(500).type(MediaType.APPLICATION_JSON)
-                .entity(ErrorBody.of("internal_error", "the function failed: " + e.getClass().getSimpleName()))
+                .entity(ErrorBody.of(ErrorCode.INTERNAL_ERROR, "the function failed: " + e.getClass().getSimpleName()))
                 .build();
     }
 
@@ -125,7 +127,7 @@ public class ErrorMapping {
         if (ctx.failure() == null && status == 404 && isCloudEvent(ctx)) {
             String type = ctx.request().getHeader("ce-type");
             LOG.debugf("CloudEvent of unmapped type %s on %s", type, ctx.request().path());
-            respond(ctx, 400, ErrorBody.of("unmapped_event_type", "no function is mapped to CloudEvent type "
+            respond(ctx, 400, ErrorBody.of(ErrorCode.UNMAPPED_EVENT_TYPE, "no function is mapped to CloudEvent type "
                     + (type == null ? "(the event's 'type')" : "'" + type + "'") + "; storage events of types "
                     + CloudEventTypes.STORAGE_TRIGGERS + " are scored, and a function's own name is also a type"));
             return;
@@ -133,22 +135,22 @@ public class ErrorMapping {
         if (ctx.failure() == null && status == 413) {
             // the HTTP layer refused a body over quarkus.http.limits.max-body-size before any function saw it
             LOG.debugf("HTTP 413 on %s", ctx.request().path());
-            respond(ctx, 413, ErrorBody.of("request_too_large", "the request body is larger than the "
+            respond(ctx, 413, ErrorBody.of(ErrorCode.REQUEST_TOO_LARGE, "the request body is larger than the "
                     + maxBodySize + " bytes this function accepts (quarkus.http.limits.max-body-size)"));
             return;
         }
         if (ctx.failure() == null && (status == 400 || status == 405)) {
             String path = ctx.request().path();
             ErrorBody body = status == 400
-                    ? ErrorBody.of("malformed_json", "the body of " + path + " is not JSON of the expected shape")
-                    : ErrorBody.of("method_not_allowed", path + " takes POST (or GET with query parameters)");
+                    ? ErrorBody.of(ErrorCode.MALFORMED_JSON, "the body of " + path + " is not JSON of the expected shape")
+                    : ErrorBody.of(ErrorCode.METHOD_NOT_ALLOWED, path + " takes POST (or GET with query parameters)");
             LOG.debugf("HTTP %d on %s", status, path);
             respond(ctx, status, body);
             return;
         }
         if (ctx.failure() != null && !ctx.request().path().startsWith("/q/")) {
             LOG.errorf(ctx.failure(), "unexpected failure on %s: %s", ctx.request().path(), ctx.failure().getMessage());
-            respond(ctx, 500, ErrorBody.of("internal_error",
+            respond(ctx, 500, ErrorBody.of(ErrorCode.INTERNAL_ERROR,
                     "the function failed: " + ctx.failure().getClass().getSimpleName()));
             return;
         }

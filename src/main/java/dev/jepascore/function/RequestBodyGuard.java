@@ -1,5 +1,7 @@
 package dev.jepascore.function;
 
+import dev.jepascore.ErrorCode;
+
 import java.util.concurrent.Semaphore;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -82,7 +84,7 @@ public class RequestBodyGuard {
         if (type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith(MediaType.APPLICATION_FORM_URLENCODED)) {
             // no function takes a form; the HTTP layer would try to parse the image bytes as one and fail
             LOG.debugf("HTTP 415 on %s: form content type", ctx.request().path());
-            refuse(ctx, 415, ErrorBody.of("unsupported_media_type", ctx.request().path() + " does not take "
+            refuse(ctx, 415, ErrorBody.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE, ctx.request().path() + " does not take "
                     + MediaType.APPLICATION_FORM_URLENCODED + "; send the image as it is with --data-binary and "
                     + "Content-Type image/png, image/jpeg, ... (or JSON where the call takes JSON)"));
             return;
@@ -107,14 +109,14 @@ public class RequestBodyGuard {
             LOG.warnf("retriable failure overloaded: no memory for a %d KiB request body on %s", kib,
                     ctx.request().path());
             ctx.response().putHeader(HttpHeaders.RETRY_AFTER, retryAfter);
-            refuse(ctx, 503, ErrorBody.of("overloaded", "the function is busy receiving other requests' bodies; "
+            refuse(ctx, 503, ErrorBody.of(ErrorCode.OVERLOADED, "the function is busy receiving other requests' bodies; "
                     + "retry later"));
             return;
         }
         long timer = vertx.setTimer(timeoutMillis, id -> {
             if (!ctx.request().isEnded() && !ctx.response().ended()) {
                 LOG.debugf("request body on %s did not arrive within %d ms", ctx.request().path(), timeoutMillis);
-                refuse(ctx, 408, ErrorBody.of("request_timeout", "the request body did not arrive within "
+                refuse(ctx, 408, ErrorBody.of(ErrorCode.REQUEST_TIMEOUT, "the request body did not arrive within "
                         + timeoutMillis + " ms (jepa.admission.body-timeout)"));
             }
         });
@@ -144,7 +146,7 @@ public class RequestBodyGuard {
      */
     private void refuseAfterBody(RoutingContext ctx) {
         ctx.response().putHeader(HttpHeaders.RETRY_AFTER, retryAfter);
-        String text = text(ErrorBody.of("overloaded", "the function is busy: the scoring queue is longer than it can "
+        String text = text(ErrorBody.of(ErrorCode.OVERLOADED, "the function is busy: the scoring queue is longer than it can "
                 + "serve within jepa.admission.max-wait; retry later"));
         Runnable answer = () -> {
             if (!ctx.response().ended() && !ctx.response().closed()) {

@@ -1,5 +1,7 @@
 package dev.jepascore.function;
 
+import dev.jepascore.ErrorCode;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -52,7 +54,7 @@ public class ScoreFunction {
     @Funq("scoreBatch")
     public BatchScoreResponse scoreBatch(BatchScoreRequest request) {
         if (request == null || request.images() == null) {
-            throw new Base64Images.RequestException("missing_images", "the request has no 'images' (a list of base64 images)");
+            throw new Base64Images.RequestException(ErrorCode.MISSING_IMAGES, "the request has no 'images' (a list of base64 images)");
         }
         List<byte[]> images = new ArrayList<>(request.images().size());
         for (int i = 0; i < request.images().size(); i++) {

@@ -1,5 +1,7 @@
 package dev.jepascore.function;
 
+import dev.jepascore.ErrorCode;
+
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -68,13 +70,13 @@ public class StorageEventResource {
 
     private JsonNode read(byte[] body) {
         if (body == null || body.length == 0) {
-            throw new BadEventException("empty_event", "The event body is empty; expected a storage event as JSON");
+            throw new BadEventException(ErrorCode.EMPTY_EVENT, "The event body is empty; expected a storage event as JSON");
         }
         try {
             return json.readTree(body);
         } catch (IOException e) {
             String reason = e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse("");
-            throw new BadEventException("malformed_event", "The event body is not valid JSON" + reason, e);
+            throw new BadEventException(ErrorCode.MALFORMED_EVENT, "The event body is not valid JSON" + reason, e);
         }
     }
 }

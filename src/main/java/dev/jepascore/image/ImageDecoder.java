@@ -1,5 +1,7 @@
 package dev.jepascore.image;
 
+import dev.jepascore.ErrorCode;
+
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -139,7 +141,7 @@ public class ImageDecoder {
             throw BadImageException.empty();
         }
         if (bytes.length > config.maxBytes()) {
-            throw new BadImageException(Kind.TOO_LARGE, "image_too_large",
+            throw new BadImageException(ErrorCode.IMAGE_TOO_LARGE,
                     "the image is " + bytes.length + " bytes; the limit is " + config.maxBytes() + " bytes");
         }
         try {
@@ -327,7 +329,7 @@ public class ImageDecoder {
     /** Refuses an image whose header declares more than {@code maxPixels} pixels. */
     static void checkPixels(String format, long width, long height, long maxPixels) {
         if (width * height > maxPixels) {
-            throw new BadImageException(Kind.TOO_LARGE, "too_many_pixels", "the " + format + " image declares "
+            throw new BadImageException(ErrorCode.TOO_MANY_PIXELS, "the " + format + " image declares "
                     + width + "x" + height + " = " + width * height + " pixels; the limit is " + maxPixels);
         }
     }

@@ -1,5 +1,7 @@
 package dev.jepascore.image;
 
+import dev.jepascore.ErrorCode;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.DataFormatException;
@@ -177,7 +179,7 @@ final class PngReader {
                 cur = t;
             }
         } catch (DataFormatException e) {
-            throw new BadImageException(dev.jepascore.JepaException.Kind.BAD_INPUT, "image_corrupt",
+            throw new BadImageException(ErrorCode.IMAGE_CORRUPT,
                     "the PNG image is truncated or corrupt: " + e.getMessage(), e);
         } finally {
             inflater.end();

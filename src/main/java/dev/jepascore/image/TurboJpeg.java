@@ -1,5 +1,7 @@
 package dev.jepascore.image;
 
+import dev.jepascore.ErrorCode;
+
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;

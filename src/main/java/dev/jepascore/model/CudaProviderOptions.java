@@ -1,5 +1,7 @@
 package dev.jepascore.model;
 
+import dev.jepascore.ErrorCode;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -24,7 +26,7 @@ final class CudaProviderOptions {
         Map<String, String> entries = new LinkedHashMap<>();
         config.cudaMemoryLimit().ifPresent(limit -> {
             if (limit <= 0) {
-                throw new ModelException("model_config", "jepa.model.cuda-memory-limit must be a positive number of "
+                throw new ModelException(ErrorCode.MODEL_CONFIG, "jepa.model.cuda-memory-limit must be a positive number of "
                         + "bytes, found " + limit);
             }
             entries.put(MEMORY_LIMIT, Long.toString(limit));
@@ -37,7 +39,7 @@ final class CudaProviderOptions {
     /** Native options for {@code SessionOptions.addCUDA}; the caller closes them after the sessions are created. */
     static OrtCUDAProviderOptions create(ModelConfig config) throws OrtException {
         if (config.cudaDevice() < 0) {
-            throw new ModelException("model_config", "jepa.model.cuda-device must be a device ordinal (0, 1, ...), "
+            throw new ModelException(ErrorCode.MODEL_CONFIG, "jepa.model.cuda-device must be a device ordinal (0, 1, ...), "
                     + "found " + config.cudaDevice());
         }
         Map<String, String> entries = entries(config);

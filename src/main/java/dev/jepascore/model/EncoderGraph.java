@@ -1,5 +1,7 @@
 package dev.jepascore.model;
 
+import dev.jepascore.ErrorCode;
+
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +51,7 @@ public final class EncoderGraph implements AutoCloseable {
      */
     public static EncoderGraph open(Path file) {
         if (!Files.isRegularFile(file)) {
-            throw new ModelException("model_missing", "encoder file not found: " + file.toAbsolutePath());
+            throw new ModelException(ErrorCode.MODEL_MISSING, "encoder file not found: " + file.toAbsolutePath());
         }
         OnnxGraph graph = null;
         try {
@@ -58,12 +60,12 @@ public final class EncoderGraph implements AutoCloseable {
             graph = OnnxGraph.open(OrtEnvironment.getEnvironment(), file, options);
             Map<String, NodeInfo> inputs = graph.inputs();
             if (inputs.size() != 1) {
-                throw new ModelException("model_mismatch", file + ": the encoder must take exactly one input (the "
+                throw new ModelException(ErrorCode.MODEL_MISMATCH, file + ": the encoder must take exactly one input (the "
                         + "image tensor [N,C,H,W]); it takes " + inputs.size() + ": " + describe(inputs));
             }
             NodeInfo in = inputs.values().iterator().next();
             if (!(in.getInfo() instanceof TensorInfo t) || t.type != OnnxJavaType.FLOAT || t.getShape().length != 4) {
-                throw new ModelException("model_mismatch", file + ": input '" + in.getName() + "' is "
+                throw new ModelException(ErrorCode.MODEL_MISMATCH, file + ": input '" + in.getName() + "' is "
                         + in.getInfo() + "; an image encoder takes a float tensor [N,C,H,W]");
             }
             NodeInfo out = null;
@@ -74,14 +76,14 @@ public final class EncoderGraph implements AutoCloseable {
                 }
             }
             if (out == null) {
-                throw new ModelException("model_mismatch", file + ": no output is a float tensor [N,K]; the outputs are "
+                throw new ModelException(ErrorCode.MODEL_MISMATCH, file + ": no output is a float tensor [N,K]; the outputs are "
                         + describe(graph.outputs()));
             }
             return new EncoderGraph(file, graph, in.getName(), out.getName(), t.getShape(),
                     ((TensorInfo) out.getInfo()).getShape());
         } catch (OrtException e) {
             closeQuietly(graph);
-            throw new ModelException("model_load_failed", "ONNX Runtime could not load " + file + ": " + e.getMessage(), e);
+            throw new ModelException(ErrorCode.MODEL_LOAD_FAILED, "ONNX Runtime could not load " + file + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             closeQuietly(graph);
             throw e;
@@ -151,7 +153,7 @@ public final class EncoderGraph implements AutoCloseable {
             OnnxValue value = result.get(output).orElseThrow();
             long[] shape = ((TensorInfo) value.getInfo()).getShape();
             if (shape.length != 2 || shape[0] != batch) {
-                throw new ModelException("model_mismatch", file + ": output '" + output + "' has shape "
+                throw new ModelException(ErrorCode.MODEL_MISMATCH, file + ": output '" + output + "' has shape "
                         + Arrays.toString(shape) + " for a batch of " + batch + "; expected [" + batch + ",K]");
             }
             FloatBuffer fb = ((OnnxTensor) value).getFloatBuffer();
@@ -159,7 +161,7 @@ public final class EncoderGraph implements AutoCloseable {
             fb.get(out);
             return out;
         } catch (OrtException e) {
-            throw new ModelException("inference_failed", file + ": encoder run on a batch of " + batch + " images of "
+            throw new ModelException(ErrorCode.INFERENCE_FAILED, file + ": encoder run on a batch of " + batch + " images of "
                     + c + "x" + h + "x" + w + " failed: " + e.getMessage(), e);
         }
     }

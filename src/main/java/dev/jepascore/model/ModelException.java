@@ -1,5 +1,7 @@
 package dev.jepascore.model;
 
+import dev.jepascore.ErrorCode;
+
 import dev.jepascore.JepaException;
 
 /**
@@ -10,12 +12,12 @@ import dev.jepascore.JepaException;
  */
 public final class ModelException extends JepaException {
 
-    public ModelException(String code, String message, Throwable cause) {
-        super(Kind.INTERNAL, code, message, cause);
+    public ModelException(ErrorCode code, String message, Throwable cause) {
+        super(code, message, cause);
     }
 
-    public ModelException(String code, String message) {
-        super(Kind.INTERNAL, code, message, null);
+    public ModelException(ErrorCode code, String message) {
+        super(code, message, null);
     }
 
     /** ONNX Runtime's error code ({@code OrtException.OrtErrorCode} name) when one caused this, else {@code none}. */

@@ -1,5 +1,7 @@
 package dev.jepascore.model;
 
+import dev.jepascore.ErrorCode;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -180,14 +182,14 @@ public record ModelManifest(String id, String version, String description, Input
     public static ModelManifest read(Path packageDir) {
         Path file = packageDir.resolve("model.json");
         if (!Files.isRegularFile(file)) {
-            throw new ModelException("model_missing", "model manifest not found: " + file.toAbsolutePath()
+            throw new ModelException(ErrorCode.MODEL_MISSING, "model manifest not found: " + file.toAbsolutePath()
                     + " (jepa.model.dir holds model packages, one sub-directory each; jepa.model.packages names the ones to serve)");
         }
         ModelManifest manifest;
         try {
             manifest = JSON.readValue(file.toFile(), ModelManifest.class);
         } catch (IOException e) {
-            throw new ModelException("model_manifest_invalid", "cannot parse " + file + ": " + e.getMessage(), e);
+            throw new ModelException(ErrorCode.MODEL_MANIFEST_INVALID, "cannot parse " + file + ": " + e.getMessage(), e);
         }
         manifest.validate(file);
         return manifest;
@@ -251,7 +253,7 @@ public record ModelManifest(String id, String version, String description, Input
         validateTransforms(problems);
         validateSketch(problems);
         if (!problems.isEmpty()) {
-            throw new ModelException("model_manifest_invalid", file + ": " + String.join("; ", problems));
+            throw new ModelException(ErrorCode.MODEL_MANIFEST_INVALID, file + ": " + String.join("; ", problems));
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.jepascore.model;
 
+import dev.jepascore.ErrorCode;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.DoubleBuffer;
@@ -62,7 +64,7 @@ public class ModelRuntime implements AutoCloseable {
 
     /** The package {@code <jepa.model.dir>/<jepa.model.id>}; call {@link #open()} before use. */
     public ModelRuntime(ModelConfig config) {
-        this(config, Path.of(config.dir()).resolve(config.id().orElseThrow(() -> new ModelException("model_missing",
+        this(config, Path.of(config.dir()).resolve(config.id().orElseThrow(() -> new ModelException(ErrorCode.MODEL_MISSING,
                 "jepa.model.id is not set: name the model package to open under " + config.dir()))));
     }
 
@@ -104,7 +106,7 @@ public class ModelRuntime implements AutoCloseable {
             } catch (Error e) {
                 // e.g. ONNX Runtime's native library failing to load (ExceptionInInitializerError): without this the
                 // thread would die silently and the caller would go on with a half-open model
-                failure[0] = new ModelException("model_load_failed", "loading the model failed: " + e, e);
+                failure[0] = new ModelException(ErrorCode.MODEL_LOAD_FAILED, "loading the model failed: " + e, e);
             }
         }, "jepa-model-loader", LOADER_STACK_BYTES);
         loader.start();
@@ -112,7 +114,7 @@ public class ModelRuntime implements AutoCloseable {
             loader.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ModelException("model_load_failed", "interrupted while loading the model", e);
+            throw new ModelException(ErrorCode.MODEL_LOAD_FAILED, "interrupted while loading the model", e);
         }
         if (failure[0] != null) {
             throw failure[0];
@@ -138,7 +140,7 @@ public class ModelRuntime implements AutoCloseable {
             warmUp();
         } catch (OrtException e) {
             close();
-            throw new ModelException("model_load_failed", "ONNX Runtime could not load " + packageDir + ": "
+            throw new ModelException(ErrorCode.MODEL_LOAD_FAILED, "ONNX Runtime could not load " + packageDir + ": "
                     + e.getMessage(), e);
         } catch (RuntimeException e) {
             close();
@@ -156,7 +158,7 @@ public class ModelRuntime implements AutoCloseable {
         EnumSet<OrtProvider> available = OrtEnvironment.getAvailableProviders();
         if (wantCuda && !available.contains(OrtProvider.CUDA)) {
             if (config.provider() == ModelConfig.Provider.CUDA) {
-                throw new ModelException("cuda_unavailable", "jepa.model.provider=cuda but this ONNX Runtime build "
+                throw new ModelException(ErrorCode.CUDA_UNAVAILABLE, "jepa.model.provider=cuda but this ONNX Runtime build "
                         + "offers only " + available + "; build with -Pcuda (onnxruntime_gpu) and run on a host "
                         + "with CUDA 12 and cuDNN 9");
             }
@@ -171,7 +173,7 @@ public class ModelRuntime implements AutoCloseable {
             } catch (OrtException e) {
                 closeSessions();
                 if (config.provider() == ModelConfig.Provider.CUDA) {
-                    throw new ModelException("cuda_unavailable", "jepa.model.provider=cuda but the CUDA execution "
+                    throw new ModelException(ErrorCode.CUDA_UNAVAILABLE, "jepa.model.provider=cuda but the CUDA execution "
                             + "provider failed to start on device " + config.cudaDevice() + ": " + e.getMessage(), e);
                 }
                 LOG.warnf("execution provider: CPU (auto: CUDA is in this build but failed to start: %s)",
@@ -191,7 +193,7 @@ public class ModelRuntime implements AutoCloseable {
     private OnnxGraph openGraph(String file, boolean cuda) throws OrtException {
         Path path = packageDir.resolve(file);
         if (!java.nio.file.Files.isRegularFile(path)) {
-            throw new ModelException("model_missing", "model file not found: " + path.toAbsolutePath()
+            throw new ModelException(ErrorCode.MODEL_MISSING, "model file not found: " + path.toAbsolutePath()
                     + " (named in " + packageDir.resolve("model.json") + ")");
         }
         return OnnxGraph.open(env, path, sessionOptions(cuda));
@@ -204,11 +206,11 @@ public class ModelRuntime implements AutoCloseable {
         byte[] graph;
         try (InputStream in = ModelRuntime.class.getResourceAsStream(GRAM_GRAPH)) {
             if (in == null) {
-                throw new ModelException("model_missing", "resource " + GRAM_GRAPH + " is missing from the build");
+                throw new ModelException(ErrorCode.MODEL_MISSING, "resource " + GRAM_GRAPH + " is missing from the build");
             }
             graph = in.readAllBytes();
         } catch (IOException e) {
-            throw new ModelException("model_missing", "cannot read resource " + GRAM_GRAPH, e);
+            throw new ModelException(ErrorCode.MODEL_MISSING, "cannot read resource " + GRAM_GRAPH, e);
         }
         return OnnxGraph.open(env, graph, GRAM_GRAPH, sessionOptions(cuda));
     }
@@ -321,7 +323,7 @@ public class ModelRuntime implements AutoCloseable {
             }
             return embedRun(pixels, batch);
         } catch (OrtException e) {
-            throw new ModelException("inference_failed", "encoder run failed for a batch of " + batch + ": "
+            throw new ModelException(ErrorCode.INFERENCE_FAILED, "encoder run failed for a batch of " + batch + ": "
                     + e.getMessage(), e);
         }
     }
@@ -329,13 +331,13 @@ public class ModelRuntime implements AutoCloseable {
     /** Embeddings and Jacobians of {@code batch} images through the scorer graph, in one run. */
     public ScorerOutput score(float[] pixels, int batch) {
         if (scorer == null) {
-            throw new ModelException("no_exact_scorer", "model " + manifest.id() + " has no scorer graph; "
+            throw new ModelException(ErrorCode.NO_EXACT_SCORER, "model " + manifest.id() + " has no scorer graph; "
                     + "exact JEPA-SCORE needs scorer.onnx in the model package");
         }
         try {
             return scorerRun(pixels, batch);
         } catch (OrtException e) {
-            throw new ModelException("inference_failed", "scorer run failed for a batch of " + batch + ": "
+            throw new ModelException(ErrorCode.INFERENCE_FAILED, "scorer run failed for a batch of " + batch + ": "
                     + e.getMessage(), e);
         }
     }
@@ -353,7 +355,7 @@ public class ModelRuntime implements AutoCloseable {
                 OrtSession.Result result = scorer.run(Map.of(s.input(), input), Set.of(s.output()))) {
             return scorer.floats(result, s.output());
         } catch (OrtException e) {
-            throw new ModelException("inference_failed", "scorer run for one Jacobian failed: " + e.getMessage(), e);
+            throw new ModelException(ErrorCode.INFERENCE_FAILED, "scorer run for one Jacobian failed: " + e.getMessage(), e);
         }
     }
 
@@ -385,7 +387,7 @@ public class ModelRuntime implements AutoCloseable {
                 return new ScorerOutput(batch, k, manifest.input().size(), embeddings, grams);
             }
             OnnxTensor jacobian = (OnnxTensor) result.get(s.output()).orElseThrow(() -> new ModelException(
-                    "model_mismatch", "the scorer returned no output '" + s.output() + "'"));
+                    ErrorCode.MODEL_MISMATCH, "the scorer returned no output '" + s.output() + "'"));
             try (OrtSession.Result g = gram.run(Map.of("jacobian", jacobian))) {
                 DoubleBuffer buffer = ((OnnxTensor) g.get(0)).getDoubleBuffer();
                 double[] grams = new double[buffer.remaining()];

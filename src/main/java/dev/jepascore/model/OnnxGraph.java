@@ -1,5 +1,7 @@
 package dev.jepascore.model;
 
+import dev.jepascore.ErrorCode;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -55,7 +57,7 @@ public final class OnnxGraph implements AutoCloseable {
     public static OnnxGraph open(OrtEnvironment env, Path file, OrtSession.SessionOptions options) throws OrtException {
         try {
             if (!Files.isRegularFile(file)) {
-                throw new ModelException("model_missing", "model file not found: " + file.toAbsolutePath());
+                throw new ModelException(ErrorCode.MODEL_MISSING, "model file not found: " + file.toAbsolutePath());
             }
             return new OnnxGraph(file.toString(), env, env.createSession(file.toString(), options), options);
         } catch (OrtException | RuntimeException e) {
@@ -109,11 +111,11 @@ public final class OnnxGraph implements AutoCloseable {
     static void checkTensor(String file, String role, Map<String, NodeInfo> infos, String name, long[] expected) {
         NodeInfo info = infos.get(name);
         if (info == null) {
-            throw new ModelException("model_mismatch", file + ": no " + role + " named '" + name
+            throw new ModelException(ErrorCode.MODEL_MISMATCH, file + ": no " + role + " named '" + name
                     + "' (from model.json); the graph has " + infos.keySet());
         }
         if (!(info.getInfo() instanceof TensorInfo tensor)) {
-            throw new ModelException("model_mismatch", file + ": " + role + " '" + name + "' is not a tensor");
+            throw new ModelException(ErrorCode.MODEL_MISMATCH, file + ": " + role + " '" + name + "' is not a tensor");
         }
         long[] found = tensor.getShape();
         boolean ok = found.length == expected.length;
@@ -121,7 +123,7 @@ public final class OnnxGraph implements AutoCloseable {
             ok = expected[i] < 0 || found[i] < 0 || found[i] == expected[i];
         }
         if (!ok) {
-            throw new ModelException("model_mismatch", file + ": " + role + " '" + name + "' has shape "
+            throw new ModelException(ErrorCode.MODEL_MISMATCH, file + ": " + role + " '" + name + "' has shape "
                     + Arrays.toString(found) + ", the manifest implies " + Arrays.toString(expected)
                     + " (-1: any)");
         }
@@ -163,7 +165,7 @@ public final class OnnxGraph implements AutoCloseable {
         running.lock();
         if (closed) {
             running.unlock();
-            throw new ModelException("model_closed", name + ": the model was closed (the function is stopping)");
+            throw new ModelException(ErrorCode.MODEL_CLOSED, name + ": the model was closed (the function is stopping)");
         }
         return running;
     }
@@ -178,7 +180,7 @@ public final class OnnxGraph implements AutoCloseable {
 
     /** The float output {@code output} of a result as a flat array. */
     public float[] floats(OrtSession.Result result, String output) throws OrtException {
-        OnnxValue value = result.get(output).orElseThrow(() -> new ModelException("model_mismatch",
+        OnnxValue value = result.get(output).orElseThrow(() -> new ModelException(ErrorCode.MODEL_MISMATCH,
                 name + ": the graph returned no output '" + output + "'"));
         FloatBuffer buffer = ((OnnxTensor) value).getFloatBuffer();
         float[] out = new float[buffer.remaining()];

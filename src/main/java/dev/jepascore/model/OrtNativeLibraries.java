@@ -1,5 +1,7 @@
 package dev.jepascore.model;
 
+import dev.jepascore.ErrorCode;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -54,7 +56,7 @@ final class OrtNativeLibraries {
             Path dir = Path.of(configured.get());
             List<String> missing = missing(dir);
             if (!missing.isEmpty()) {
-                throw new ModelException("model_config", "jepa.model.native-path=" + configured.get()
+                throw new ModelException(ErrorCode.MODEL_CONFIG, "jepa.model.native-path=" + configured.get()
                         + " must be a directory holding " + LIBRARIES + "; missing: " + missing);
             }
             return Optional.of(dir);

@@ -1,5 +1,7 @@
 package dev.jepascore.model;
 
+import dev.jepascore.ErrorCode;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -29,7 +31,7 @@ public record ReferenceSet(Path file, float[] embeddings, int count, int dim) {
                     + embeddingDim);
         }
         if (!Files.isRegularFile(file)) {
-            throw new ModelException("model_missing", "reference set not found: " + file.toAbsolutePath()
+            throw new ModelException(ErrorCode.MODEL_MISSING, "reference set not found: " + file.toAbsolutePath()
                     + " (named in model.json signals.reference.file)");
         }
         long expected = 4L * count * dim;
@@ -44,7 +46,7 @@ public record ReferenceSet(Path file, float[] embeddings, int count, int dim) {
             }
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new ModelException("model_load_failed", "cannot read reference set " + file + ": " + e.getMessage(), e);
+            throw new ModelException(ErrorCode.MODEL_LOAD_FAILED, "cannot read reference set " + file + ": " + e.getMessage(), e);
         }
         float[] embeddings = new float[count * dim];
         ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(embeddings);
@@ -67,6 +69,6 @@ public record ReferenceSet(Path file, float[] embeddings, int count, int dim) {
     }
 
     private static ModelException invalid(Path file, String problem) {
-        return new ModelException("reference_set_invalid", "reference set " + file.toAbsolutePath() + ": " + problem);
+        return new ModelException(ErrorCode.REFERENCE_SET_INVALID, "reference set " + file.toAbsolutePath() + ": " + problem);
     }
 }

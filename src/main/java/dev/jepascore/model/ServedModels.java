@@ -1,5 +1,7 @@
 package dev.jepascore.model;
 
+import dev.jepascore.ErrorCode;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,13 +81,13 @@ public class ServedModels implements AutoCloseable {
             String id = ModelManifest.read(dir).id();
             Path same = ids.put(id, dir);
             if (same != null) {
-                throw new ModelException("model_id_duplicate", describe(config) + ": " + same + " and " + dir
+                throw new ModelException(ErrorCode.MODEL_ID_DUPLICATE, describe(config) + ": " + same + " and " + dir
                         + " both hold model id '" + id + "' (model.json 'id'); each served model needs its own id");
             }
         }
         String id = config.id().map(String::strip).orElse(ids.keySet().iterator().next());
         if (!ids.containsKey(id)) {
-            throw new ModelException("model_unknown", "jepa.model.id=" + id + " names no served model; the served ids "
+            throw new ModelException(ErrorCode.MODEL_UNKNOWN, "jepa.model.id=" + id + " names no served model; the served ids "
                     + "are " + ids.keySet() + " (" + describe(config) + ")");
         }
         return id;
@@ -103,12 +105,12 @@ public class ServedModels implements AutoCloseable {
             for (String name : named.get()) {
                 Path p = dir.resolve(name.strip());
                 if (!Files.isRegularFile(p.resolve("model.json"))) {
-                    throw new ModelException("model_missing", "jepa.model.packages names '" + name.strip()
+                    throw new ModelException(ErrorCode.MODEL_MISSING, "jepa.model.packages names '" + name.strip()
                             + "' but " + p.resolve("model.json").toAbsolutePath() + " does not exist (jepa.model.dir="
                             + config.dir() + ")");
                 }
                 if (dirs.contains(p)) {
-                    throw new ModelException("model_id_duplicate", "jepa.model.packages names '" + name.strip()
+                    throw new ModelException(ErrorCode.MODEL_ID_DUPLICATE, "jepa.model.packages names '" + name.strip()
                             + "' twice");
                 }
                 dirs.add(p);
@@ -119,11 +121,11 @@ public class ServedModels implements AutoCloseable {
         try (Stream<Path> entries = Files.isDirectory(dir) ? Files.list(dir) : Stream.empty()) {
             found = entries.filter(p -> Files.isRegularFile(p.resolve("model.json"))).sorted().toList();
         } catch (IOException e) {
-            throw new ModelException("model_missing", "jepa.model.dir=" + config.dir() + " cannot be listed: "
+            throw new ModelException(ErrorCode.MODEL_MISSING, "jepa.model.dir=" + config.dir() + " cannot be listed: "
                     + e.getMessage(), e);
         }
         if (found.isEmpty()) {
-            throw new ModelException("model_missing", "jepa.model.dir=" + config.dir() + " ("
+            throw new ModelException(ErrorCode.MODEL_MISSING, "jepa.model.dir=" + config.dir() + " ("
                     + dir.toAbsolutePath() + ") holds no model package (no <name>/model.json); set jepa.model.dir "
                     + "to the directory of your packages, or jepa.model.packages to the ones to serve");
         }

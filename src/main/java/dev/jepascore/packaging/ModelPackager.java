@@ -1,5 +1,7 @@
 package dev.jepascore.packaging;
 
+import dev.jepascore.ErrorCode;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -631,7 +633,7 @@ final class ModelPackager {
     /** The folder, the flags or the encoder do not allow a package: exit code 1 with this message. */
     static final class PackagingException extends JepaException {
         PackagingException(String message) {
-            super(Kind.BAD_INPUT, "packaging_failed", message, null);
+            super(ErrorCode.PACKAGING_FAILED, message, null);
         }
     }
 }

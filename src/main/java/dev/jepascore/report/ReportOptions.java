@@ -1,5 +1,7 @@
 package dev.jepascore.report;
 
+import dev.jepascore.ErrorCode;
+
 /**
  * What a report shows and how much of it.
  *
@@ -21,15 +23,15 @@ public record ReportOptions(int top, int maxFailures, int thumbnailPx) {
 
     public ReportOptions {
         if (top < 1 || top > MAX_TOP) {
-            throw new ReportException(dev.jepascore.JepaException.Kind.BAD_INPUT, "bad_report_option",
+            throw new ReportException(ErrorCode.BAD_REPORT_OPTION,
                     "top must be between 1 and " + MAX_TOP + ", found " + top);
         }
         if (maxFailures < 0 || maxFailures > 10_000) {
-            throw new ReportException(dev.jepascore.JepaException.Kind.BAD_INPUT, "bad_report_option",
+            throw new ReportException(ErrorCode.BAD_REPORT_OPTION,
                     "maxFailures must be between 0 and 10000, found " + maxFailures);
         }
         if (thumbnailPx < 16 || thumbnailPx > 256) {
-            throw new ReportException(dev.jepascore.JepaException.Kind.BAD_INPUT, "bad_report_option",
+            throw new ReportException(ErrorCode.BAD_REPORT_OPTION,
                     "thumbnailPx must be between 16 and 256, found " + thumbnailPx);
         }
     }

@@ -1,5 +1,7 @@
 package dev.jepascore.report;
 
+import dev.jepascore.ErrorCode;
+
 import java.io.IOException;
 import java.io.Writer;
 import java.util.Map;
@@ -94,11 +96,11 @@ public class ReportRenderer {
     public ReportData scan(ObjectStore store, String bucket, String prefix, ReportOptions options) {
         String why = ObjectKeys.whyUnsafeBucket(bucket);
         if (why != null) {
-            throw new ReportException(JepaException.Kind.BAD_INPUT, "bad_report_request",
+            throw new ReportException(ErrorCode.BAD_REPORT_REQUEST,
                     "bucket '" + bucket + "' is refused: " + why);
         }
         if (!prefix.isEmpty() && ObjectKeys.whyUnsafe(prefix) != null) {
-            throw new ReportException(JepaException.Kind.BAD_INPUT, "bad_report_request",
+            throw new ReportException(ErrorCode.BAD_REPORT_REQUEST,
                     "prefix '" + prefix + "' is refused: " + ObjectKeys.whyUnsafe(prefix));
         }
         String documentsBucket = keys.documentsBucket(bucket);
@@ -117,7 +119,7 @@ public class ReportRenderer {
             token = page.next();
         } while (token != null);
         if (data.documents == 0 && data.unreadableCount == 0 && !data.objectsUnderPrefix && !prefix.isEmpty()) {
-            throw new ReportException(JepaException.Kind.NOT_FOUND, "prefix_not_found", "Nothing is stored under prefix '"
+            throw new ReportException(ErrorCode.PREFIX_NOT_FOUND, "Nothing is stored under prefix '"
                     + prefix + "' in bucket '" + bucket + "': no object and no result document (under '"
                     + documentsBucket + "/" + documentsPrefix + "'); check the prefix");
         }
@@ -135,7 +137,7 @@ public class ReportRenderer {
             return store.list(bucket, prefix, token, pageSize);
         } catch (StorageException e) {
             if (e.kind() == JepaException.Kind.FORBIDDEN) {
-                throw new StorageException(e.kind(), e.code(), "The function's storage credentials may not list '"
+                throw new StorageException(e.code(), "The function's storage credentials may not list '"
                         + prefix + "*' in bucket '" + bucket + "' (" + e.getMessage()
                         + "); the report needs list and read permission on the bucket", e);
             }
@@ -156,7 +158,7 @@ public class ReportRenderer {
         try {
             stored = store.get(bucket, item.key(), MAX_DOCUMENT_BYTES);
         } catch (StorageException e) {
-            if (e.code().equals("object_not_found")) {
+            if (e.code() == ErrorCode.OBJECT_NOT_FOUND) {
                 return; // deleted since it was listed
             }
             if (e.kind().retriable()) {

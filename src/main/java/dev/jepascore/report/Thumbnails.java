@@ -1,5 +1,7 @@
 package dev.jepascore.report;
 
+import dev.jepascore.ErrorCode;
+
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -44,7 +46,7 @@ final class Thumbnails {
             if (e.kind().retriable()) {
                 throw e;
             }
-            return new ReportData.Thumbnail(null, e.code().equals("object_not_found")
+            return new ReportData.Thumbnail(null, e.code() == ErrorCode.OBJECT_NOT_FOUND
                     ? "no longer in the bucket" : "not readable now (" + e.code() + ")");
         }
         if (ranked.versionTag() != null && !ranked.versionTag().equals(object.versionTag())) {

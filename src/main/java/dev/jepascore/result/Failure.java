@@ -1,7 +1,6 @@
 package dev.jepascore.result;
 
-import java.util.Set;
-
+import dev.jepascore.ErrorCode;
 import dev.jepascore.JepaException;
 
 /**
@@ -18,14 +17,11 @@ public record Failure(String code, String message) {
      * denied, or an {@code object_not_found} written by an earlier release) is re-checked by the next delivery,
      * which reads the object again and replaces the document when it now scores.
      */
-    static final Set<String> PERMANENT = Set.of("empty_image", "not_an_image", "image_corrupt", "unsupported_format",
-            "image_too_large", "too_many_pixels", "object_too_large");
-
     boolean permanent() {
-        return PERMANENT.contains(code);
+        return ErrorCode.of(code).map(ErrorCode::permanent).orElse(false);
     }
 
     static Failure of(JepaException e) {
-        return new Failure(e.code(), e.getMessage());
+        return new Failure(e.code().code(), e.getMessage());
     }
 }

@@ -1,5 +1,7 @@
 package dev.jepascore.result;
 
+import dev.jepascore.ErrorCode;
+
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -144,7 +146,7 @@ public class ObjectScoringJob {
         } catch (JepaException e) {
             Counter.builder("jepa.storage.errors")
                     .description("Objects whose event failed without a document (redelivery expected), by code")
-                    .tag("code", e.code()).register(metrics).increment();
+                    .tag("code", e.code().code()).register(metrics).increment();
             throw e;
         }
     }
@@ -285,7 +287,7 @@ public class ObjectScoringJob {
         try {
             stored = store.get(bucket, key, MAX_DOCUMENT_BYTES);
         } catch (StorageException e) {
-            if (e.code().equals("object_not_found")) {
+            if (e.code() == ErrorCode.OBJECT_NOT_FOUND) {
                 return null;
             }
             throw e;
@@ -294,7 +296,7 @@ public class ObjectScoringJob {
         try {
             document = json.readTree(stored.bytes());
         } catch (IOException e) {
-            throw new StorageException(JepaException.Kind.INTERNAL, "corrupt_result_document",
+            throw new StorageException(ErrorCode.CORRUPT_RESULT_DOCUMENT,
                     "Result document " + bucket + "/" + key + " is not valid JSON; delete it to have the object rescored",
                     e);
         }
@@ -329,7 +331,7 @@ public class ObjectScoringJob {
         try {
             return json.writerWithDefaultPrettyPrinter().writeValueAsBytes(document);
         } catch (IOException e) {
-            throw new StorageException(JepaException.Kind.INTERNAL, "result_not_serialisable",
+            throw new StorageException(ErrorCode.RESULT_NOT_SERIALISABLE,
                     "Cannot serialise the result document: " + e.getMessage(), e);
         }
     }

@@ -1,5 +1,7 @@
 package dev.jepascore.score;
 
+import dev.jepascore.ErrorCode;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,13 +73,13 @@ public final class EmbeddingSignals {
         try {
             mahalanobis = MahalanobisScore.fit(ref.embeddings(), ref.count(), ref.dim());
         } catch (IllegalArgumentException e) {
-            throw new ModelException("reference_set_invalid", "reference set " + ref.file().toAbsolutePath() + ": "
+            throw new ModelException(ErrorCode.REFERENCE_SET_INVALID, "reference set " + ref.file().toAbsolutePath() + ": "
                     + e.getMessage(), e);
         }
         Double expected = s.mahalanobis().shrinkageValue();
         double found = mahalanobis.gaussian().shrinkage();
         if (expected != null && Math.abs(expected - found) > SHRINKAGE_TOLERANCE) {
-            throw new ModelException("reference_set_invalid", "reference set " + ref.file().toAbsolutePath()
+            throw new ModelException(ErrorCode.REFERENCE_SET_INVALID, "reference set " + ref.file().toAbsolutePath()
                     + ": its Ledoit-Wolf shrinkage is " + found + " but model.json signals.mahalanobis.shrinkageValue"
                     + " says " + expected + " (a different file than the one the package was calibrated with?)");
         }
@@ -91,7 +93,7 @@ public final class EmbeddingSignals {
         Map<String, SignalTable> tables = new LinkedHashMap<>();
         for (String name : s.combination().signals()) {
             if (!KNOWN.contains(name)) {
-                throw new ModelException("model_manifest_invalid", packageDir.resolve("model.json")
+                throw new ModelException(ErrorCode.MODEL_MANIFEST_INVALID, packageDir.resolve("model.json")
                         + ": signals.combination.signals names '" + name + "', expected some of " + KNOWN);
             }
             tables.put(name, new SignalTable(percentiles, toArray(cal.values().get(name)), sides(name), floor));
@@ -101,7 +103,7 @@ public final class EmbeddingSignals {
             if (!tables.containsKey(name)) {
                 List<Double> values = cal.values().get(name);
                 if (values == null || values.size() != percentiles.length) {
-                    throw new ModelException("model_manifest_invalid", packageDir.resolve("model.json")
+                    throw new ModelException(ErrorCode.MODEL_MANIFEST_INVALID, packageDir.resolve("model.json")
                             + ": signals.calibration.values." + name + " must have one value per percentile");
                 }
                 tables.put(name, new SignalTable(percentiles, toArray(values), sides(name), floor));
@@ -155,7 +157,7 @@ public final class EmbeddingSignals {
         try {
             return EmbeddingMath.Metric.parse(name);
         } catch (IllegalArgumentException e) {
-            throw new ModelException("model_manifest_invalid", "model.json signals.knn.metric: " + e.getMessage(), e);
+            throw new ModelException(ErrorCode.MODEL_MANIFEST_INVALID, "model.json signals.knn.metric: " + e.getMessage(), e);
         }
     }
 

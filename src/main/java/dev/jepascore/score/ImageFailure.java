@@ -21,6 +21,6 @@ public record ImageFailure(int index, Error error) implements BatchEntry {
 
     /** The entry for the image at {@code index} that failed with {@code e}, code and message as a 400 would carry. */
     static ImageFailure of(int index, JepaException e) {
-        return new ImageFailure(index, new Error(e.code(), e.getMessage()));
+        return new ImageFailure(index, new Error(e.code().code(), e.getMessage()));
     }
 }

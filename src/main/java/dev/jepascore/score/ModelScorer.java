@@ -1,5 +1,7 @@
 package dev.jepascore.score;
 
+import dev.jepascore.ErrorCode;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -224,11 +226,11 @@ public class ModelScorer {
         ScoreMode mode = requested == null ? defaultMode : requested;
         String id = model.manifest().id();
         if (mode == ScoreMode.EXACT && jepa == null) {
-            throw new InvalidScoreRequestException("mode_unavailable", "model " + id + " has no scorer graph, so "
+            throw new InvalidScoreRequestException(ErrorCode.MODE_UNAVAILABLE, "model " + id + " has no scorer graph, so "
                     + "mode 'exact' is not offered; use mode 'sketch'");
         }
         if (mode == ScoreMode.SKETCH && sketch == null) {
-            throw new InvalidScoreRequestException("mode_unavailable", "model " + id + " has no sketch settings "
+            throw new InvalidScoreRequestException(ErrorCode.MODE_UNAVAILABLE, "model " + id + " has no sketch settings "
                     + "(model.json 'sketch'), so mode 'sketch' is not offered; use mode 'exact'");
         }
         return mode;
@@ -237,10 +239,10 @@ public class ModelScorer {
     private Scored run(List<byte[]> images, ScoreMode requested, long start) {
         ScoreMode mode = resolve(requested);
         if (images.isEmpty()) {
-            throw new InvalidScoreRequestException("no_images", "the request holds no image");
+            throw new InvalidScoreRequestException(ErrorCode.NO_IMAGES, "the request holds no image");
         }
         if (images.size() > imageConfig.maxBatch()) {
-            throw new InvalidScoreRequestException(JepaException.Kind.TOO_LARGE, "batch_too_large", "the request holds "
+            throw new InvalidScoreRequestException(ErrorCode.BATCH_TOO_LARGE, "the request holds "
                     + images.size() + " images; the limit is " + imageConfig.maxBatch() + " (jepa.image.max-batch)", null);
         }
         InputSpec spec = model.inputSpec();
@@ -369,7 +371,7 @@ public class ModelScorer {
      */
     private InvalidScoreRequestException nonFinite(int index, int count, ScoreMode mode) {
         String which = count == 1 ? "the image" : "images[" + index + "]";
-        return new InvalidScoreRequestException("non_finite_score", "model " + model.manifest().id() + " gives "
+        return new InvalidScoreRequestException(ErrorCode.NON_FINITE_SCORE, "model " + model.manifest().id() + " gives "
                 + which + " a NaN or infinite " + mode.json() + " score: the encoder's output is not finite at or near "
                 + "this image");
     }
@@ -381,7 +383,7 @@ public class ModelScorer {
             if (count == 1) {
                 throw e;
             }
-            throw new BadImageException(e.kind(), e.code(), "images[" + index + "]: " + e.getMessage(), e);
+            throw new BadImageException(e.code(), "images[" + index + "]: " + e.getMessage(), e);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.jepascore.score;
 
+import dev.jepascore.ErrorCode;
+
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,9 +31,9 @@ public class ScoreMetrics {
                 .register(registry).increment();
     }
 
-    void failed(String code) {
+    void failed(ErrorCode code) {
         Counter.builder("jepa.score.failures").description("Scoring requests that failed, by error code")
-                .tag("code", code).register(registry).increment();
+                .tag("code", code.code()).register(registry).increment();
     }
 
     void latency(long nanos) {

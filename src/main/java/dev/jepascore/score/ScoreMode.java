@@ -1,5 +1,7 @@
 package dev.jepascore.score;
 
+import dev.jepascore.ErrorCode;
+
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -35,7 +37,7 @@ public enum ScoreMode {
                 return m;
             }
         }
-        throw new InvalidScoreRequestException("unsupported_mode", "mode '" + mode + "' is not supported; use one of "
+        throw new InvalidScoreRequestException(ErrorCode.UNSUPPORTED_MODE, "mode '" + mode + "' is not supported; use one of "
                 + Arrays.stream(values()).map(ScoreMode::json).toList());
     }
 }

@@ -1,5 +1,7 @@
 package dev.jepascore.score;
 
+import dev.jepascore.ErrorCode;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,8 +87,8 @@ public class ScoringService {
         }
         ModelScorer scorer = scorers.get(id.strip());
         if (scorer == null) {
-            metrics.failed("unknown_model");
-            throw new InvalidScoreRequestException("unknown_model", "model '" + id.strip() + "' is not served here; "
+            metrics.failed(ErrorCode.UNKNOWN_MODEL);
+            throw new InvalidScoreRequestException(ErrorCode.UNKNOWN_MODEL, "model '" + id.strip() + "' is not served here; "
                     + "the served models are " + scorers.keySet() + " (GET /v1/models lists them)");
         }
         return scorer;

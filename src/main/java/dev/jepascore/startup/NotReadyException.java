@@ -1,5 +1,7 @@
 package dev.jepascore.startup;
 
+import dev.jepascore.ErrorCode;
+
 import dev.jepascore.JepaException;
 
 /**
@@ -9,6 +11,6 @@ import dev.jepascore.JepaException;
 public final class NotReadyException extends JepaException {
 
     public NotReadyException(String message) {
-        super(Kind.UNAVAILABLE, "model_loading", message, null);
+        super(ErrorCode.MODEL_LOADING, message, null);
     }
 }

@@ -1,5 +1,7 @@
 package dev.jepascore.startup;
 
+import dev.jepascore.ErrorCode;
+
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -187,7 +189,7 @@ public class StartupWork {
     /** Start-up failed for a reason that is not one of ours: 500, the process is exiting. */
     static final class StartupFailedException extends JepaException {
         StartupFailedException(String message, Throwable cause) {
-            super(Kind.INTERNAL, "startup_failed", message, cause);
+            super(ErrorCode.STARTUP_FAILED, message, cause);
         }
     }
 }

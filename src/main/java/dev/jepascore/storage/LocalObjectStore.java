@@ -1,5 +1,7 @@
 package dev.jepascore.storage;
 
+import dev.jepascore.ErrorCode;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -297,7 +299,7 @@ public class LocalObjectStore implements ObjectStore {
             return StorageException.forbidden(operation, bucket, key, e);
         }
         if (e instanceof FileAlreadyExistsException) {
-            return new StorageException(JepaException.Kind.INTERNAL, "storage_conflict", "Cannot " + operation + " '" + key
+            return new StorageException(ErrorCode.STORAGE_CONFLICT, "Cannot " + operation + " '" + key
                     + "' in bucket '" + bucket + "': a file stands where a directory is needed (" + e.getMessage() + ")", e);
         }
         return StorageException.unavailable(operation, bucket, key, e);

@@ -1,5 +1,7 @@
 package dev.jepascore.storage;
 
+import dev.jepascore.ErrorCode;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -100,7 +102,7 @@ public class S3ObjectStore implements ObjectStore {
             return true;
         } catch (SdkException e) {
             StorageException mapped = map(e, "head", bucket, key);
-            if (mapped.code().equals("object_not_found")) {
+            if (mapped.code() == ErrorCode.OBJECT_NOT_FOUND) {
                 return false;
             }
             throw mapped;
@@ -124,7 +126,7 @@ public class S3ObjectStore implements ObjectStore {
         } catch (SdkException e) {
             StorageException mapped = map(e, "list", bucket, prefix + "*");
             // a missing bucket answers 404 without the NoSuchBucket code on some servers: listing names no object
-            throw mapped.code().equals("object_not_found") ? StorageException.bucketNotFound(bucket, e) : mapped;
+            throw mapped.code() == ErrorCode.OBJECT_NOT_FOUND ? StorageException.bucketNotFound(bucket, e) : mapped;
         } catch (UncheckedIOException e) {
             throw StorageException.unavailable("list", bucket, prefix + "*", e);
         }
@@ -151,7 +153,7 @@ public class S3ObjectStore implements ObjectStore {
             if (s3e.isThrottlingException() || status == 429 || (status >= 500 && status != NOT_IMPLEMENTED)) {
                 return StorageException.unavailable(operation, bucket, key, e);
             }
-            return new StorageException(Kind.INTERNAL, "storage_error", "S3 refused to " + operation + " '" + key
+            return new StorageException(ErrorCode.STORAGE_ERROR, "S3 refused to " + operation + " '" + key
                     + "' in bucket '" + bucket + "': HTTP " + status + (code == null ? "" : " " + code), e);
         }
         if (e instanceof SdkClientException) {

@@ -1,5 +1,6 @@
 package dev.jepascore.storage;
 
+import dev.jepascore.ErrorCode;
 import dev.jepascore.JepaException;
 
 /**
@@ -10,12 +11,12 @@ public class StorageException extends JepaException {
 
     private final String versionTag;
 
-    public StorageException(Kind kind, String code, String message, Throwable cause) {
-        this(kind, code, message, cause, null);
+    public StorageException(ErrorCode code, String message, Throwable cause) {
+        this(code, code.kind(), message, cause, null);
     }
 
-    private StorageException(Kind kind, String code, String message, Throwable cause, String versionTag) {
-        super(kind, code, message, cause);
+    private StorageException(ErrorCode code, Kind kind, String message, Throwable cause, String versionTag) {
+        super(code, kind, message, cause);
         this.versionTag = versionTag;
     }
 
@@ -26,37 +27,37 @@ public class StorageException extends JepaException {
 
     /** The same failure, now retriable: the condition may clear (an object not visible yet). */
     public StorageException retriable(String why) {
-        return new StorageException(Kind.UNAVAILABLE, code(), getMessage() + "; " + why, getCause(), versionTag);
+        return new StorageException(code(), Kind.UNAVAILABLE, getMessage() + "; " + why, getCause(), versionTag);
     }
 
     public static StorageException notFound(String bucket, String key, Throwable cause) {
-        return new StorageException(Kind.NOT_FOUND, "object_not_found",
+        return new StorageException(ErrorCode.OBJECT_NOT_FOUND,
                 "Object '" + key + "' does not exist in bucket '" + bucket + "'", cause);
     }
 
     public static StorageException bucketNotFound(String bucket, Throwable cause) {
-        return new StorageException(Kind.NOT_FOUND, "bucket_not_found", "Bucket '" + bucket + "' does not exist", cause);
+        return new StorageException(ErrorCode.BUCKET_NOT_FOUND, "Bucket '" + bucket + "' does not exist", cause);
     }
 
     public static StorageException forbidden(String operation, String bucket, String key, Throwable cause) {
-        return new StorageException(Kind.FORBIDDEN, "access_denied",
+        return new StorageException(ErrorCode.ACCESS_DENIED,
                 "Access denied to " + operation + " '" + key + "' in bucket '" + bucket + "'", cause);
     }
 
     /** @param versionTag the object's tag as the store reports it, so its failure document names the right version */
     public static StorageException tooLarge(String bucket, String key, long size, long limit, String versionTag) {
-        return new StorageException(Kind.TOO_LARGE, "object_too_large", "Object '" + key + "' in bucket '" + bucket
+        return new StorageException(ErrorCode.OBJECT_TOO_LARGE, ErrorCode.OBJECT_TOO_LARGE.kind(), "Object '" + key + "' in bucket '" + bucket
                 + "' has " + (size < 0 ? "more than " + limit : size) + " bytes; the limit is " + limit
                 + " (jepa.storage.max-object-bytes)", null, versionTag);
     }
 
     public static StorageException unavailable(String operation, String bucket, String key, Throwable cause) {
-        return new StorageException(Kind.UNAVAILABLE, "storage_unavailable", "Storage unavailable: " + operation + " '"
+        return new StorageException(ErrorCode.STORAGE_UNAVAILABLE, "Storage unavailable: " + operation + " '"
                 + key + "' in bucket '" + bucket + "' failed: " + describe(cause), cause);
     }
 
     public static StorageException outsideBucket(String bucket, String key, String why) {
-        return new StorageException(Kind.FORBIDDEN, "key_outside_bucket",
+        return new StorageException(ErrorCode.KEY_OUTSIDE_BUCKET,
                 "Refusing key '" + key + "' in bucket '" + bucket + "': " + why, null);
     }
 

@@ -1,5 +1,7 @@
 package dev.jepascore.event;
 
+import dev.jepascore.ErrorCode;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -188,7 +190,7 @@ class StorageEventParserTest {
     void empty_records_are_rejected_as_no_records() {
         BadEventException e = assertThrows(BadEventException.class,
                 () -> StorageEventParser.parse(sample("s3-no-records.json")));
-        assertEquals("no_records", e.code());
+        assertEquals(ErrorCode.NO_RECORDS, e.code());
         assertEquals(400, e.kind().httpStatus());
     }
 
@@ -196,14 +198,14 @@ class StorageEventParserTest {
     void unknown_cloudevent_type_is_rejected() {
         BadEventException e = assertThrows(BadEventException.class,
                 () -> StorageEventParser.parse(sample("unknown-cloudevent.json")));
-        assertEquals("unknown_event_type", e.code());
+        assertEquals(ErrorCode.UNKNOWN_EVENT_TYPE, e.code());
     }
 
     @Test
     void json_without_a_known_shape_is_rejected() {
         BadEventException e = assertThrows(BadEventException.class,
                 () -> StorageEventParser.parse(JSON.createObjectNode().put("hello", "world")));
-        assertEquals("unknown_event_format", e.code());
+        assertEquals(ErrorCode.UNKNOWN_EVENT_FORMAT, e.code());
     }
 
     @Test
@@ -211,7 +213,7 @@ class StorageEventParserTest {
         JsonNode event = JSON.readTree("{\"Records\":[{\"eventName\":\"ObjectCreated:Put\","
                 + "\"s3\":{\"bucket\":{\"name\":\"b\"},\"object\":{}}}]}");
         BadEventException e = assertThrows(BadEventException.class, () -> StorageEventParser.parse(event));
-        assertEquals("malformed_event", e.code());
+        assertEquals(ErrorCode.MALFORMED_EVENT, e.code());
         assertTrue(e.getMessage().contains("Records[0].s3.object.key"), e.getMessage());
     }
 
@@ -219,7 +221,7 @@ class StorageEventParserTest {
     void non_numeric_size_is_malformed() throws IOException {
         JsonNode event = JSON.readTree("{\"Records\":[{\"eventName\":\"ObjectCreated:Put\","
                 + "\"s3\":{\"bucket\":{\"name\":\"b\"},\"object\":{\"key\":\"k\",\"size\":\"big\"}}}]}");
-        assertEquals("malformed_event",
+        assertEquals(ErrorCode.MALFORMED_EVENT,
                 assertThrows(BadEventException.class, () -> StorageEventParser.parse(event)).code());
     }
 
@@ -227,17 +229,17 @@ class StorageEventParserTest {
     void broken_percent_encoding_is_malformed() throws IOException {
         JsonNode event = JSON.readTree("{\"Records\":[{\"eventName\":\"ObjectCreated:Put\",\"eventSource\":\"aws:s3\","
                 + "\"s3\":{\"bucket\":{\"name\":\"b\"},\"object\":{\"key\":\"bad%zzkey\"}}}]}");
-        assertEquals("malformed_event",
+        assertEquals(ErrorCode.MALFORMED_EVENT,
                 assertThrows(BadEventException.class, () -> StorageEventParser.parse(event)).code());
     }
 
     @Test
     void empty_array_and_scalar_bodies_are_rejected() {
-        assertEquals("no_records",
+        assertEquals(ErrorCode.NO_RECORDS,
                 assertThrows(BadEventException.class, () -> StorageEventParser.parse(JSON.createArrayNode())).code());
-        assertEquals("malformed_event", assertThrows(BadEventException.class,
+        assertEquals(ErrorCode.MALFORMED_EVENT, assertThrows(BadEventException.class,
                 () -> StorageEventParser.parse(JSON.getNodeFactory().numberNode(3))).code());
-        assertEquals("empty_event",
+        assertEquals(ErrorCode.EMPTY_EVENT,
                 assertThrows(BadEventException.class, () -> StorageEventParser.parse(null)).code());
     }
 
@@ -247,7 +249,7 @@ class StorageEventParserTest {
         assertEquals("../../etc/passwd", ref.key());
         BadEventException e = assertThrows(BadEventException.class,
                 () -> ObjectKeys.requireSafe(ref.bucket(), ref.key()));
-        assertEquals("unsafe_object_key", e.code());
+        assertEquals(ErrorCode.UNSAFE_OBJECT_KEY, e.code());
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.jepascore.image;
 
+import dev.jepascore.ErrorCode;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -136,7 +138,7 @@ class ImageDecoderTest {
         try {
             OverloadedException e = assertThrows(OverloadedException.class,
                     () -> decoder.decode(TestImages.picture("bmp", 28, 28), SPEC));
-            assertEquals("overloaded", e.code());
+            assertEquals(ErrorCode.OVERLOADED, e.code());
             assertEquals(Kind.UNAVAILABLE, e.kind());
             assertEquals(true, e.kind().retriable());
         } finally {
@@ -166,7 +168,7 @@ class ImageDecoderTest {
 
     private static BadImageException assertCode(ImageDecoder decoder, String code, Kind kind, byte[] bytes) {
         BadImageException e = assertThrows(BadImageException.class, () -> decoder.decode(bytes, SPEC));
-        assertEquals(code, e.code(), e.getMessage());
+        assertEquals(code, e.code().code(), e.getMessage());
         assertEquals(kind, e.kind());
         return e;
     }

@@ -1,5 +1,7 @@
 package dev.jepascore.model;
 
+import dev.jepascore.ErrorCode;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -34,7 +36,7 @@ class EncoderGraphTest {
     void a_file_that_is_not_onnx_fails_with_onnx_runtimes_error_code() throws IOException {
         Path bad = Files.writeString(tmp.resolve("encoder.onnx"), "not a protobuf");
         ModelException e = assertThrows(ModelException.class, () -> EncoderGraph.open(bad));
-        assertEquals("model_load_failed", e.code());
+        assertEquals(ErrorCode.MODEL_LOAD_FAILED, e.code());
         assertTrue(e.getMessage().contains(bad.toString()), e.getMessage());
         assertTrue(e.ortErrorCode().startsWith("ORT_") && !e.ortErrorCode().equals("ORT_OK"), e.ortErrorCode());
     }

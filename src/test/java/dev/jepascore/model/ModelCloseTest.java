@@ -1,5 +1,7 @@
 package dev.jepascore.model;
 
+import dev.jepascore.ErrorCode;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,7 +46,7 @@ class ModelCloseTest {
         }
         runtime.close();
         ModelException e = stopped.get(60, TimeUnit.SECONDS);
-        assertEquals("model_closed", e.code(), e.getMessage());
+        assertEquals(ErrorCode.MODEL_CLOSED, e.code(), e.getMessage());
         assertTrue(runs.get() >= 3);
     }
 }

@@ -1,5 +1,7 @@
 package dev.jepascore.model;
 
+import dev.jepascore.ErrorCode;
+
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -74,7 +76,7 @@ class ModelFailureTest {
         ModelRuntime failing = new ModelRuntime(config, models.defaultModel().packageDir()) {
             @Override
             public ScorerOutput score(float[] pixels, int batch) {
-                throw new ModelException("inference_failed", "scorer run failed for a batch of " + batch
+                throw new ModelException(ErrorCode.INFERENCE_FAILED, "scorer run failed for a batch of " + batch
                         + ": injected failure");
             }
         };
@@ -101,7 +103,7 @@ class ModelFailureTest {
             @Override
             public ScorerOutput score(float[] pixels, int batch) {
                 if (failures.getAndDecrement() > 0) {
-                    throw new ModelException("inference_failed", "injected failure");
+                    throw new ModelException(ErrorCode.INFERENCE_FAILED, "injected failure");
                 }
                 return real.score(pixels, batch);
             }

@@ -1,5 +1,7 @@
 package dev.jepascore.model;
 
+import dev.jepascore.ErrorCode;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,7 +36,7 @@ class ModelRuntimeTest {
     void cuda_provider_without_a_gpu_build_fails_at_start_up_with_the_reason() {
         ModelException e = assertThrows(ModelException.class,
                 () -> ModelRuntime.open(config(BUNDLED.getParent(), "fmnist-lejepa", ModelConfig.Provider.CUDA)));
-        assertEquals("cuda_unavailable", e.code());
+        assertEquals(ErrorCode.CUDA_UNAVAILABLE, e.code());
         assertTrue(e.getMessage().contains("-Pcuda"), e.getMessage());
     }
 
@@ -42,7 +44,7 @@ class ModelRuntimeTest {
     void missing_manifest_names_the_path_and_the_settings() {
         ModelException e = assertThrows(ModelException.class,
                 () -> ModelRuntime.open(config(temp, "nope", ModelConfig.Provider.CPU)));
-        assertEquals("model_missing", e.code());
+        assertEquals(ErrorCode.MODEL_MISSING, e.code());
         assertTrue(e.getMessage().contains(temp.resolve("nope").resolve("model.json").toAbsolutePath().toString()),
                 e.getMessage());
         assertTrue(e.getMessage().contains("jepa.model.dir"), e.getMessage());
@@ -54,7 +56,7 @@ class ModelRuntimeTest {
         Files.writeString(dir.resolve("model.json"), "{\"id\": \"broken\", \"input\": {\"channels\": 2}}");
         ModelException e = assertThrows(ModelException.class,
                 () -> ModelRuntime.open(config(temp, "broken", ModelConfig.Provider.CPU)));
-        assertEquals("model_manifest_invalid", e.code());
+        assertEquals(ErrorCode.MODEL_MANIFEST_INVALID, e.code());
         for (String field : new String[] { "version", "embeddingDim", "eps", "input.channels", "encoder",
                 "calibration" }) {
             assertTrue(e.getMessage().contains(field), field + " not named in: " + e.getMessage());
@@ -68,7 +70,7 @@ class ModelRuntimeTest {
         Files.writeString(manifest, Files.readString(manifest).replaceFirst("\"input\": \"pixels\"", "\"input\": \"image\""));
         ModelException e = assertThrows(ModelException.class,
                 () -> ModelRuntime.open(config(temp, "renamed", ModelConfig.Provider.CPU)));
-        assertEquals("model_mismatch", e.code());
+        assertEquals(ErrorCode.MODEL_MISMATCH, e.code());
         assertTrue(e.getMessage().contains("'image'") && e.getMessage().contains("[pixels]"), e.getMessage());
     }
 
@@ -81,7 +83,7 @@ class ModelRuntimeTest {
                 .replaceFirst("\"dim\": \\d+", "\"dim\": 12"));
         ModelException e = assertThrows(ModelException.class,
                 () -> ModelRuntime.open(config(temp, "resized", ModelConfig.Provider.CPU)));
-        assertEquals("model_mismatch", e.code());
+        assertEquals(ErrorCode.MODEL_MISMATCH, e.code());
         assertTrue(e.getMessage().contains("12"), e.getMessage());
     }
 
@@ -92,7 +94,7 @@ class ModelRuntimeTest {
         Files.writeString(manifest, Files.readString(manifest).replaceFirst("\"directions\": \\d+", "\"directions\": 10"));
         ModelException e = assertThrows(ModelException.class,
                 () -> ModelRuntime.open(config(temp, "few-directions", ModelConfig.Provider.CPU)));
-        assertEquals("model_manifest_invalid", e.code());
+        assertEquals(ErrorCode.MODEL_MANIFEST_INVALID, e.code());
         assertTrue(e.getMessage().contains("model.json") && e.getMessage()
                 .contains("sketch.directions must satisfy K <= m <= D (K=64, D=784), found 10"), e.getMessage());
     }
@@ -113,7 +115,7 @@ class ModelRuntimeTest {
         Files.delete(dir.resolve("scorer.onnx"));
         ModelException e = assertThrows(ModelException.class,
                 () -> ModelRuntime.open(config(temp, "no-scorer", ModelConfig.Provider.CPU)));
-        assertEquals("model_missing", e.code());
+        assertEquals(ErrorCode.MODEL_MISSING, e.code());
         assertTrue(e.getMessage().contains("scorer.onnx"), e.getMessage());
     }
 

@@ -1,5 +1,7 @@
 package dev.jepascore.model;
 
+import dev.jepascore.ErrorCode;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -49,7 +51,7 @@ class ReferenceSetTest {
         ModelManifest manifest = copyPackage();
         Files.delete(dir.resolve("reference.f32"));
         ModelException e = startUpFailure(manifest);
-        assertEquals("model_missing", e.code());
+        assertEquals(ErrorCode.MODEL_MISSING, e.code());
         assertTrue(e.getMessage().contains("reference.f32") && e.getMessage().contains("not found"), e.getMessage());
     }
 
@@ -58,7 +60,7 @@ class ReferenceSetTest {
         ModelManifest manifest = copyPackage();
         ReferenceSet.write(dir.resolve("reference.f32"), new float[3000 * 32]); // K = 32 embeddings
         ModelException e = startUpFailure(manifest);
-        assertEquals("reference_set_invalid", e.code());
+        assertEquals(ErrorCode.REFERENCE_SET_INVALID, e.code());
         assertTrue(e.getMessage().contains("reference.f32") && e.getMessage().contains("expected 768000")
                 && e.getMessage().contains("dimension 32"), e.getMessage());
     }

@@ -1,5 +1,7 @@
 package dev.jepascore.model;
 
+import dev.jepascore.ErrorCode;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -59,7 +61,7 @@ class ServedModelsTest {
         ModelConfig config = config(MODELS, List.of("photo-vit"), "fmnist-lejepa");
         ModelException e = assertThrows(ModelException.class,
                 () -> ServedModels.checkIds(config, ServedModels.packageDirs(config)));
-        assertEquals("model_unknown", e.code());
+        assertEquals(ErrorCode.MODEL_UNKNOWN, e.code());
         assertTrue(e.getMessage().contains("jepa.model.id=fmnist-lejepa names no served model; the served ids are "
                 + "[photo-vit] (jepa.model.packages=photo-vit)"), e.getMessage());
     }
@@ -73,7 +75,7 @@ class ServedModelsTest {
         ModelConfig config = config(temp, null, null);
         ModelException e = assertThrows(ModelException.class,
                 () -> ServedModels.checkIds(config, ServedModels.packageDirs(config)));
-        assertEquals("model_id_duplicate", e.code());
+        assertEquals(ErrorCode.MODEL_ID_DUPLICATE, e.code());
         assertTrue(e.getMessage().contains(temp.resolve("a") + " and " + temp.resolve("b")
                 + " both hold model id 'photo-vit'"), e.getMessage());
     }

@@ -1,5 +1,7 @@
 package dev.jepascore.result;
 
+import dev.jepascore.ErrorCode;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -249,7 +251,7 @@ class ObjectScoringJobTest {
     @Test
     void object_missing_after_every_read_is_retriable_and_writes_nothing() {
         StorageException e = assertThrows(StorageException.class, () -> job.process(ref("later.png", "v1")));
-        assertEquals("object_not_found", e.code());
+        assertEquals(ErrorCode.OBJECT_NOT_FOUND, e.code());
         assertTrue(e.kind().retriable(), "a missing object must be redelivered, not recorded as gone");
         assertEquals(3, store.reads);
         assertEquals(0, store.puts);
@@ -293,7 +295,7 @@ class ObjectScoringJobTest {
     void one_unsafe_key_rejects_the_whole_event_before_any_work() {
         ParsedEvent event = new ParsedEvent(List.of(ref("fine.png", "v1"), ref("../escape.png", "v1")), List.of());
         BadEventException e = assertThrows(BadEventException.class, () -> job.process(event));
-        assertEquals("unsafe_object_key", e.code());
+        assertEquals(ErrorCode.UNSAFE_OBJECT_KEY, e.code());
         assertEquals(0, store.puts);
     }
 

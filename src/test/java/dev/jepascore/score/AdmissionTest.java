@@ -1,5 +1,7 @@
 package dev.jepascore.score;
 
+import dev.jepascore.ErrorCode;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -67,7 +69,7 @@ class AdmissionTest {
         hold(admission, LARGE);
         OverloadedException e = assertThrows(OverloadedException.class,
                 () -> admission.admit(List.of(LARGE), () -> "never"));
-        assertEquals("overloaded", e.code());
+        assertEquals(ErrorCode.OVERLOADED, e.code());
         assertTrue(e.getMessage().contains("decoding memory"), e.getMessage());
         assertEquals("small", admission.admit(List.of(SMALL), () -> "small"), "small images still fit beside it");
     }

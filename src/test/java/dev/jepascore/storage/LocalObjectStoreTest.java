@@ -1,5 +1,7 @@
 package dev.jepascore.storage;
 
+import dev.jepascore.ErrorCode;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -51,7 +53,7 @@ class LocalObjectStoreTest {
     void missing_object_is_not_found() {
         StorageException e = assertThrows(StorageException.class, () -> store().get("uploads", "nope.png", 10));
         assertEquals(Kind.NOT_FOUND, e.kind());
-        assertEquals("object_not_found", e.code());
+        assertEquals(ErrorCode.OBJECT_NOT_FOUND, e.code());
         assertFalse(store().exists("uploads", "nope.png"));
     }
 
@@ -61,7 +63,7 @@ class LocalObjectStoreTest {
         store.put("uploads", "big.bin", new byte[101], null);
         StorageException e = assertThrows(StorageException.class, () -> store.get("uploads", "big.bin", 100));
         assertEquals(Kind.TOO_LARGE, e.kind());
-        assertEquals("object_too_large", e.code());
+        assertEquals(ErrorCode.OBJECT_TOO_LARGE, e.code());
         assertEquals(100, store.get("uploads", "big.bin", 101).bytes().length - 1);
     }
 
@@ -72,7 +74,7 @@ class LocalObjectStoreTest {
         Files.writeString(root.resolve("secret.txt"), "secret");
         for (String key : List.of("../../secret.txt", "a/../../other/x", "/etc/passwd", "..", "a/./b")) {
             StorageException e = assertThrows(StorageException.class, () -> store.get("uploads", key, 100), key);
-            assertEquals("key_outside_bucket", e.code(), key);
+            assertEquals(ErrorCode.KEY_OUTSIDE_BUCKET, e.code(), key);
             assertThrows(StorageException.class, () -> store.put("uploads", key, new byte[1], null), key);
         }
         for (String bucket : List.of("..", "a/b", ".", "")) {
@@ -89,7 +91,7 @@ class LocalObjectStoreTest {
         Files.createDirectories(root.resolve("store/uploads"));
         Files.createSymbolicLink(root.resolve("store/uploads/link"), outside);
         StorageException e = assertThrows(StorageException.class, () -> store.get("uploads", "link/secret.txt", 100));
-        assertEquals("key_outside_bucket", e.code());
+        assertEquals(ErrorCode.KEY_OUTSIDE_BUCKET, e.code());
     }
 
     @Test
@@ -152,7 +154,7 @@ class LocalObjectStoreTest {
     @Test
     void listing_a_missing_bucket_is_bucket_not_found() {
         StorageException e = assertThrows(StorageException.class, () -> store().list("absent", "", null, 10));
-        assertEquals("bucket_not_found", e.code());
+        assertEquals(ErrorCode.BUCKET_NOT_FOUND, e.code());
         assertEquals(Kind.NOT_FOUND, e.kind());
     }
 

@@ -1,5 +1,7 @@
 package dev.jepascore.storage;
 
+import dev.jepascore.ErrorCode;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
@@ -47,7 +49,7 @@ class S3FailureMappingTest {
     void access_denied_is_forbidden() {
         StorageException e = map(s3(403, "AccessDenied"));
         assertEquals(Kind.FORBIDDEN, e.kind());
-        assertEquals("access_denied", e.code());
+        assertEquals(ErrorCode.ACCESS_DENIED, e.code());
     }
 
     @Test
@@ -70,7 +72,7 @@ class S3FailureMappingTest {
                 () -> store.head("b", "k"), () -> store.exists("b", "k"), () -> store.list("b", "", null, 10));
         for (org.junit.jupiter.api.function.Executable call : calls) {
             StorageException e = org.junit.jupiter.api.Assertions.assertThrows(StorageException.class, call);
-            assertEquals("storage_unavailable", e.code());
+            assertEquals(ErrorCode.STORAGE_UNAVAILABLE, e.code());
             assertEquals(Kind.UNAVAILABLE, e.kind());
         }
     }

@@ -1,5 +1,7 @@
 package dev.jepascore.storage;
 
+import dev.jepascore.ErrorCode;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -69,9 +71,9 @@ class S3ObjectStoreTest {
     void missing_object_is_not_found_and_does_not_exist() {
         StorageException e = assertThrows(StorageException.class, () -> store.get("bucket", "absent.png", 10));
         assertEquals(Kind.NOT_FOUND, e.kind());
-        assertEquals("object_not_found", e.code());
+        assertEquals(ErrorCode.OBJECT_NOT_FOUND, e.code());
         assertFalse(store.exists("bucket", "absent.png"));
-        assertEquals("object_not_found",
+        assertEquals(ErrorCode.OBJECT_NOT_FOUND,
                 assertThrows(StorageException.class, () -> store.head("bucket", "absent.png")).code());
     }
 
@@ -86,7 +88,7 @@ class S3ObjectStoreTest {
         store.put("bucket", "big.bin", new byte[2048], null);
         StorageException e = assertThrows(StorageException.class, () -> store.get("bucket", "big.bin", 1024));
         assertEquals(Kind.TOO_LARGE, e.kind());
-        assertEquals("object_too_large", e.code());
+        assertEquals(ErrorCode.OBJECT_TOO_LARGE, e.code());
     }
 
     @Test
@@ -95,7 +97,7 @@ class S3ObjectStoreTest {
             S3ObjectStore denied = new S3ObjectStore(intruder, java.time.Duration.ofSeconds(10));
             StorageException e = assertThrows(StorageException.class, () -> denied.get("bucket", "dir/hello.txt", 10));
             assertEquals(Kind.FORBIDDEN, e.kind());
-            assertEquals("access_denied", e.code());
+            assertEquals(ErrorCode.ACCESS_DENIED, e.code());
             assertFalse(e.kind().retriable());
         }
     }
@@ -110,7 +112,7 @@ class S3ObjectStoreTest {
             StorageException e = assertThrows(StorageException.class,
                     () -> new S3ObjectStore(unreachable, java.time.Duration.ofSeconds(10)).get("bucket", "x", 10));
             assertEquals(Kind.UNAVAILABLE, e.kind());
-            assertEquals("storage_unavailable", e.code());
+            assertEquals(ErrorCode.STORAGE_UNAVAILABLE, e.code());
             assertTrue(e.kind().retriable());
         }
     }
@@ -132,12 +134,12 @@ class S3ObjectStoreTest {
     @Test
     void listing_a_missing_bucket_is_bucket_not_found_and_wrong_credentials_access_denied() {
         StorageException missing = assertThrows(StorageException.class, () -> store.list("no-such-bucket", "", null, 5));
-        assertEquals("bucket_not_found", missing.code());
+        assertEquals(ErrorCode.BUCKET_NOT_FOUND, missing.code());
         try (S3Client intruder = TestS3.client(server, "someone-else", "wrong-secret")) {
             S3ObjectStore denied = new S3ObjectStore(intruder, java.time.Duration.ofSeconds(10));
             StorageException e = assertThrows(StorageException.class, () -> denied.list("bucket", "", null, 5));
             assertEquals(Kind.FORBIDDEN, e.kind());
-            assertEquals("access_denied", e.code());
+            assertEquals(ErrorCode.ACCESS_DENIED, e.code());
         }
     }
 }
