@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Cold-start benchmark (README "Cold start"): builds the Lambda app (in a copy of the sources, so target/ keeps the
+# Cold-start benchmark (docs/performance.md, "Cold start"): builds the Lambda app (in a copy of the sources, so target/ keeps the
 # default build) and the default app with its JDK 25 AOT cache, then launches every variant RUNS times (default 5)
 # and prints the table. Needs Temurin 25 at JDK25. Not a test: it prints figures. About 8 minutes on 2 cores, most
 # of it the two builds; SKIP_BUILD=1 reuses them. BEFORE=<git ref> (e.g. main) also builds that commit's -Paot app in

@@ -44,7 +44,7 @@ public class ImageDecoder {
     /**
      * JPEG is decoded at the smallest DCT scale that keeps at least this many pixels per model pixel
      * on each axis; the antialiased resize then averages them (Pillow's draft mode keeps 1; with 4
-     * the reduced tensor stays within a few levels of the full-resolution one, see README).
+     * the reduced tensor stays within a few levels of the full-resolution one, see docs/api.md).
      */
     static final int OVERSAMPLE = 4;
 

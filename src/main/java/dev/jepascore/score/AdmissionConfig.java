@@ -71,7 +71,7 @@ public interface AdmissionConfig {
      * timer, holding no thread. Clients that retry at once, ignoring {@code Retry-After}, otherwise keep the CPU
      * busy reading bodies and answering refusals, and the admitted work slows past a second: measured on 2 cores
      * with 32 such clients posting a 39.7 MP PNG, answering at once let 40 images be scored in 20 s with results
-     * taking up to 1.5 s; 250 ms let 108 be scored, every answer within 0.93 s (README, "Reliability").
+     * taking up to 1.5 s; 250 ms let 108 be scored, every answer within 0.93 s (docs/reliability.md).
      */
     @WithDefault("250ms")
     Duration refusalDelay();

@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  * model through {@code POST /v1/score} in each, and prints the scores and the server-side times side by side.
  * Exits 1 when the CUDA run does not report {@code cuda:N} as its provider (it must fail, not fall back) or a score
  * differs from the CPU one by more than {@value #TOLERANCE} (both run the same float32 graphs; the fixtures'
- * scores spread over tens of units, README "Measured").
+ * scores spread over tens of units, docs/performance.md).
  *
  * <pre>java src/test/java/dev/jepascore/bench/CudaCheck.java target/quarkus-app [REPEATS]</pre>
  */
