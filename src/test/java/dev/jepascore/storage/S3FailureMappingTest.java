@@ -40,9 +40,9 @@ class S3FailureMappingTest {
 
     @Test
     void missing_objects_and_buckets_are_not_found() {
-        assertEquals("object_not_found", map(s3(404, "NoSuchKey")).code());
-        assertEquals("object_not_found", map(s3(404, null)).code()); // HEAD answers 404 without a body
-        assertEquals("bucket_not_found", map(s3(404, "NoSuchBucket")).code());
+        assertEquals(ErrorCode.OBJECT_NOT_FOUND, map(s3(404, "NoSuchKey")).code());
+        assertEquals(ErrorCode.OBJECT_NOT_FOUND, map(s3(404, null)).code()); // HEAD answers 404 without a body
+        assertEquals(ErrorCode.BUCKET_NOT_FOUND, map(s3(404, "NoSuchBucket")).code());
     }
 
     @Test
