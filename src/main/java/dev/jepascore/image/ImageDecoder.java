@@ -370,7 +370,7 @@ public class ImageDecoder {
     }
 
     /** The orientation to apply to {@code bytes} for {@code spec}, from their EXIF (JPEG, WebP, PNG's eXIf). */
-    private static Orientation orientation(byte[] bytes, InputSpec spec) {
+    static Orientation orientation(byte[] bytes, InputSpec spec) {
         if (!spec.appliesOrientation()) {
             return Orientation.NORMAL;
         }
