@@ -2,6 +2,7 @@ package dev.jepascore.function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.jepascore.score.Admission;
 import dev.jepascore.score.Caller;
 import io.smallrye.common.vertx.ContextLocals;
 import io.vertx.core.Context;
@@ -20,12 +21,35 @@ public class HttpCaller implements Caller {
 
     /** Context-local key of the request's {@link HttpServerResponse}. */
     private static final String RESPONSE = HttpCaller.class.getName() + ".response";
+    /** Context-local key of the request's {@link Admission.Arrival}, when it is an on-demand scoring request. */
+    private static final String ARRIVAL = HttpCaller.class.getName() + ".arrival";
 
     /** Remembers {@code ctx}'s response for the request's work (called on the request's event-loop context). */
     static void remember(RoutingContext ctx) {
         if (isRequestContext(Vertx.currentContext())) {
             ContextLocals.put(RESPONSE, ctx.response());
         }
+    }
+
+    /** Remembers the place {@code arrival} holds for the request's work (called on the request's event-loop context). */
+    static void remember(Admission.Arrival arrival) {
+        if (isRequestContext(Vertx.currentContext())) {
+            ContextLocals.put(ARRIVAL, arrival);
+        }
+    }
+
+    /** The request's arrival ends as its work enters admission; its headers' time is when it arrived. */
+    @Override
+    public long admitted(long now) {
+        if (!isRequestContext(Vertx.currentContext())) {
+            return now;
+        }
+        Admission.Arrival arrival = ContextLocals.<Admission.Arrival> get(ARRIVAL).orElse(null);
+        if (arrival == null) {
+            return now;
+        }
+        arrival.close();
+        return Math.min(now, arrival.arrived());
     }
 
     @Override

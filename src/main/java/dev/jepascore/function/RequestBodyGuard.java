@@ -23,6 +23,7 @@ import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -31,10 +32,13 @@ import io.vertx.ext.web.RoutingContext;
  * is charged its declared length against {@code jepa.admission.body-budget} when it arrives (503 {@code overloaded}
  * at once when it does not fit), and a body that has not fully arrived within {@code jepa.admission.body-timeout}
  * is answered 408 and its connection closed. A form-encoded body (what {@code curl -d} sends) is answered 415 before
- * the HTTP layer tries to parse an image as a form. An on-demand scoring request that admission would refuse for
- * its wait anyway ({@link Admission#refusesArrival()}) is answered 503 {@code overloaded} here, its body read and
- * dropped, without buffering it or taking a worker thread, {@code jepa.admission.refusal-delay} after the body came
- * (so that clients retrying at once cannot keep the CPU on refusals). Runs before the body is buffered.
+ * the HTTP layer tries to parse an image as a form. An on-demand scoring request must also find a place in
+ * admission from its headers ({@link Admission#arrive}): one that would wait longer than {@code max-wait} is answered
+ * 503 {@code overloaded}, {@code jepa.admission.refusal-delay} after its headers, without taking a worker thread.
+ * Every refusal here is made from the headers, its body never buffered: a client sending {@code Expect:
+ * 100-continue} gets the refusal instead of {@code 100 Continue}; any other gets it with {@code Connection: close}
+ * and its body is dropped as it comes. So in a flood of large bodies every answer comes within about a second and
+ * the heap holds only the bodies of admitted requests. Runs before the body is buffered.
  */
 @ApplicationScoped
 public class RequestBodyGuard {
@@ -84,19 +88,24 @@ public class RequestBodyGuard {
         if (type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith(MediaType.APPLICATION_FORM_URLENCODED)) {
             // no function takes a form; the HTTP layer would try to parse the image bytes as one and fail
             LOG.debugf("HTTP 415 on %s: form content type", ctx.request().path());
-            refuse(ctx, 415, ErrorBody.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE, ctx.request().path() + " does not take "
+            answerUnread(ctx, 415, ErrorBody.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE, ctx.request().path() + " does not take "
                     + MediaType.APPLICATION_FORM_URLENCODED + "; send the image as it is with --data-binary and "
-                    + "Content-Type image/png, image/jpeg, ... (or JSON where the call takes JSON)"));
-            return;
-        }
-        if (ON_DEMAND.contains(ctx.request().path()) && HttpMethod.POST.equals(ctx.request().method())
-                && admission.refusesArrival()) {
-            // storage events go through admission as usual: a duplicate or a failure document needs no slot
-            LOG.debugf("HTTP 503 on %s: the scoring queue is longer than the admission wait", ctx.request().path());
-            refuseAfterBody(ctx);
+                    + "Content-Type image/png, image/jpeg, ... (or JSON where the call takes JSON)"), false);
             return;
         }
         long declared = declaredKib(ctx);
+        if (ON_DEMAND.contains(ctx.request().path()) && HttpMethod.POST.equals(ctx.request().method())) {
+            // storage events go through admission as usual: a duplicate or a failure document needs no slot
+            Admission.Arrival arrival = admission.arrive(Math.min(declared, maxBodyKib) * KIB);
+            if (arrival == null) {
+                LOG.debugf("HTTP 503 on %s: the scoring queue is longer than the admission wait", ctx.request().path());
+                answerUnread(ctx, 503, ErrorBody.of(ErrorCode.OVERLOADED, "the function is busy: the scoring queue is longer "
+                        + "than it can serve within jepa.admission.max-wait; retry later"), true);
+                return;
+            }
+            HttpCaller.remember(arrival);
+            ctx.addEndHandler(done -> arrival.close());
+        }
         if (declared == 0 || declared > maxBodyKib && declared != Long.MAX_VALUE || ctx.request().isEnded()) {
             ctx.next(); // nothing to buffer, or the HTTP layer refuses it with 413
             return;
@@ -108,9 +117,8 @@ public class RequestBodyGuard {
                     .tag("reason", "body_memory").register(metrics).increment();
             LOG.warnf("retriable failure overloaded: no memory for a %d KiB request body on %s", kib,
                     ctx.request().path());
-            ctx.response().putHeader(HttpHeaders.RETRY_AFTER, retryAfter);
-            refuse(ctx, 503, ErrorBody.of(ErrorCode.OVERLOADED, "the function is busy receiving other requests' bodies; "
-                    + "retry later"));
+            answerUnread(ctx, 503, ErrorBody.of(ErrorCode.OVERLOADED, "the function is busy receiving other requests' bodies; "
+                    + "retry later"), false);
             return;
         }
         long timer = vertx.setTimer(timeoutMillis, id -> {
@@ -141,27 +149,55 @@ public class RequestBodyGuard {
     }
 
     /**
-     * Reads and drops the body, then answers 503 {@code overloaded} on a connection that stays open, paced by
-     * {@code jepa.admission.refusal-delay}.
+     * Answers from the headers, without buffering the body, and closes the connection ({@code Connection: close}).
+     * A client that sent {@code Expect: 100-continue} gets this answer instead of {@code 100 Continue} and sends no
+     * body. Any other client reads its answer only once it has sent its body, and a connection closed on unread data
+     * is reset, losing the answer: its body is taken and dropped as it comes (no heap held, at most
+     * {@code body-timeout} and the largest body allowed), then the connection is closed. {@code paced}: answered
+     * {@code jepa.admission.refusal-delay} after the headers, on a timer, the body left unread meanwhile, so clients
+     * that retry at once cannot keep the CPU on refusals.
      */
-    private void refuseAfterBody(RoutingContext ctx) {
-        ctx.response().putHeader(HttpHeaders.RETRY_AFTER, retryAfter);
-        String text = text(ErrorBody.of(ErrorCode.OVERLOADED, "the function is busy: the scoring queue is longer than it can "
-                + "serve within jepa.admission.max-wait; retry later"));
+    private void answerUnread(RoutingContext ctx, int status, ErrorBody body, boolean paced) {
+        HttpServerRequest request = ctx.request();
+        boolean expectsContinue = "100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT));
+        String text = text(body);
         Runnable answer = () -> {
-            if (!ctx.response().ended() && !ctx.response().closed()) {
-                ctx.response().setStatusCode(503).putHeader("Content-Type", MediaType.APPLICATION_JSON).end(text);
+            if (ctx.response().ended() || ctx.response().closed()) {
+                return;
             }
+            if (status == 503) {
+                ctx.response().putHeader(HttpHeaders.RETRY_AFTER, retryAfter);
+            }
+            ctx.response().setStatusCode(status).putHeader("Content-Type", MediaType.APPLICATION_JSON)
+                    .putHeader("Connection", "close").end(text).onComplete(done -> {
+                        if (expectsContinue || request.isEnded()) {
+                            request.connection().close();
+                        } else {
+                            drainThenClose(request);
+                        }
+                    });
         };
-        // paced on the event loop's timer: no thread is held while the answer waits
-        Runnable paced = refusalDelayMillis <= 0 ? answer : () -> vertx.setTimer(refusalDelayMillis, id -> answer.run());
-        if (ctx.request().isEnded()) {
-            paced.run();
-            return;
+        if (paced && refusalDelayMillis > 0) {
+            vertx.setTimer(refusalDelayMillis, id -> answer.run());
+        } else {
+            answer.run();
         }
-        ctx.request().handler(dropped -> {
-        }).endHandler(end -> paced.run()).exceptionHandler(e -> ctx.request().connection().close());
-        ctx.request().resume();
+    }
+
+    /** Drops the rest of the request's body as it comes, then closes; a slow or endless body is cut. */
+    private void drainThenClose(HttpServerRequest request) {
+        long cut = vertx.setTimer(timeoutMillis, id -> request.connection().close());
+        long[] left = { maxBodyKib * KIB };
+        request.handler(chunk -> {
+            left[0] -= chunk.length();
+            if (left[0] < 0) {
+                request.connection().close();
+            }
+        }).endHandler(end -> {
+            vertx.cancelTimer(cut);
+            request.connection().close();
+        }).exceptionHandler(e -> request.connection().close());
+        request.resume();
     }
 
     private String text(ErrorBody body) {

@@ -33,6 +33,10 @@ import dev.jepascore.OverloadedException;
  * domain by libjpeg-turbo when it is installed ({@link TurboJpeg}), PNG is read row by row
  * ({@link PngReader}); every row goes straight into the reference resize ({@link RowResizer}). Other
  * formats, and JPEG without libjpeg-turbo, go through ImageIO. EXIF orientation is applied.
+ *
+ * <p>Every fast path hands what it cannot decode (a CMYK JPEG, an animated WebP, a reader's own limit or bug) to
+ * ImageIO; only ImageIO's verdict makes an image {@code image_corrupt}. The log says which path decoded what (DEBUG;
+ * a fallback at INFO, naming the fast path's reason).
  */
 // Created at start-up by dev.jepascore.startup.StartupWork, in parallel with the model: it says which decoders are
 // active (and fails the start if a required one is missing).
@@ -56,6 +60,8 @@ public class ImageDecoder {
     private final String jpegPath;
     private final WebpNative webp;
     private final String webpPath;
+    /** The fast decode paths in use, each for one format; ImageIO decodes the rest and what they cannot. */
+    private final List<DecodePath> fastPaths;
 
     @Inject
     public ImageDecoder(ImageConfig config, JpegConfig jpeg) {
@@ -96,6 +102,15 @@ public class ImageDecoder {
         }
         this.webp = found;
         this.webpPath = path;
+        List<DecodePath> paths = new ArrayList<>();
+        paths.add(new PngRows());
+        if (turbo != null) {
+            paths.add(new TurboJpegPath());
+        }
+        if (webp != null) {
+            paths.add(new LibwebpPath());
+        }
+        this.fastPaths = List.copyOf(paths);
     }
 
     /** The WebP decoder in use and why. */
@@ -161,49 +176,220 @@ public class ImageDecoder {
         if (bytes == null || bytes.length == 0 || bytes.length > config.maxBytes()) {
             return DecodeCost.REFUSED;
         }
+        DecodePath fast = fastPath(bytes);
+        if (fast != null) {
+            try {
+                DecodeCost.Estimate e = fast.estimate(bytes, spec);
+                if (e != null) {
+                    return e;
+                }
+            } catch (RuntimeException e) {
+                // the fast path cannot read the header: decode hands the bytes to ImageIO, so the cost is ImageIO's
+            }
+        }
         try {
-            if (PngReader.isPng(bytes)) {
-                PngReader.Header h = PngReader.header(bytes);
-                if (refused(h.width(), h.height())) {
-                    return DecodeCost.REFUSED;
-                }
-                boolean transpose = upright(spec, h.orientation()).transpose;
-                if (!h.interlaced()) {
-                    return new DecodeCost.Estimate(
-                            DecodeCost.pngRows(h.width(), h.height(), h.rowBytes(), spec, transpose),
-                            (long) h.width() * h.height(), DecodeCost.PNG_ROWS);
-                }
-                return imageIoEstimate(bytes, spec, transpose, 1);
-            }
-            if (isJpeg(bytes)) {
-                Orientation o = upright(spec, Exif.ofJpeg(bytes));
-                if (turbo == null) {
-                    return imageIoEstimate(bytes, spec, o.transpose, DecodeCost.IMAGEIO_JPEG_RASTERS);
-                }
-                int[] size = turbo.size(bytes);
-                if (refused(size[0], size[1])) {
-                    return DecodeCost.REFUSED;
-                }
-                int[] scaled = turbo.scaledSize(size[0], size[1], minWidth(spec, o), minHeight(spec, o));
-                return new DecodeCost.Estimate(DecodeCost.raster(scaled[0], scaled[1],
-                        DecodeCost.turboJpegBytesPerPixel(spec), spec, o.transpose), (long) size[0] * size[1],
-                        DecodeCost.TURBOJPEG);
-            }
-            if (WebpNative.isWebp(bytes)) {
-                Orientation o = upright(spec, Exif.ofWebp(bytes));
-                DecodeCost.Header h = DecodeCost.peek(bytes);
-                if (webp == null || h == null || refused(h.width(), h.height())) {
-                    return imageIoEstimate(bytes, spec, o.transpose, 1);
-                }
-                int[] scaled = WebpNative.scaledSize((int) h.width(), (int) h.height(), minWidth(spec, o),
-                        minHeight(spec, o));
-                return new DecodeCost.Estimate(DecodeCost.raster(scaled[0], scaled[1], DecodeCost.WEBP_BYTES_PER_PIXEL,
-                        spec, o.transpose), h.width() * h.height(), DecodeCost.LIBWEBP);
-            }
-            return imageIoEstimate(bytes, spec, false, 1);
+            return imageIoEstimate(bytes, spec, orientation(bytes, spec).transpose, imageIoRasters(bytes));
         } catch (RuntimeException e) {
             return DecodeCost.REFUSED; // a header decode refuses at once, naming the problem
         }
+    }
+
+    /**
+     * One of the fast decode paths: it reads a format's header and decodes straight to a reduced size. Each path says
+     * which bytes it takes, what decoding them will cost ({@link DecodeCost}'s formula for the path) and decodes;
+     * whatever a fast path cannot decode goes to ImageIO ({@link #decodeFormat}), whose verdict is final.
+     */
+    private interface DecodePath {
+
+        /** The path's name in estimates, logs and {@link ModelImage#path()}, e.g. {@link DecodeCost#TURBOJPEG}. */
+        String name();
+
+        /** Whether the bytes are of this path's format (from their magic bytes alone). */
+        boolean accepts(byte[] bytes);
+
+        /**
+         * The cost of decoding {@code bytes} on this path, from the header; {@link DecodeCost#REFUSED} when decode
+         * refuses them for their size; {@code null} when the header shows this path cannot take them (ImageIO does).
+         */
+        DecodeCost.Estimate estimate(byte[] bytes, InputSpec spec);
+
+        /**
+         * Decodes, or throws: {@link BadImageException} of kind {@code TOO_LARGE} is final, any other failure hands
+         * the bytes to ImageIO.
+         */
+        ModelImage decode(byte[] bytes, InputSpec spec);
+    }
+
+    /** A non-interlaced PNG, inflated row by row straight into the resize ({@link PngReader}). */
+    private final class PngRows implements DecodePath {
+
+        /** IHDR's interlace byte: signature 8, length and type 8, width and height 8, four one-byte fields. */
+        private static final int INTERLACE_OFFSET = 28;
+
+        @Override
+        public String name() {
+            return DecodeCost.PNG_ROWS;
+        }
+
+        /** A PNG whose IHDR (the first chunk, by the standard) does not declare Adam7 interlacing. */
+        @Override
+        public boolean accepts(byte[] bytes) {
+            return PngReader.isPng(bytes) && (bytes.length <= INTERLACE_OFFSET || bytes[INTERLACE_OFFSET] == 0);
+        }
+
+        @Override
+        public DecodeCost.Estimate estimate(byte[] bytes, InputSpec spec) {
+            PngReader.Header h = PngReader.header(bytes);
+            if (refused(h.width(), h.height())) {
+                return DecodeCost.REFUSED;
+            }
+            if (h.interlaced()) {
+                return null;
+            }
+            return new DecodeCost.Estimate(DecodeCost.pngRows(h.width(), h.height(), h.rowBytes(), spec,
+                    upright(spec, h.orientation()).transpose), (long) h.width() * h.height(), name());
+        }
+
+        @Override
+        public ModelImage decode(byte[] bytes, InputSpec spec) {
+            PngReader.Header h = PngReader.header(bytes);
+            checkPixels("PNG", h.width(), h.height(), config.maxPixels());
+            if (h.width() <= 0 || h.height() <= 0) {
+                throw BadImageException.truncated("PNG",
+                        new IOException("header declares " + h.width() + "x" + h.height() + " pixels"));
+            }
+            if (h.interlaced()) {
+                throw new IllegalArgumentException("interlaced (Adam7) PNG is read by ImageIO");
+            }
+            int channels = h.channelsFor(spec.channels()); // a grey image is resized once for every channel
+            RowResizer out = new RowResizer(h.width(), h.height(), spec.width(), spec.height(), channels,
+                    upright(spec, h.orientation()));
+            PngReader.read(bytes, h, out, channels);
+            return new ModelImage(PngReader.onEveryChannel(out.finish(), spec.channels()), spec.width(),
+                    spec.height(), name());
+        }
+    }
+
+    /** A JPEG through libjpeg-turbo, reduced in the DCT domain ({@link TurboJpeg}). */
+    private final class TurboJpegPath implements DecodePath {
+
+        @Override
+        public String name() {
+            return DecodeCost.TURBOJPEG;
+        }
+
+        @Override
+        public boolean accepts(byte[] bytes) {
+            return isJpeg(bytes);
+        }
+
+        @Override
+        public DecodeCost.Estimate estimate(byte[] bytes, InputSpec spec) {
+            TurboJpeg.Header h = turbo.header(bytes);
+            if (refused(h.width(), h.height())) {
+                return DecodeCost.REFUSED;
+            }
+            if (!h.convertible()) {
+                return null;
+            }
+            Orientation o = upright(spec, Exif.ofJpeg(bytes));
+            int[] scaled = turbo.scaledSize(h.width(), h.height(), minWidth(spec, o), minHeight(spec, o));
+            return new DecodeCost.Estimate(DecodeCost.raster(scaled[0], scaled[1],
+                    DecodeCost.turboJpegBytesPerPixel(spec), spec, o.transpose), (long) h.width() * h.height(),
+                    name());
+        }
+
+        @Override
+        public ModelImage decode(byte[] bytes, InputSpec spec) {
+            Orientation o = upright(spec, Exif.ofJpeg(bytes));
+            TurboJpeg.Scaled s = turbo.decode(bytes, minWidth(spec, o), minHeight(spec, o), config.maxPixels(),
+                    spec.channels());
+            RowResizer out = resizer(s.width(), s.height(), spec, o);
+            byte[] px = s.pixels();
+            // the decoder's output already has the model's channels (luma straight from the JPEG for
+            // grey models): rows go to the resizer as they are
+            for (int y = 0, stride = s.width() * s.channels(); y < s.height(); y++) {
+                out.row(px, y * stride);
+            }
+            return new ModelImage(out.finish(), spec.width(), spec.height(),
+                    name() + " " + s.num() + "/" + s.denom());
+        }
+    }
+
+    /** A still WebP through libwebp, reduced while decoding ({@link WebpNative}). */
+    private final class LibwebpPath implements DecodePath {
+
+        @Override
+        public String name() {
+            return DecodeCost.LIBWEBP;
+        }
+
+        @Override
+        public boolean accepts(byte[] bytes) {
+            return WebpNative.isWebp(bytes);
+        }
+
+        @Override
+        public DecodeCost.Estimate estimate(byte[] bytes, InputSpec spec) {
+            DecodeCost.Header h = DecodeCost.peek(bytes);
+            if (h == null || refused(h.width(), h.height()) || WebpNative.isAnimated(bytes)) {
+                return null; // ImageIO's estimate refuses what it cannot read
+            }
+            Orientation o = upright(spec, Exif.ofWebp(bytes));
+            int[] scaled = WebpNative.scaledSize((int) h.width(), (int) h.height(), minWidth(spec, o),
+                    minHeight(spec, o));
+            return new DecodeCost.Estimate(DecodeCost.raster(scaled[0], scaled[1], DecodeCost.WEBP_BYTES_PER_PIXEL,
+                    spec, o.transpose), h.width() * h.height(), name());
+        }
+
+        @Override
+        public ModelImage decode(byte[] bytes, InputSpec spec) {
+            if (WebpNative.isAnimated(bytes)) {
+                throw new IllegalArgumentException("animated WebP is read by ImageIO (first frame)");
+            }
+            Orientation o = upright(spec, Exif.ofWebp(bytes));
+            BufferedImage image = webp.decode(bytes, minWidth(spec, o), minHeight(spec, o), config.maxPixels());
+            RowResizer out = resizer(image.getWidth(), image.getHeight(), spec, o);
+            ImageRows.feed(image, out, spec.channels());
+            return new ModelImage(out.finish(), spec.width(), spec.height(),
+                    name() + " " + image.getWidth() + "x" + image.getHeight());
+        }
+    }
+
+    /** The fast path whose format {@code bytes} are in, or {@code null} (ImageIO decodes them). */
+    private DecodePath fastPath(byte[] bytes) {
+        for (DecodePath path : fastPaths) {
+            if (path.accepts(bytes)) {
+                return path;
+            }
+        }
+        return null;
+    }
+
+    /** Rasters ImageIO holds at its peak for these bytes: its JPEG reader two, the others one. */
+    private static int imageIoRasters(byte[] bytes) {
+        return isJpeg(bytes) ? DecodeCost.IMAGEIO_JPEG_RASTERS : 1;
+    }
+
+    /** The orientation to apply to {@code bytes} for {@code spec}, from their EXIF (JPEG, WebP, PNG's eXIf). */
+    static Orientation orientation(byte[] bytes, InputSpec spec) {
+        if (!spec.appliesOrientation()) {
+            return Orientation.NORMAL;
+        }
+        try {
+            if (isJpeg(bytes)) {
+                return Exif.ofJpeg(bytes);
+            }
+            if (WebpNative.isWebp(bytes)) {
+                return Exif.ofWebp(bytes);
+            }
+            if (PngReader.isPng(bytes)) {
+                return PngReader.header(bytes).orientation();
+            }
+        } catch (RuntimeException e) {
+            // an unreadable EXIF or header: ImageIO decides whether the image itself is readable
+        }
+        return Orientation.NORMAL;
     }
 
     /** A full-resolution ImageIO decode holding {@code rasters} rasters at its peak. */
@@ -231,53 +417,42 @@ public class ImageDecoder {
         return OVERSAMPLE * (o.transpose ? spec.width() : spec.height());
     }
 
+    /**
+     * Decodes on the fast path of the bytes' format when there is one; whatever it cannot decode (a colour space or
+     * feature it lacks, a reader bug, anything but a declared size over the limit) goes to ImageIO, and only
+     * ImageIO's verdict makes an image corrupt: a valid image is never refused because a fast path could not read it.
+     */
     private ModelImage decodeFormat(byte[] bytes, InputSpec spec) {
-        if (PngReader.isPng(bytes)) {
-            PngReader.Header h = PngReader.header(bytes);
-            checkPixels("PNG", h.width(), h.height(), config.maxPixels());
-            if (h.width() <= 0 || h.height() <= 0) {
-                throw BadImageException.truncated("PNG",
-                        new IOException("header declares " + h.width() + "x" + h.height() + " pixels"));
-            }
-            if (!h.interlaced()) {
-                int channels = h.channelsFor(spec.channels()); // a grey image is resized once for every channel
-                RowResizer out = new RowResizer(h.width(), h.height(), spec.width(), spec.height(), channels,
-                        upright(spec, h.orientation()));
-                PngReader.read(bytes, h, out, channels);
-                return new ModelImage(PngReader.onEveryChannel(out.finish(), spec.channels()), spec.width(),
-                        spec.height(), "png rows");
-            }
-            return readWithImageIo(bytes, spec, upright(spec, h.orientation()));
+        DecodePath fast = fastPath(bytes);
+        if (fast == null) {
+            return readWithImageIo(bytes, spec, orientation(bytes, spec), DecodeCost.IMAGEIO);
         }
-        if (isJpeg(bytes)) {
-            Orientation o = upright(spec, Exif.ofJpeg(bytes));
-            if (turbo != null) {
-                TurboJpeg.Scaled s = turbo.decode(bytes, minWidth(spec, o), minHeight(spec, o), config.maxPixels(),
-                        spec.channels());
-                RowResizer out = resizer(s.width(), s.height(), spec, o);
-                byte[] px = s.pixels();
-                // the decoder's output already has the model's channels (luma straight from the JPEG for
-                // grey models): rows go to the resizer as they are
-                for (int y = 0, stride = s.width() * s.channels(); y < s.height(); y++) {
-                    out.row(px, y * stride);
-                }
-                return new ModelImage(out.finish(), spec.width(), spec.height(),
-                        "jpeg turbojpeg " + s.num() + "/" + s.denom());
+        RuntimeException failure;
+        try {
+            ModelImage image = fast.decode(bytes, spec);
+            LOG.debugf("decoded %d bytes on %s", bytes.length, image.path());
+            return image;
+        } catch (BadImageException e) {
+            if (e.kind() == Kind.TOO_LARGE) {
+                throw e;
             }
-            return readWithImageIo(bytes, spec, o);
+            failure = e;
+        } catch (OverloadedException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            failure = e;
         }
-        if (WebpNative.isWebp(bytes)) {
-            Orientation o = upright(spec, Exif.ofWebp(bytes));
-            if (webp != null) {
-                BufferedImage image = webp.decode(bytes, minWidth(spec, o), minHeight(spec, o), config.maxPixels());
-                RowResizer out = resizer(image.getWidth(), image.getHeight(), spec, o);
-                ImageRows.feed(image, out, spec.channels());
-                return new ModelImage(out.finish(), spec.width(), spec.height(),
-                        "webp libwebp " + image.getWidth() + "x" + image.getHeight());
-            }
-            return readWithImageIo(bytes, spec, o);
+        String reason = failure.getMessage() == null ? failure.toString() : failure.getMessage();
+        try {
+            ModelImage image = readWithImageIo(bytes, spec, orientation(bytes, spec),
+                    DecodeCost.IMAGEIO + " after " + fast.name());
+            LOG.infof("%s could not decode %d bytes (%s); ImageIO did", fast.name(), bytes.length, reason);
+            return image;
+        } catch (BadImageException e) {
+            LOG.debugf("%s could not decode %d bytes (%s), nor could ImageIO: %s", fast.name(), bytes.length, reason,
+                    e.getMessage());
+            throw e;
         }
-        return readWithImageIo(bytes, spec, Orientation.NORMAL);
     }
 
     private static Orientation upright(InputSpec spec, Orientation found) {
@@ -292,11 +467,11 @@ public class ImageDecoder {
         return b.length >= 3 && (b[0] & 0xff) == 0xff && (b[1] & 0xff) == 0xd8 && (b[2] & 0xff) == 0xff;
     }
 
-    private ModelImage readWithImageIo(byte[] bytes, InputSpec spec, Orientation orientation) {
+    private ModelImage readWithImageIo(byte[] bytes, InputSpec spec, Orientation orientation, String path) {
         BufferedImage image = decodeWithImageIo(bytes);
         RowResizer out = resizer(image.getWidth(), image.getHeight(), spec, orientation);
         ImageRows.feed(image, out, spec.channels());
-        return new ModelImage(out.finish(), spec.width(), spec.height(), "imageio");
+        return new ModelImage(out.finish(), spec.width(), spec.height(), path);
     }
 
     /** Decodes the first frame with ImageIO at full resolution. */
@@ -312,7 +487,7 @@ public class ImageDecoder {
                 if (known != null) {
                     throw BadImageException.unsupported(known);
                 }
-                throw BadImageException.notAnImage("no image reader recognises the first bytes " + hexPrefix(bytes));
+                throw BadImageException.notAnImage("no image reader recognises the bytes: " + describeStart(bytes));
             }
             ImageReader reader = readers.next();
             try {
@@ -426,11 +601,20 @@ public class ImageDecoder {
         return null;
     }
 
-    private static String hexPrefix(byte[] b) {
-        StringBuilder hex = new StringBuilder();
-        for (int i = 0; i < Math.min(8, b.length); i++) {
-            hex.append(String.format("%02x", b[i] & 0xff));
+    /**
+     * What the first bytes of something that is no image look like, in words a person reads (the message reaches
+     * the failure document and the report): the start of the text when they are text, else only that they are
+     * binary.
+     */
+    static String describeStart(byte[] b) {
+        int n = Math.min(b.length, 40);
+        String head = new String(b, 0, n, StandardCharsets.UTF_8);
+        long printable = head.codePoints().filter(c -> c == '\n' || c == '\r' || c == '\t' || !Character.isISOControl(c)
+                && c != 0xfffd).count();
+        if (n > 0 && printable == head.codePoints().count()) {
+            String line = head.strip().replaceAll("\\s+", " ");
+            return "they are text, starting \"" + line + (b.length > n ? "..." : "") + "\"";
         }
-        return hex.toString();
+        return "they are binary data (" + b.length + " bytes) in no image format read here";
     }
 }

@@ -31,6 +31,12 @@ final class TurboJpeg {
      * components' inverse DCT, upsampling and colour conversion (what Pillow's draft mode asks for).
      */
     private static final int PF_GRAY = 6;
+    /**
+     * TJ.CS_CMYK and TJ.CS_YCCK: four-component JPEGs (print workflows, Adobe). TurboJPEG refuses to convert them to
+     * RGB or luma ("Unsupported color conversion request"), so they take the general path.
+     */
+    private static final int CS_CMYK = 3;
+    private static final int CS_YCCK = 4;
     /** TJ.ERR_WARNING: the data was decoded but the library complained (e.g. ended early). */
     private static final int ERR_WARNING = 0;
 
@@ -39,6 +45,7 @@ final class TurboJpeg {
     private final MethodHandle open;
     private final MethodHandle width;
     private final MethodHandle height;
+    private final MethodHandle colourSpace;
     private final MethodHandle decompress;
     private final MethodHandle close;
     private final MethodHandle errorCode;
@@ -55,6 +62,7 @@ final class TurboJpeg {
         open = lookup.findConstructor(dec, MethodType.methodType(void.class, byte[].class, int.class));
         width = lookup.findVirtual(dec, "getWidth", MethodType.methodType(int.class));
         height = lookup.findVirtual(dec, "getHeight", MethodType.methodType(int.class));
+        colourSpace = lookup.findVirtual(dec, "getColorspace", MethodType.methodType(int.class));
         decompress = lookup.findVirtual(dec, "decompress", MethodType.methodType(void.class, byte[].class, int.class,
                 int.class, int.class, int.class, int.class, int.class, int.class));
         close = lookup.findVirtual(dec, "close", MethodType.methodType(void.class));
@@ -119,11 +127,19 @@ final class TurboJpeg {
             int denom) {
     }
 
-    /** The stored (unscaled) size from the JPEG header, without decoding. */
-    int[] size(byte[] jpeg) {
+    /**
+     * The JPEG header as TurboJPEG reads it, without decoding: the stored (unscaled) size and whether the library can
+     * convert its colour space to RGB and luma (not CMYK or YCCK).
+     */
+    record Header(int width, int height, boolean convertible) {
+    }
+
+    /** The header of {@code jpeg}, without decoding; {@link BadImageException} when TurboJPEG cannot read it. */
+    Header header(byte[] jpeg) {
         Object d = openDecompressor(jpeg);
         try {
-            return new int[] { (int) width.invoke(d), (int) height.invoke(d) };
+            int cs = (int) colourSpace.invoke(d);
+            return new Header((int) width.invoke(d), (int) height.invoke(d), cs != CS_CMYK && cs != CS_YCCK);
         } catch (Throwable t) {
             throw failure(t);
         } finally {
@@ -148,6 +164,11 @@ final class TurboJpeg {
                 throw BadImageException.truncated("JPEG", new java.io.IOException("header declares " + w + "x" + h));
             }
             ImageDecoder.checkPixels("JPEG", w, h, maxPixels);
+            int cs = (int) colourSpace.invoke(d);
+            if (cs == CS_CMYK || cs == CS_YCCK) {
+                throw new IllegalArgumentException("a " + (cs == CS_CMYK ? "CMYK" : "YCCK")
+                        + " JPEG: TurboJPEG converts neither to RGB nor to luma");
+            }
             int[] best = scale(w, h, minWidth, minHeight);
             int sw = scaled(w, best);
             int sh = scaled(h, best);
@@ -162,7 +183,7 @@ final class TurboJpeg {
                 // a harmless warning (e.g. extraneous bytes): the pixels are complete
             }
             return new Scaled(pixels, channels, sw, sh, w, h, best[0], best[1]);
-        } catch (BadImageException e) {
+        } catch (BadImageException | IllegalArgumentException e) {
             throw e;
         } catch (Throwable t) {
             throw failure(t);

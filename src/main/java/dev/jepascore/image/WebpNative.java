@@ -62,6 +62,15 @@ final class WebpNative {
     }
 
     /**
+     * Whether a WebP is animated (its VP8X header's animation flag): libwebp's still-image decoder refuses those, so
+     * ImageIO reads their first frame.
+     */
+    static boolean isAnimated(byte[] b) {
+        return isWebp(b) && b.length >= 21 && b[12] == 'V' && b[13] == 'P' && b[14] == '8' && b[15] == 'X'
+                && (b[20] & 0x02) != 0;
+    }
+
+    /**
      * The {@code {width, height}} {@link #decode} produces for a {@code w x h} image: the smallest size, keeping the
      * aspect ratio, that is at least {@code minWidth x minHeight} (full size when the image is smaller).
      */

@@ -41,7 +41,7 @@ final class HtmlReport {
             td.n{text-align:right;font-variant-numeric:tabular-nums}
             ol.thumbs{list-style:none;padding:0;margin:0;display:flex;flex-wrap:wrap;gap:8px}
             li.thumb{width:104px;border:1px solid #d5dae0;border-radius:4px;padding:3px;font-size:11px;text-align:center}
-            li.thumb img{display:block;margin:0 auto;image-rendering:pixelated;background:#000}
+            li.thumb img{display:block;margin:0 auto;image-rendering:pixelated;background:#000;outline:1px solid #6b7480}
             li.thumb .key{display:block;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;color:#49525c}
             .placeholder{height:84px;display:flex;align-items:center;justify-content:center;background:#eef0f2;color:#666}
             .typical{color:#23713a}.unusual{color:#a35f00}.outlier{color:#b3261e}

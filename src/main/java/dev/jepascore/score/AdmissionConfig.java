@@ -66,12 +66,13 @@ public interface AdmissionConfig {
     Duration bodyTimeout();
 
     /**
-     * How long after its body came an on-demand request refused on arrival (every slot busy and the work queued
-     * ahead longer than {@code max-wait}) gets its 503 {@code overloaded}; {@code 0} answers at once. The wait is a
-     * timer, holding no thread. Clients that retry at once, ignoring {@code Retry-After}, otherwise keep the CPU
-     * busy reading bodies and answering refusals, and the admitted work slows past a second: measured on 2 cores
-     * with 32 such clients posting a 39.7 MP PNG, answering at once let 40 images be scored in 20 s with results
-     * taking up to 1.5 s; 250 ms let 108 be scored, every answer within 0.93 s (docs/reliability.md).
+     * How long after its headers came an on-demand request refused on arrival (every slot busy and the work queued
+     * or arriving ahead longer than {@code max-wait}) gets its 503 {@code overloaded}; {@code 0} answers at once. The
+     * wait is a timer, holding no thread, and the body is not read meanwhile. Clients that retry at once, ignoring
+     * {@code Retry-After}, otherwise keep the CPU busy on refusals and the admitted work slows past a second:
+     * measured on 2 cores with 32 such clients posting a 39.7 MP PNG, answering at once let 40 images be scored in
+     * 20 s with results taking up to 1.5 s; 250 ms let 108 be scored, every answer within 0.93 s (README,
+     * "Reliability").
      */
     @WithDefault("250ms")
     Duration refusalDelay();

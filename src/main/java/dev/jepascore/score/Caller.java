@@ -13,4 +13,13 @@ public interface Caller {
 
     /** True when the caller is known to be gone (its connection closed); false when present or unknown. */
     boolean gone();
+
+    /**
+     * Called as the caller's work enters admission: ends the caller's {@link Admission.Arrival} if it holds one (its
+     * place is then taken by the work itself) and says when the caller's request arrived, {@code now} when unknown.
+     * A request answered within {@code max-wait} is answered within it from its arrival, its body's transfer included.
+     */
+    default long admitted(long now) {
+        return now;
+    }
 }

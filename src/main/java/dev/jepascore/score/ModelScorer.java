@@ -111,7 +111,8 @@ public class ModelScorer {
             }
         }
         // timed as a kind of its own: a first run (classes loading, code not yet compiled) says nothing of the next ones
-        admission.admit("warm-up " + kind(null), images, decodeCost, () -> run(images, null, System.nanoTime()));
+        admission.admit("warm-up " + kind(null), images, decodeCost,
+                () -> run(images, null, System.nanoTime(), false));
         warm = true;
     }
 
@@ -165,7 +166,7 @@ public class ModelScorer {
         long start = System.nanoTime();
         try {
             Scored scored = admission.admit(kind(mode), encodedImages, decodeCost,
-                    () -> run(encodedImages, mode, start));
+                    () -> run(encodedImages, mode, start, false));
             for (JepaException failure : scored.failures()) {
                 if (failure != null) {
                     throw failure;
@@ -182,16 +183,16 @@ public class ModelScorer {
     }
 
     /**
-     * Scores a batch where one image's own failure does not sink the others: an image whose encoder
-     * output is NaN or infinite gets an {@link ImageFailure} entry, the rest their results, in request
-     * order. Failures of the request as a whole (a bad image, too many images, an unavailable mode, the
-     * model failing) still throw.
+     * Scores a batch where one image's own failure does not sink the others: an image that cannot be decoded (not an
+     * image, corrupt, too large, unsupported) or whose encoder output is NaN or infinite gets an {@link ImageFailure}
+     * entry, the rest their results, in request order. Failures of the request as a whole (too many images, an
+     * unavailable mode, the model failing, no memory) still throw.
      */
     public List<BatchEntry> scoreEach(List<byte[]> encodedImages, ScoreMode mode) {
         long start = System.nanoTime();
         try {
             Scored scored = admission.admit(kind(mode), encodedImages, decodeCost,
-                    () -> run(encodedImages, mode, start));
+                    () -> run(encodedImages, mode, start, true));
             List<BatchEntry> entries = new ArrayList<>(scored.results().size());
             for (int i = 0; i < scored.results().size(); i++) {
                 JepaException failure = scored.failures()[i];
@@ -236,7 +237,11 @@ public class ModelScorer {
         return mode;
     }
 
-    private Scored run(List<byte[]> images, ScoreMode requested, long start) {
+    /**
+     * Decodes and scores {@code images}; {@code eachOnItsOwn}: an image that cannot be decoded is that image's failure
+     * and the others are scored, else the first such image (in request order) fails the request.
+     */
+    private Scored run(List<byte[]> images, ScoreMode requested, long start, boolean eachOnItsOwn) {
         ScoreMode mode = resolve(requested);
         if (images.isEmpty()) {
             throw new InvalidScoreRequestException(ErrorCode.NO_IMAGES, "the request holds no image");
@@ -248,22 +253,34 @@ public class ModelScorer {
         InputSpec spec = model.inputSpec();
         int size = spec.size();
         int n = images.size();
-        float[] pixels = new float[n * size];
+        float[] decoded = new float[n * size];
         double[] decodeMs = new double[n];
         // decode in parallel; the first bad image in request order is the one reported
         BadImageException[] failures = new BadImageException[n];
         IntStream.range(0, n).parallel().forEach(i -> {
             long t = System.nanoTime();
             try {
-                Preprocessor.toTensor(decode(images.get(i), spec, i, n), spec, pixels, i * size);
+                Preprocessor.toTensor(decode(images.get(i), spec, i, n), spec, decoded, i * size);
             } catch (BadImageException e) {
                 failures[i] = e;
             }
             decodeMs[i] = millis(System.nanoTime() - t);
         });
-        for (BadImageException failure : failures) {
-            if (failure != null) {
-                throw failure;
+        JepaException[] imageFailures = new JepaException[n];
+        int[] good = IntStream.range(0, n).filter(i -> failures[i] == null).toArray();
+        for (int i = 0; i < n; i++) {
+            if (failures[i] != null) {
+                if (!eachOnItsOwn) {
+                    throw failures[i];
+                }
+                imageFailures[i] = failures[i];
+            }
+        }
+        // the model runs over the images that decoded, packed together; entries go back to their request positions
+        float[] pixels = good.length == n ? decoded : new float[good.length * size];
+        if (pixels != decoded) {
+            for (int j = 0; j < good.length; j++) {
+                System.arraycopy(decoded, good[j] * size, pixels, j * size, size);
             }
         }
         double[] scores = new double[n];
@@ -271,13 +288,13 @@ public class ModelScorer {
         double[] inferenceMs = new double[n];
         double[] jacobianMs = new double[n];
         double[] signalsMs = new double[n];
-        List<Map<String, Double>> raw = new ArrayList<>(n);
+        List<Map<String, Double>> raw = new ArrayList<>(java.util.Collections.nCopies(n, null));
         int[] batchSizes = new int[n];
-        JepaException[] imageFailures = new JepaException[n];
         int chunk = model.maxRunBatch();
-        for (int from = 0; from < n; from += chunk) {
-            int b = Math.min(chunk, n - from);
-            float[] batch = b == n ? pixels : Arrays.copyOfRange(pixels, from * size, (from + b) * size);
+        int m = good.length;
+        for (int from = 0; from < m; from += chunk) {
+            int b = Math.min(chunk, m - from);
+            float[] batch = b == m ? pixels : Arrays.copyOfRange(pixels, from * size, (from + b) * size);
             long t = System.nanoTime();
             ModelRun run = mode == ScoreMode.EXACT ? ModelRun.of(batch, model.score(batch, b))
                     : new ModelRun(batch, b, size, model.embed(batch, b), model.manifest().embeddingDim(), null);
@@ -294,21 +311,22 @@ public class ModelScorer {
             }
             double perImageSignalsMs = millis(System.nanoTime() - ts) / b;
             for (int i = 0; i < b; i++) {
+                int k = good[from + i]; // the image's position in the request
                 Map<String, Double> values = new LinkedHashMap<>();
                 values.put(JEPA, chunkScores[i]);
                 for (Map.Entry<String, double[]> e : chunkSignals.entrySet()) {
                     values.put(e.getKey(), e.getValue()[i]);
                 }
-                raw.add(values);
-                signalsMs[from + i] = perImageSignalsMs;
-                scores[from + i] = chunkScores[i];
-                norms[from + i] = JacobianMath.norm(run.embeddings(), i * run.embeddingDim(), run.embeddingDim());
-                if (!Double.isFinite(chunkScores[i]) || !Double.isFinite(norms[from + i])) {
-                    imageFailures[from + i] = nonFinite(from + i, n, mode);
+                raw.set(k, values);
+                signalsMs[k] = perImageSignalsMs;
+                scores[k] = chunkScores[i];
+                norms[k] = JacobianMath.norm(run.embeddings(), i * run.embeddingDim(), run.embeddingDim());
+                if (!Double.isFinite(chunkScores[i]) || !Double.isFinite(norms[k])) {
+                    imageFailures[k] = nonFinite(k, n, mode);
                 }
-                inferenceMs[from + i] = perImageMs;
-                jacobianMs[from + i] = perImageJacobianMs;
-                batchSizes[from + i] = b;
+                inferenceMs[k] = perImageMs;
+                jacobianMs[k] = perImageJacobianMs;
+                batchSizes[k] = b;
             }
         }
         Judgement[] verdicts = new Judgement[n];

@@ -51,6 +51,12 @@ public class StartupWork {
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     /** Set when the application stops: work still running then fails because of it and is not reported. */
     private volatile boolean stopping;
+    /**
+     * Completed by the last start-up observer. A failed start exits only after it: an exit asked for while start-up
+     * observers still run stops extensions that have not started (the scheduler then failed with a
+     * NullPointerException stack after the one-line error).
+     */
+    private final CompletableFuture<Void> started = new CompletableFuture<>();
 
     public StartupWork(ScoringService scoring, ImageDecoder decoder, StartupConfig config) {
         this.scoring = scoring;
@@ -78,10 +84,15 @@ public class StartupWork {
                 if (stopping) {
                     LOG.debugf("start-up work ended by the shutdown: %s", failure);
                 } else {
-                    fail(failure);
+                    fail(failure, started);
                 }
             }
         });
+    }
+
+    /** Last of the start-up observers: every extension has started. */
+    void started(@Observes @Priority(Integer.MAX_VALUE) StartupEvent event) {
+        started.complete(null);
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -105,8 +116,8 @@ public class StartupWork {
         return result;
     }
 
-    /** One line naming the problem (the exception closest to it), then exit with status 1. */
-    private static void fail(Throwable failure) {
+    /** One line naming the problem (the exception closest to it), then exit with status 1 once {@code started}. */
+    private static void fail(Throwable failure, CompletableFuture<Void> started) {
         Throwable cause = rootOf(failure);
         if (cause instanceof JepaException || cause instanceof IllegalArgumentException
                 || cause instanceof IllegalStateException) {
@@ -114,7 +125,7 @@ public class StartupWork {
         } else {
             LOG.errorf(cause, "Start-up failed: %s", cause);
         }
-        Quarkus.asyncExit(1);
+        started.thenRun(() -> Quarkus.asyncExit(1));
     }
 
     /** The first {@link JepaException} in the cause chain, else the deepest cause. */

@@ -47,6 +47,12 @@ import dev.jepascore.testing.TestS3;
  * <ul>
  * <li>{@code load}: 1, 8, 64 and 256 clients posting a 28x28 PNG for {@code -Dseconds=} each;</li>
  * <li>{@code overload}: 32 clients posting a legal 39.7 MP 16-bit RGBA PNG (320 KB, 318 MB decoded);</li>
+ * <li>{@code flood}: 64 clients posting a 19.5 MB PNG of 2550 x 2550 noise back to back for 20 s, half of them
+ * asking first with {@code Expect: 100-continue} (as curl does), half sending the body at once (as Python's
+ * {@code http.client} does);</li>
+ * <li>{@code corpus}: the full decoder corpus ({@code dev.jepascore.image.Corpus}, {@code -Dcorpus.scale=}, default
+ * 24: 3 129 valid images, and two damaged copies of each) posted one by one to {@code POST /v1/score}: every valid
+ * image must be scored, no damaged one answered 5xx; counts per class;</li>
  * <li>{@code slow}: 110 clients that declare a 27 MiB body, send 20 MiB and stall, while readiness is probed;</li>
  * <li>{@code s3}: 40 objects through storage events while S3Proxy is killed (10 events), then frozen (SIGSTOP, 3
  * events), every event
@@ -87,6 +93,8 @@ public final class ReliabilityBench {
                 switch (scenario.trim()) {
                     case "load" -> bench.load();
                     case "overload" -> bench.overload();
+                    case "flood" -> bench.flood();
+                    case "corpus" -> bench.corpus();
                     case "slow" -> bench.slowBodies();
                     case "s3" -> bench.s3Outage();
                     default -> throw new IllegalArgumentException("unknown scenario " + scenario);
@@ -152,6 +160,91 @@ public final class ReliabilityBench {
                 System.out.println(app.refusals());
             }
         }
+    }
+
+    private void flood() throws Exception {
+        byte[] noise = noisePng(2550, 2550, 20);
+        int clients = 64;
+        double runFor = Math.max(20, seconds);
+        System.out.printf("%n## flood: %d clients, %d-byte PNG of 2550 x 2550 noise, back to back for %.0f s, half "
+                + "asking with Expect: 100-continue%n", clients, noise.length, runFor);
+        try (App app = App.start(jar, extraArgs, Map.of())) {
+            Map<Boolean, Run> runs = app.flood(clients, runFor, "/v1/score", "image/png", noise);
+            System.out.println("| clients | answers | by status and code | transport errors | within 1 s | slowest ms | "
+                    + "503 p50 / p99 / max ms | 200 p50 / p99 / max ms | cores app / generator |");
+            System.out.println("|---|---|---|---|---|---|---|---|---|");
+            for (Map.Entry<Boolean, Run> e : runs.entrySet()) {
+                Run run = e.getValue();
+                System.out.printf("| %d %s | %d | %s | %d | %d | %.0f | %.0f / %.0f / %.0f | %.0f / %.0f / %.0f | %s |%n",
+                        clients / 2, e.getKey() ? "asking (Expect)" : "sending at once", run.count(), run.codes(),
+                        run.errors(), run.within(1000), run.percentile(100), run.percentile(503, 50),
+                        run.percentile(503, 99), run.slowest(503), run.percentile(200, 50), run.percentile(200, 99),
+                        run.slowest(200), run.cores());
+            }
+            System.out.printf("images scored %d; peak RSS %d MiB; OutOfMemoryError in log %d; %s%n",
+                    runs.values().stream().mapToLong(r -> r.codeCount200()).sum(), app.peakRssMiB(),
+                    app.logCount("OutOfMemoryError"), app.refusals());
+        }
+    }
+
+    private void corpus() throws Exception {
+        int scale = Integer.getInteger("corpus.scale", 24);
+        List<dev.jepascore.image.Corpus.Sample> valid = dev.jepascore.image.Corpus.valid(scale);
+        List<dev.jepascore.image.Corpus.Sample> damaged = dev.jepascore.image.Corpus.mutated(valid, 2, 20);
+        try (App app = App.start(jar, extraArgs, Map.of())) {
+            Map<String, Map<String, Integer>> byClass = new TreeMap<>();
+            List<String> wrong = new ArrayList<>();
+            long start = System.nanoTime();
+            for (dev.jepascore.image.Corpus.Sample s : valid) {
+                String answer = answer(app, s);
+                byClass.computeIfAbsent(s.cls(), c -> new TreeMap<>()).merge(answer, 1, Integer::sum);
+                if (!answer.equals("200")) {
+                    wrong.add("valid " + s.cls() + " " + s.name() + ": " + answer);
+                }
+            }
+            Map<String, Map<String, Integer>> damagedByClass = new TreeMap<>();
+            for (dev.jepascore.image.Corpus.Sample s : damaged) {
+                String answer = answer(app, s);
+                String format = s.cls().split(" ")[0] + (s.cls().endsWith("truncated") ? " truncated" : " bit-flipped");
+                damagedByClass.computeIfAbsent(format, c -> new TreeMap<>()).merge(answer, 1, Integer::sum);
+                if (answer.startsWith("5") || answer.startsWith("io")) {
+                    wrong.add("damaged " + s.cls() + " " + s.name() + ": " + answer);
+                }
+            }
+            System.out.printf("%n## corpus (scale %d): %d valid images, %d damaged copies, POST /v1/score one by one, "
+                    + "%.0f s%n", scale, valid.size(), damaged.size(), (System.nanoTime() - start) / 1e9);
+            System.out.println("| class | answers |");
+            System.out.println("|---|---|");
+            byClass.forEach((c, a) -> System.out.printf("| %s | %s |%n", c, a));
+            damagedByClass.forEach((c, a) -> System.out.printf("| %s | %s |%n", c, a));
+            System.out.printf("valid images not scored or damaged ones answered 5xx / not at all: %d%n", wrong.size());
+            wrong.stream().limit(40).forEach(System.out::println);
+            System.out.printf("OutOfMemoryError in log %d; peak RSS %d MiB%n", app.logCount("OutOfMemoryError"),
+                    app.peakRssMiB());
+        }
+    }
+
+    /** The status of one image's answer, with its error code when not 200 ({@code 400 image_corrupt}). */
+    private static String answer(App app, dev.jepascore.image.Corpus.Sample s) {
+        try {
+            HttpResponse<String> r = app.post("/v1/score", "application/octet-stream", s.bytes(), Duration.ofSeconds(60));
+            Matcher m = Pattern.compile("\"code\"\\s*:\\s*\"([a-z_]+)\"").matcher(r.body());
+            return r.statusCode() + (r.statusCode() != 200 && m.find() ? " " + m.group(1) : "");
+        } catch (IOException e) {
+            return "io " + e.getClass().getSimpleName();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+
+    /** A {@code w x h} RGB PNG of uniform noise (incompressible: about 3 bytes a pixel), from {@code seed}. */
+    static byte[] noisePng(int w, int h, long seed) {
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(w, h,
+                java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
+        byte[] pixels = ((java.awt.image.DataBufferByte) image.getRaster().getDataBuffer()).getData();
+        new java.util.Random(seed).nextBytes(pixels);
+        return TestImages.encode(image, "png");
     }
 
     private void slowBodies() throws Exception {
@@ -355,6 +448,10 @@ public final class ReliabilityBench {
             return by.toString();
         }
 
+        long codeCount200() {
+            return answers.stream().filter(a -> a[0] == 200).count();
+        }
+
         long codeCount(String code) {
             return codeList.stream().filter(c -> c.endsWith(" " + code)).count();
         }
@@ -495,6 +592,53 @@ public final class ReliabilityBench {
             }
             return new Run(answers, codes, (int) errors.get(), cpuMillis() - appCpu, ownCpuMillis() - ownCpu,
                     seconds);
+        }
+
+        /**
+         * {@code clients} threads posting {@code body} back to back for {@code seconds}, half of them asking first
+         * ({@link SocketClient#sendAsking}); the answers of each half (key: asking).
+         */
+        Map<Boolean, Run> flood(int clients, double seconds, String path, String type, byte[] body) throws Exception {
+            Map<Boolean, List<long[]>> answers = Map.of(true, new CopyOnWriteArrayList<>(), false,
+                    new CopyOnWriteArrayList<>());
+            Map<Boolean, List<String>> codes = Map.of(true, new CopyOnWriteArrayList<>(), false,
+                    new CopyOnWriteArrayList<>());
+            Map<Boolean, AtomicLong> errors = Map.of(true, new AtomicLong(), false, new AtomicLong());
+            long end = System.nanoTime() + (long) (seconds * 1e9);
+            byte[] head = SocketClient.postHead(path, type, body.length);
+            long appCpu = cpuMillis();
+            long ownCpu = ownCpuMillis();
+            ExecutorService pool = daemons(clients);
+            for (int c = 0; c < clients; c++) {
+                boolean asking = c % 2 == 0;
+                pool.submit(() -> {
+                    try (SocketClient client = new SocketClient(port, 120_000)) {
+                        while (System.nanoTime() < end) {
+                            long t = System.nanoTime();
+                            try {
+                                SocketClient.Answer r = asking ? client.sendAsking(head, body) : client.send(head, body);
+                                answers.get(asking).add(new long[] { r.status(), (System.nanoTime() - t) / 1_000_000 });
+                                codes.get(asking).add(r.status() + (r.status() == 200 ? "" : " " + errorCode(r.body())));
+                            } catch (IOException e) {
+                                errors.get(asking).incrementAndGet();
+                                codes.get(asking).add("io " + e.getClass().getSimpleName());
+                            }
+                        }
+                    }
+                });
+            }
+            pool.shutdown();
+            if (!pool.awaitTermination((long) seconds + 180, TimeUnit.SECONDS)) {
+                pool.shutdownNow();
+            }
+            long appCpuMs = cpuMillis() - appCpu;
+            long ownCpuMs = ownCpuMillis() - ownCpu;
+            Map<Boolean, Run> runs = new java.util.LinkedHashMap<>();
+            for (boolean asking : new boolean[] { true, false }) {
+                runs.put(asking, new Run(answers.get(asking), codes.get(asking), (int) errors.get(asking).get(),
+                        appCpuMs, ownCpuMs, seconds));
+            }
+            return runs;
         }
 
         /** CPU time the application process used so far (user + system, from /proc), ms; -1 when unknown. */

@@ -41,13 +41,7 @@ final class SocketClient implements AutoCloseable {
 
     /** Sends {@code head} and {@code body}, reads the answer; a fresh connection when the last one was closed. */
     Answer send(byte[] head, byte[] body) throws IOException {
-        if (socket == null) {
-            socket = new Socket(InetAddress.getLoopbackAddress(), port);
-            socket.setSoTimeout(timeoutMillis);
-            socket.setTcpNoDelay(true);
-            in = new BufferedInputStream(socket.getInputStream(), 1 << 14);
-            out = socket.getOutputStream();
-        }
+        connect();
         try {
             try {
                 out.write(head);
@@ -63,6 +57,67 @@ final class SocketClient implements AutoCloseable {
         }
     }
 
+    /** How long a client that sent {@code Expect: 100-continue} waits for an answer before sending anyway (curl's 1 s). */
+    static final int EXPECT_TIMEOUT_MILLIS = 1000;
+
+    /**
+     * As {@link #send}, asking first as curl does for large bodies: {@code head} (which must end in the blank line) is
+     * sent with {@code Expect: 100-continue}; the body follows a {@code 100 Continue}, or no answer within
+     * {@link #EXPECT_TIMEOUT_MILLIS}; a final answer instead is the answer, and the body is not sent.
+     */
+    Answer sendAsking(byte[] head, byte[] body) throws IOException {
+        connect();
+        try {
+            String text = new String(head, StandardCharsets.ISO_8859_1);
+            out.write((text.substring(0, text.length() - 2) + "Expect: 100-continue\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            socket.setSoTimeout(EXPECT_TIMEOUT_MILLIS);
+            boolean sendBody;
+            try {
+                in.mark(64);
+                String status = line();
+                if (status == null) {
+                    throw new IOException("connection closed without an answer");
+                }
+                sendBody = status.split(" ", 3)[1].equals("100");
+                if (sendBody) {
+                    for (String header = line(); header != null && !header.isEmpty(); header = line()) {
+                        // 100 Continue carries no body
+                    }
+                } else {
+                    in.reset();
+                }
+            } catch (java.net.SocketTimeoutException noAnswer) {
+                sendBody = true;
+            } finally {
+                socket.setSoTimeout(timeoutMillis);
+            }
+            if (sendBody) {
+                try {
+                    out.write(body);
+                    out.flush();
+                } catch (IOException writeFailed) {
+                    // the server may answer and close before it read the whole body: its answer is still readable
+                }
+            }
+            return read();
+        } catch (IOException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private void connect() throws IOException {
+        if (socket == null) {
+            socket = new Socket(InetAddress.getLoopbackAddress(), port);
+            socket.setSoTimeout(timeoutMillis);
+            socket.setTcpNoDelay(true);
+            in = new BufferedInputStream(socket.getInputStream(), 1 << 14);
+            out = socket.getOutputStream();
+        }
+    }
+
     private Answer read() throws IOException {
         String status = line();
         if (status == null) {
@@ -70,6 +125,12 @@ final class SocketClient implements AutoCloseable {
         }
         String[] parts = status.split(" ", 3);
         int code = Integer.parseInt(parts[1]);
+        if (code >= 100 && code < 200) { // an interim answer (another 100 Continue): headers only, the answer follows
+            for (String header = line(); header != null && !header.isEmpty(); header = line()) {
+                // nothing to keep
+            }
+            return read();
+        }
         int length = -1;
         long retryAfter = -1;
         boolean closeAfter = false;

@@ -3,6 +3,8 @@ package dev.jepascore.function;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.charset.StandardCharsets;
@@ -144,12 +146,39 @@ class BadInputTest {
     }
 
     @Test
-    void one_bad_image_in_a_batch_names_its_index() {
+    void a_text_file_in_a_funqy_batch_is_its_own_error_entry_and_the_others_are_scored() {
         String good = Base64.getEncoder().encodeToString(TestImages.picture("png", 28, 28));
+        String bad = Base64.getEncoder().encodeToString("not an image, a text file\n".getBytes(StandardCharsets.UTF_8));
+        given().contentType(ContentType.JSON).body(Map.of("images", List.of(good, bad, good))).when()
+                .post("/scoreBatch").then().statusCode(200).body("results.size()", equalTo(3))
+                .body("results[0].jepaScore", notNullValue()).body("results[2].jepaScore", notNullValue())
+                .body("results[1].index", equalTo(1)).body("results[1].error.code", equalTo("not_an_image"))
+                .body("results[1].error.message", containsString("images[1]"))
+                .body("results[1].jepaScore", nullValue());
+    }
+
+    @Test
+    void a_text_file_in_a_multipart_batch_is_its_own_error_entry_and_the_others_are_scored() {
+        byte[] png = TestImages.picture("png", 28, 28);
+        byte[] jpeg = TestImages.picture("jpg", 28, 28);
+        given().multiPart("image", "a.png", png, "image/png")
+                .multiPart("image", "notes.txt", "not an image, a text file\n".getBytes(StandardCharsets.UTF_8),
+                        "text/plain")
+                .multiPart("image", "b.jpg", jpeg, "image/jpeg").when().post("/v1/score/batch").then().statusCode(200)
+                .body("results.size()", equalTo(3)).body("results[0].jepaScore", notNullValue())
+                .body("results[2].jepaScore", notNullValue()).body("results[1].index", equalTo(1))
+                .body("results[1].error.code", equalTo("not_an_image"));
+    }
+
+    @Test
+    void a_batch_of_only_bad_images_answers_an_error_entry_for_each() {
         String bad = Base64.getEncoder().encodeToString("nope".getBytes(StandardCharsets.UTF_8));
-        given().contentType(ContentType.JSON).body(Map.of("images", List.of(good, bad))).when().post("/scoreBatch")
-                .then().statusCode(400).body("error.code", equalTo("not_an_image"))
-                .body("error.message", containsString("images[1]"));
+        byte[] png = TestImages.picture("png", 28, 28);
+        String truncated = Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(png, png.length / 2));
+        given().contentType(ContentType.JSON).body(Map.of("images", List.of(bad, truncated))).when()
+                .post("/scoreBatch").then().statusCode(200).body("results.size()", equalTo(2))
+                .body("results[0].error.code", equalTo("not_an_image"))
+                .body("results[1].error.code", equalTo("image_corrupt"));
     }
 
     @Test

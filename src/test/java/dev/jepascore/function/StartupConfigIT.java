@@ -50,6 +50,26 @@ class StartupConfigIT {
     }
 
     @Test
+    void a_model_without_input_exits_with_the_one_line_error_and_no_stack_trace() throws Exception {
+        Path dir = work.resolve("no-input/fmnist-lejepa");
+        Files.createDirectories(dir);
+        com.fasterxml.jackson.databind.node.ObjectNode manifest = (com.fasterxml.jackson.databind.node.ObjectNode)
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(Path.of("models/fmnist-lejepa/model.json")
+                        .toFile());
+        manifest.remove("input");
+        Files.writeString(dir.resolve("model.json"), manifest.toString());
+        for (String file : List.of("encoder.onnx", "scorer.onnx")) {
+            Files.copy(Path.of("models/fmnist-lejepa").resolve(file), dir.resolve(file));
+        }
+        // the folder watcher on, as the README's run command has it
+        String out = startExpectingExit("-Djepa.model.dir=" + dir.getParent(),
+                "-Djepa.storage.local.poll-interval=2s");
+        assertOneLineHas(out, "Start-up failed", dir.resolve("model.json").toString(), "input is missing");
+        assertTrue(out.lines().noneMatch(l -> l.contains("Exception") || l.startsWith("\tat ")),
+                "one line, no stack trace:\n" + out);
+    }
+
+    @Test
     void unknown_provider_exits_naming_the_key_and_the_accepted_values() throws Exception {
         String out = startExpectingExit("-Djepa.model.provider=gpu");
         assertOneLineHas(out, "jepa.model.provider", "gpu", "cpu", "cuda", "auto");

@@ -146,6 +146,26 @@ class ReducedDecodeTest {
         assertArrayEquals(reference(png), image.planes()[0]);
     }
 
+    @Test
+    void a_cmyk_or_ycck_jpeg_is_decoded_by_imageio_not_refused() {
+        for (int transform : new int[] { -1, 0, 2 }) { // no Adobe marker (CMYK), Adobe CMYK, Adobe YCCK
+            byte[] jpeg = TestImages.cmykJpeg(TestImages.photo(320, 240, 7), transform);
+            ModelImage image = turbo.decode(jpeg, SPEC);
+            assertEquals("imageio after jpeg turbojpeg", image.path(), "Adobe transform " + transform);
+            assertArrayEquals(imageio.decode(jpeg, SPEC).planes()[0], image.planes()[0]);
+            assertEquals(DecodeCost.IMAGEIO, turbo.estimate(jpeg, SPEC).path(), "charged as ImageIO decodes it");
+        }
+    }
+
+    @Test
+    void a_truncated_jpeg_is_image_corrupt_after_both_decoders_tried_it() {
+        byte[] jpeg = TestImages.encode(TestImages.photo(640, 480, 8), "jpg");
+        byte[] cut = java.util.Arrays.copyOf(jpeg, jpeg.length / 2);
+        BadImageException e = org.junit.jupiter.api.Assertions.assertThrows(BadImageException.class,
+                () -> turbo.decode(cut, SPEC));
+        assertEquals("image_corrupt", e.code());
+    }
+
     /** Luma as the reference reads each type: grey from the raster (16-bit by its high byte), colour via sRGB. */
     private static byte[] lumaOfRaster(BufferedImage image) {
         if (image.getRaster().getNumBands() == 1 && !(image.getColorModel() instanceof IndexColorModel)) {

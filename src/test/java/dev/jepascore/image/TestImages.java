@@ -41,6 +41,47 @@ public final class TestImages {
         }
     }
 
+    /**
+     * {@code image} as a four-component JPEG written by the JDK's writer from a CMYK raster (C = 255 - R, M = 255 - G,
+     * Y = 255 - B, K = 0); {@code adobeTransform} -1 writes no Adobe APP14 marker (readers take four components as
+     * CMYK), 0 marks it Adobe CMYK, 2 Adobe YCCK (the components are then read as YCCK: other colours, same image).
+     */
+    public static byte[] cmykJpeg(BufferedImage image, int adobeTransform) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        java.awt.image.WritableRaster cmyk = java.awt.image.Raster.createInterleavedRaster(
+                java.awt.image.DataBuffer.TYPE_BYTE, w, h, 4, null);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int p = image.getRGB(x, y);
+                cmyk.setPixel(x, y, new int[] { 255 - (p >> 16 & 0xff), 255 - (p >> 8 & 0xff), 255 - (p & 0xff), 0 });
+            }
+        }
+        javax.imageio.ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        byte[] plain;
+        try (ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                javax.imageio.stream.ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
+            writer.setOutput(out);
+            writer.write(null, new javax.imageio.IIOImage(cmyk, null, null), writer.getDefaultWriteParam());
+            out.flush();
+            plain = bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            writer.dispose();
+        }
+        if (adobeTransform < 0) {
+            return plain;
+        }
+        byte[] app14 = { (byte) 0xff, (byte) 0xee, 0, 14, 'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0,
+                (byte) adobeTransform };
+        byte[] out = new byte[plain.length + app14.length];
+        System.arraycopy(plain, 0, out, 0, 2); // after SOI
+        System.arraycopy(app14, 0, out, 2, app14.length);
+        System.arraycopy(plain, 2, out, 2 + app14.length, plain.length - 2);
+        return out;
+    }
+
     /** The reference luma of every pixel (alpha onto black), read through sRGB as ImageIO gives it. */
     public static byte[] luma(BufferedImage image) {
         int w = image.getWidth();

@@ -63,6 +63,35 @@ class ReportTest {
         return Jsoup.parse(html);
     }
 
+    /**
+     * A thumbnail framed in a colour that stands out from the white card (WCAG 2.1's 3:1 for non-text contrast), so an
+     * all-white image is seen as a white square, not as an empty card.
+     */
+    @Test
+    void thumbnails_are_framed_so_an_all_white_image_shows_on_its_white_card() {
+        Document page = page("bucket=" + BUCKET + "&prefix=shop/");
+        assertTrue(page.select("li.thumb img").size() > 0, "the page has thumbnails");
+        String style = page.select("style").html().replaceAll("\\s+", " ");
+        java.util.regex.Matcher rule = java.util.regex.Pattern.compile("li\\.thumb img\\{([^}]*)}").matcher(style);
+        assertTrue(rule.find(), "a style rule for thumbnail images: " + style);
+        java.util.regex.Matcher frame = java.util.regex.Pattern.compile("(?:outline|border):\\s*\\d+px solid #([0-9a-f]{6})")
+                .matcher(rule.group(1));
+        assertTrue(frame.find(), "thumbnail images are framed: " + rule.group(1));
+        double contrast = 1.05 / (luminance(Integer.parseInt(frame.group(1), 16)) + 0.05);
+        assertTrue(contrast >= 3, "the frame stands out from white by " + contrast + ":1");
+    }
+
+    /** WCAG 2.1 relative luminance of an sRGB colour. */
+    private static double luminance(int rgb) {
+        double l = 0;
+        double[] weights = { 0.2126, 0.7152, 0.0722 };
+        for (int i = 0; i < 3; i++) {
+            double c = (rgb >> (16 - 8 * i) & 0xff) / 255.0;
+            l += weights[i] * (c <= 0.04045 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4));
+        }
+        return l;
+    }
+
     @Test
     void report_counts_labels_reasons_and_failures_as_the_documents_say() {
         List<JsonNode> docs = ReportScenario.localDocuments(BUCKET, "shop/").stream()
