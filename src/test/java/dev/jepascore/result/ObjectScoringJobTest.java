@@ -103,10 +103,14 @@ class ObjectScoringJobTest {
     }
 
     private static StorageConfig config() {
+        return config(StorageConfig.Kind.LOCAL);
+    }
+
+    private static StorageConfig config(StorageConfig.Kind storeKind) {
         return new StorageConfig() {
             @Override
             public Kind kind() {
-                return Kind.LOCAL;
+                return storeKind;
             }
 
             @Override
@@ -313,5 +317,15 @@ class ObjectScoringJobTest {
     void result_documents_are_skipped_without_reading() {
         store.readFailures.put("jepa-results/jepa-scores/uploads/x.json", StorageException.unavailable("read", "uploads", "x", null));
         assertEquals(Outcome.SKIPPED, job.process(ref("jepa-scores/x.json", null)).outcome());
+    }
+
+    /** Issue 17: documents beside the uploads of an object store could be forged by any uploader. */
+    @Test
+    void object_store_with_documents_beside_the_uploads_and_no_signing_key_refuses_to_start() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new ObjectScoringJob(store, null, null, JSON, config(StorageConfig.Kind.S3), registry,
+                        new BucketAllowList(config()), () -> 100));
+        assertTrue(e.getMessage().contains("jepa.storage.results-bucket")
+                && e.getMessage().contains("jepa.storage.results-signing-key"), e.getMessage());
     }
 }
