@@ -6,6 +6,14 @@
 set -euo pipefail
 : "${PROJECT:?}" "${REGION:?}" "${UPLOADS_BUCKET:?}" "${SERVICE_ACCOUNT:?}"
 
+# The trigger's service account is the service's only invoker: Cloud Run refuses every other caller (the service
+# allows no unauthenticated access; never add allUsers).
+gcloud run services add-iam-policy-binding jepa-score \
+  --project="$PROJECT" \
+  --region="$REGION" \
+  --member="serviceAccount:$SERVICE_ACCOUNT" \
+  --role=roles/run.invoker
+
 gcloud eventarc triggers create jepa-score-uploads \
   --project="$PROJECT" \
   --location="$REGION" \

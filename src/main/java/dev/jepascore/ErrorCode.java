@@ -56,17 +56,30 @@ public enum ErrorCode {
     UNMAPPED_EVENT_TYPE(Kind.BAD_INPUT, false),
     UNSAFE_OBJECT_KEY(Kind.BAD_INPUT, false),
     UNSAFE_BUCKET_NAME(Kind.BAD_INPUT, false),
+    /** More records in one request than {@code jepa.event.max-records}. */
+    TOO_MANY_RECORDS(Kind.TOO_LARGE, false),
+    /** A version tag of the wrong form for its source (GCS generation, S3 or Azure eTag). */
+    BAD_VERSION_TAG(Kind.BAD_INPUT, false),
+
+    // who may call, and which buckets the function may touch
+    /** No {@code Authorization: Bearer} credential where the function requires one. */
+    UNAUTHENTICATED(Kind.FORBIDDEN, false, 401),
+    /** A credential that is not one of the function's API keys, or a token that does not verify. */
+    CALLER_NOT_ALLOWED(Kind.FORBIDDEN, false),
+    /** A bucket outside {@code jepa.storage.buckets}: refused before any storage call. */
+    BUCKET_NOT_ALLOWED(Kind.FORBIDDEN, false),
 
     // storage
     OBJECT_NOT_FOUND(Kind.NOT_FOUND, false),
     BUCKET_NOT_FOUND(Kind.NOT_FOUND, false),
     ACCESS_DENIED(Kind.FORBIDDEN, false),
     KEY_OUTSIDE_BUCKET(Kind.FORBIDDEN, false),
+    /** A key the store can never hold (a path under a file, a name too long): final, never redelivered. */
+    KEY_NOT_STORABLE(Kind.BAD_INPUT, true),
     /** Larger than {@code jepa.storage.max-object-bytes}: a fact about the version, so final. */
     OBJECT_TOO_LARGE(Kind.TOO_LARGE, true),
     STORAGE_UNAVAILABLE(Kind.UNAVAILABLE, false),
     STORAGE_ERROR(Kind.INTERNAL, false),
-    STORAGE_CONFLICT(Kind.INTERNAL, false),
     CORRUPT_RESULT_DOCUMENT(Kind.INTERNAL, false),
     RESULT_NOT_SERIALISABLE(Kind.INTERNAL, false),
 
@@ -110,7 +123,7 @@ public enum ErrorCode {
         this(kind, permanent, kind.httpStatus());
     }
 
-    /** A code answered with a status of its own (408, 405, 406: the HTTP layer's), of {@code kind} otherwise. */
+    /** A code answered with a status of its own (401, 408, 405, 406), of {@code kind} otherwise. */
     ErrorCode(Kind kind, boolean permanent, int httpStatus) {
         this.kind = kind;
         this.permanent = permanent;

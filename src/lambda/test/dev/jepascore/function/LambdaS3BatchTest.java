@@ -50,6 +50,9 @@ class LambdaS3BatchTest {
 
     private static final Path UPLOADS = Path.of("target/test-data/uploads");
     private static final String RESULTS_PREFIX = "jepa-scores/";
+    /** The local store's results directory of its own, and the key prefix of the uploads bucket's documents in it. */
+    private static final Path RESULTS = Path.of("target/test-data/jepa-results");
+    private static final String DOCS_PREFIX = RESULTS_PREFIX + "uploads/";
     /** Same model, same bytes: only JSON printing could differ. */
     private static final double SAME_SCORE = 1e-9;
 
@@ -97,7 +100,7 @@ class LambdaS3BatchTest {
     }
 
     private static JsonNode document(String key) throws IOException {
-        return json(Files.readString(UPLOADS.resolve(key)));
+        return json(Files.readString(RESULTS.resolve(key)));
     }
 
     @Test
@@ -127,8 +130,8 @@ class LambdaS3BatchTest {
             JsonNode r = result(response, scored[0]);
             assertEquals("Succeeded", r.path("resultCode").asText(), r.toString());
             byte[] bytes = scored[1].equals(plain) ? a : b;
-            String docKey = RESULTS_PREFIX + scored[1] + "@" + md5(bytes) + ".json";
-            assertTrue(r.path("resultString").asText().contains("uploads/" + docKey), r.toString());
+            String docKey = DOCS_PREFIX + scored[1] + "@" + md5(bytes) + ".json";
+            assertTrue(r.path("resultString").asText().contains("jepa-results/" + docKey), r.toString());
             JsonNode doc = document(docKey);
             assertEquals(scored[1], doc.path("object").path("key").asText(), "the schema 1.0 key is decoded");
             assertEquals("s3-batch", doc.path("object").path("format").asText());
@@ -138,7 +141,7 @@ class LambdaS3BatchTest {
         // Corrupt image: a failure document with the decoder's code, final, so Batch Operations does not retry.
         JsonNode bad = result(response, "t-corrupt");
         assertEquals("PermanentFailure", bad.path("resultCode").asText(), bad.toString());
-        String badDoc = RESULTS_PREFIX + corrupt + "@" + md5(Arrays.copyOf(png(33), 40)) + ".json";
+        String badDoc = DOCS_PREFIX + corrupt + "@" + md5(Arrays.copyOf(png(33), 40)) + ".json";
         String code = document(badDoc).path("error").path("code").asText();
         assertFalse(code.isEmpty());
         assertTrue(bad.path("resultString").asText().startsWith(code + ": "), bad.toString());
@@ -147,7 +150,7 @@ class LambdaS3BatchTest {
         JsonNode gone = result(response, "t-missing");
         assertEquals("TemporaryFailure", gone.path("resultCode").asText(), gone.toString());
         assertTrue(gone.path("resultString").asText().startsWith("object_not_found: "), gone.toString());
-        try (var docs = Files.list(UPLOADS.resolve(RESULTS_PREFIX + "batch"))) {
+        try (var docs = Files.list(RESULTS.resolve(DOCS_PREFIX + "batch"))) {
             assertFalse(docs.anyMatch(p -> p.getFileName().toString().startsWith("never-uploaded-" + n)),
                     "no document for an object that was never there");
         }
@@ -156,7 +159,7 @@ class LambdaS3BatchTest {
         JsonNode skipped = result(response, "t-own");
         assertEquals("PermanentFailure", skipped.path("resultCode").asText(), skipped.toString());
         assertEquals("skipped: under the results prefix " + RESULTS_PREFIX, skipped.path("resultString").asText());
-        assertFalse(Files.exists(UPLOADS.resolve(RESULTS_PREFIX + own + "@" + md5(
+        assertFalse(Files.exists(RESULTS.resolve(DOCS_PREFIX + own + "@" + md5(
                 "{\"outcome\": \"scored\"}".getBytes(StandardCharsets.UTF_8)) + ".json")));
     }
 

@@ -100,7 +100,7 @@ class LambdaS3EventTest {
         String own = "jepa-scores/lambda/old.png@abc.json";
         String event = "{\"Records\": [" + record("ObjectCreated:Put", first, md5(a), a.length) + ","
                 + record("ObjectCreated:CompleteMultipartUpload", second, md5(b), b.length) + ","
-                + record("ObjectCreated:Put", own, "e0", 10) + ","
+                + record("ObjectCreated:Put", own, "e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0", 10) + ","
                 + record("ObjectRemoved:Delete", "lambda/gone.png", "e1", 0) + "]}";
 
         JsonNode report = invoke(event);
@@ -117,8 +117,10 @@ class LambdaS3EventTest {
         assertEquals("skipped", objects.path(2).path("outcome").asText());
         assertFalse(objects.path(2).has("jepaScore"));
         assertEquals("ObjectRemoved:Delete", report.path("ignored").path(0).asText());
-        assertTrue(Files.isRegularFile(UPLOADS.resolve(objects.path(0).path("resultKey").asText())),
-                "the result document is written next to the object");
+        assertTrue(Files.isRegularFile(Path.of("target/test-data").resolve(objects.path(0).path("resultBucket").asText())
+                .resolve(objects.path(0).path("resultKey").asText())),
+                "the result document is written in the results location (the local store's jepa-results)");
+        assertEquals("jepa-results", objects.path(0).path("resultBucket").asText());
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.jepascore.report.ReportData;
 import dev.jepascore.report.ReportOptions;
 import dev.jepascore.report.ReportRenderer;
 import dev.jepascore.result.ObjectScoringJob;
+import dev.jepascore.storage.BucketAllowList;
 import dev.jepascore.storage.ObjectStore;
 import io.quarkus.runtime.QuarkusApplication;
 
@@ -30,9 +31,17 @@ public class BackfillApplication implements QuarkusApplication {
     @Inject
     ReportRenderer reports;
 
+    @Inject
+    BucketAllowList buckets;
+
     @Override
     public int run(String... args) {
         BackfillOptions options = BackfillOptions.parse(args);
+        if (!buckets.allows(options.bucket())) {
+            System.err.println("backfill: bucket '" + options.bucket() + "' is not one this function serves; "
+                    + "jepa.storage.buckets allows " + buckets.buckets() + " (bucket_not_allowed)");
+            return BackfillCommand.EXIT_CANNOT_LIST;
+        }
         int code = BackfillCommand.execute(options, store, job.keys(), job::process, json, System.out, System.err,
                 BackfillCommand.onTerminal());
         if (options.report() == null || code == BackfillCommand.EXIT_CANNOT_LIST) {

@@ -68,6 +68,6 @@ public record ObjectRef(String bucket, String key, String versionTag, Long size,
 
     @Override
     public String toString() {
-        return bucket + "/" + key + (versionTag == null ? "" : "@" + versionTag);
+        return LogText.escape(bucket + "/" + key + (versionTag == null ? "" : "@" + versionTag));
     }
 }

@@ -139,8 +139,9 @@ public final class StorageEventParser {
             String rawKey = text(object, "key", where + ".s3.object.key");
             // Ceph RGW sends the key as stored; AWS and MinIO form-URL-encode it.
             String key = source.startsWith("ceph:") ? rawKey : formDecode(rawKey, where + ".s3.object.key");
-            String eTag = stripQuotes(optText(object, "eTag"));
-            String tag = firstNonBlank(eTag, optText(object, "versionId"));
+            String eTag = VersionTags.s3ETag(stripQuotes(optText(object, "eTag")), where + ".s3.object.eTag");
+            String tag = firstNonBlank(eTag,
+                    VersionTags.s3VersionId(optText(object, "versionId"), where + ".s3.object.versionId"));
             out.objects.add(new ObjectRef(bucket, key, tag, optLong(object, "size", where + ".s3.object.size"),
                     optText(object, "contentType"), eventName, EventFormat.S3_RECORDS, isETag(eTag, tag)));
         }
@@ -158,8 +159,8 @@ public final class StorageEventParser {
         JsonNode object = detail.path("object");
         String bucket = text(detail.path("bucket"), "name", "detail.bucket.name");
         String key = formDecode(text(object, "key", "detail.object.key"), "detail.object.key");
-        String eTag = stripQuotes(optText(object, "etag"));
-        String tag = firstNonBlank(eTag, optText(object, "version-id"));
+        String eTag = VersionTags.s3ETag(stripQuotes(optText(object, "etag")), "detail.object.etag");
+        String tag = firstNonBlank(eTag, VersionTags.s3VersionId(optText(object, "version-id"), "detail.object.version-id"));
         out.objects.add(new ObjectRef(bucket, key, tag, optLong(object, "size", "detail.object.size"), null,
                 detailType, EventFormat.EVENTBRIDGE, isETag(eTag, tag)));
     }
@@ -201,14 +202,16 @@ public final class StorageEventParser {
         if (name == null || name.isEmpty()) {
             throw new BadEventException(ErrorCode.MALFORMED_EVENT, "The GCS event names no object (data.name or subject)");
         }
-        out.objects.add(new ObjectRef(bucket, name, optText(data, "generation"), optLong(data, "size", "data.size"),
+        out.objects.add(new ObjectRef(bucket, name,
+                VersionTags.gcsGeneration(optText(data, "generation"), "data.generation"), optLong(data, "size", "data.size"),
                 optText(data, "contentType"), type, EventFormat.GCS_CLOUDEVENT));
     }
 
     private static void azureBlob(String type, String subject, JsonNode data, Collector out) {
         JsonNode d = data == null ? JSON.createObjectNode() : data;
         String[] containerAndBlob = subject != null ? fromSubject(subject) : fromBlobUrl(optText(d, "url"));
-        out.objects.add(new ObjectRef(containerAndBlob[0], containerAndBlob[1], stripQuotes(optText(d, "eTag")),
+        out.objects.add(new ObjectRef(containerAndBlob[0], containerAndBlob[1],
+                VersionTags.azureETag(stripQuotes(optText(d, "eTag")), "data.eTag"),
                 optLong(d, "contentLength", "data.contentLength"), optText(d, "contentType"), type,
                 EventFormat.AZURE_BLOB));
     }

@@ -52,7 +52,10 @@ public class ReportResource {
     @APIResponse(responseCode = "200", description = "The report (also when nothing is scored yet: the page says so)",
             content = @Content(mediaType = MediaType.TEXT_HTML))
     @APIResponse(responseCode = "400", description = "An unsafe bucket or prefix, or top outside 1-50")
-    @APIResponse(responseCode = "403", description = "The function's credentials may not list the bucket")
+    @APIResponse(responseCode = "403", description = "A bucket not in jepa.storage.buckets (bucket_not_allowed), or "
+            + "the function's credentials may not list the bucket (access_denied)", content = @Content(
+                    mediaType = MediaType.APPLICATION_JSON,
+                    examples = @ExampleObject(name = "bucketNotAllowed", ref = "bucketNotAllowed")))
     @APIResponse(responseCode = "404", description = "No such bucket, or nothing at all under the prefix",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     examples = @ExampleObject(name = "bucketNotFound", ref = "bucketNotFound")))

@@ -15,12 +15,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.jepascore.JepaException;
+import dev.jepascore.event.EventFormat;
+import dev.jepascore.event.LogText;
 import dev.jepascore.event.ObjectKeys;
+import dev.jepascore.event.ObjectRef;
 import dev.jepascore.model.ModelManifest;
 import dev.jepascore.model.ModelRuntime;
 import dev.jepascore.model.ServedModels;
 import dev.jepascore.image.ImageDecoder;
 import dev.jepascore.result.ResultKeys;
+import dev.jepascore.result.ResultSeal;
+import dev.jepascore.storage.BucketAllowList;
 import dev.jepascore.storage.ObjectPage;
 import dev.jepascore.storage.ObjectStore;
 import dev.jepascore.storage.StorageConfig;
@@ -51,12 +56,16 @@ public class ReportRenderer {
     /** bucket -> the model that scores its objects ({@code jepa.storage.bucket-models}); others: the default. */
     private final Map<String, String> bucketModels;
     private final ImageDecoder decoder;
+    private final BucketAllowList buckets;
+    private final ResultSeal seal;
 
     public ReportRenderer(ObjectStore store, ObjectMapper json, StorageConfig config, ServedModels models,
-            ImageDecoder decoder) {
+            ImageDecoder decoder, BucketAllowList buckets) {
+        this.buckets = buckets;
+        this.seal = new ResultSeal(json, config.resultsSigningKey());
         this.store = store;
         this.json = json;
-        this.keys = new ResultKeys(config.resultsPrefix(), config.resultsBucket());
+        this.keys = ResultKeys.from(config);
         this.maxObjectBytes = config.maxObjectBytes();
         this.models = models;
         this.bucketModels = Map.copyOf(config.bucketModels());
@@ -103,6 +112,7 @@ public class ReportRenderer {
             throw new ReportException(ErrorCode.BAD_REPORT_REQUEST,
                     "prefix '" + prefix + "' is refused: " + ObjectKeys.whyUnsafe(prefix));
         }
+        buckets.require(bucket, "the report");
         String documentsBucket = keys.documentsBucket(bucket);
         String documentsPrefix = keys.documentsPrefix(bucket, prefix);
         ReportData data = new ReportData(bucket, prefix, documentsBucket, documentsPrefix, options, servedBands(modelFor(bucket)));
@@ -169,7 +179,15 @@ public class ReportRenderer {
         }
         try {
             JsonNode document = json.readTree(stored.bytes());
-            data.add(ResultDocument.parse(item.key(), document));
+            ResultDocument parsed = ResultDocument.parse(item.key(), document);
+            String untrusted = whyUntrusted(data.bucket, bucket, item.key(), parsed, document);
+            if (untrusted != null) {
+                LOG.warnf("Report over %s: ignoring result document %s/%s: %s", data.bucket, bucket,
+                        LogText.escape(item.key()), untrusted);
+                data.unreadable(item.key(), "not trusted: " + untrusted);
+                return;
+            }
+            data.add(parsed);
         } catch (JsonProcessingException e) {
             data.unreadable(item.key(), "not JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
@@ -177,6 +195,23 @@ public class ReportRenderer {
         } catch (IllegalArgumentException e) {
             data.unreadable(item.key(), "not a result document: " + e.getMessage());
         }
+    }
+
+    /**
+     * Why a document listed at {@code documentsBucket}/{@code documentKey} is not believed, else {@code null}: it must
+     * describe an object of the report's bucket whose own document key is where it was found (so its thumbnail is
+     * read from that object only), and verify when documents are signed.
+     */
+    private String whyUntrusted(String reportBucket, String documentsBucket, String documentKey, ResultDocument doc,
+            JsonNode document) {
+        if (!reportBucket.equals(doc.bucket()) || doc.key() == null) {
+            return "it describes an object of bucket '" + doc.bucket() + "', found among those of '" + reportBucket + "'";
+        }
+        ObjectRef named = new ObjectRef(doc.bucket(), doc.key(), doc.versionTag(), null, null, null, EventFormat.BACKFILL);
+        if (!keys.bucketFor(named).equals(documentsBucket) || !keys.keyFor(named).equals(documentKey)) {
+            return "it names " + named + ", whose document would be " + keys.keyFor(named);
+        }
+        return seal.whyUntrusted(named, document);
     }
 
     private static ReportData.Bands servedBands(ModelRuntime model) {

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -19,6 +20,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.jepascore.JepaException;
+import dev.jepascore.event.BadEventException;
+import dev.jepascore.event.EventConfig;
+import dev.jepascore.event.LogText;
 import dev.jepascore.event.ObjectKeys;
 import dev.jepascore.event.ObjectRef;
 import dev.jepascore.event.ParsedEvent;
@@ -26,6 +30,7 @@ import dev.jepascore.score.ScoreMode;
 import dev.jepascore.score.ScoreResult;
 import dev.jepascore.score.ScoringService;
 import dev.jepascore.startup.StartupWork;
+import dev.jepascore.storage.BucketAllowList;
 import dev.jepascore.storage.ObjectStore;
 import dev.jepascore.storage.RetryingObjectStore;
 import dev.jepascore.storage.StorageConfig;
@@ -74,18 +79,24 @@ public class ObjectScoringJob {
     private final long maxObjectBytes;
     private final StorageConfig.Retry retry;
     private final MeterRegistry metrics;
+    private final BucketAllowList buckets;
+    private final ResultSeal seal;
+    private final int maxRecords;
     /** bucket -> id of the model that scores its objects ({@code jepa.storage.bucket-models}); others: the default. */
     private final Map<String, String> bucketModels;
 
     @Inject
     public ObjectScoringJob(ObjectStore store, ScoringService scoring, StartupWork startup, ObjectMapper json,
-            StorageConfig config, MeterRegistry metrics) {
+            StorageConfig config, MeterRegistry metrics, BucketAllowList buckets, EventConfig events) {
+        this.buckets = buckets;
+        this.maxRecords = events.maxRecords();
+        this.seal = new ResultSeal(json, config.resultsSigningKey());
         this.metrics = metrics;
         this.startup = startup;
         this.store = store;
         this.scoring = scoring;
         this.json = json;
-        this.keys = new ResultKeys(config.resultsPrefix(), config.resultsBucket());
+        this.keys = ResultKeys.from(config);
         this.maxObjectBytes = config.maxObjectBytes();
         this.retry = config.retry();
         this.bucketModels = Map.copyOf(config.bucketModels());
@@ -98,6 +109,13 @@ public class ObjectScoringJob {
                 }
             }
         }
+        if (keys.besideUploads(buckets) && !seal.signs()) {
+            throw new IllegalArgumentException("Result documents would live where uploaders can write ("
+                    + keys.resultsBucket().map(b -> "jepa.storage.results-bucket=" + b + " is also an upload bucket")
+                            .orElse("beside each object: jepa.storage.results-bucket is unset")
+                    + "), so anyone who may upload could forge them; set jepa.storage.results-bucket to a bucket only "
+                    + "this function writes, or jepa.storage.results-signing-key to sign them");
+        }
         if (retry.notFoundAttempts() < 1) {
             throw new IllegalArgumentException(
                     "jepa.storage.retry.not-found-attempts must be at least 1, found " + retry.notFoundAttempts());
@@ -109,26 +127,38 @@ public class ObjectScoringJob {
     }
 
     /**
-     * Processes every object of the event, in order. An unsafe key anywhere rejects the whole event before any
-     * object is touched.
+     * Processes every object of the event, in order, each named version once (a record repeated in the same event is
+     * answered once). More than {@code jepa.event.max-records} records, an unsafe key or a bucket outside
+     * {@code jepa.storage.buckets} anywhere rejects the whole event before any object is touched.
      *
-     * @throws dev.jepascore.event.BadEventException for an unsafe key or bucket name
-     * @throws StorageException                       {@code UNAVAILABLE} when storage stayed unreachable
+     * @throws BadEventException for too many records, an unsafe key or bucket name
+     * @throws StorageException  {@code bucket_not_allowed}; {@code UNAVAILABLE} when storage stayed unreachable
      */
     public ScoringReport process(ParsedEvent event) {
+        int records = event.objects().size() + event.ignoredTypes().size();
+        if (records > maxRecords) {
+            throw new BadEventException(ErrorCode.TOO_MANY_RECORDS, "The event carries " + records
+                    + " records; at most " + maxRecords + " are accepted in one request (jepa.event.max-records): "
+                    + "send them in several requests");
+        }
+        Map<String, ObjectRef> distinct = new LinkedHashMap<>();
         for (ObjectRef ref : event.objects()) {
             ObjectKeys.requireSafe(ref.bucket(), ref.key());
+            buckets.require(ref.bucket(), "the event");
+            distinct.putIfAbsent(ref.bucket() + "\u0000" + ref.key() + "\u0000" + ref.versionTag(), ref);
         }
         ObjectStore budgeted = budgeted();
         List<ObjectOutcome> outcomes = new ArrayList<>();
-        for (ObjectRef ref : event.objects()) {
+        for (ObjectRef ref : distinct.values()) {
             outcomes.add(process(ref, budgeted));
         }
         return new ScoringReport(outcomes, event.ignoredTypes());
     }
 
-    /** Processes one object; see the class comment. */
+    /** Processes one object; see the class comment. A bucket outside the allow-list is refused first. */
     public ObjectOutcome process(ObjectRef ref) {
+        ObjectKeys.requireSafe(ref.bucket(), ref.key());
+        buckets.require(ref.bucket(), "the object");
         return process(ref, budgeted());
     }
 
@@ -300,6 +330,12 @@ public class ObjectScoringJob {
                     "Result document " + bucket + "/" + key + " is not valid JSON; delete it to have the object rescored",
                     e);
         }
+        String untrusted = seal.whyUntrusted(ref, document);
+        if (untrusted != null) {
+            LOG.warnf("Ignoring result document %s/%s found for %s: %s; scoring the object and rewriting it", bucket,
+                    LogText.escape(key), ref, untrusted);
+            return null;
+        }
         JsonNode error = document.path("error");
         if (error.isObject() && !new Failure(error.path("code").asText(), null).permanent()) {
             LOG.debugf("%s has a failure document %s/%s for a condition that may have cleared (%s): checking again",
@@ -329,7 +365,7 @@ public class ObjectScoringJob {
 
     private byte[] bytes(JsonNode document) {
         try {
-            return json.writerWithDefaultPrettyPrinter().writeValueAsBytes(document);
+            return json.writerWithDefaultPrettyPrinter().writeValueAsBytes(seal.sign((ObjectNode) document));
         } catch (IOException e) {
             throw new StorageException(ErrorCode.RESULT_NOT_SERIALISABLE,
                     "Cannot serialise the result document: " + e.getMessage(), e);

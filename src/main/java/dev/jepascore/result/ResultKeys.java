@@ -3,11 +3,14 @@ package dev.jepascore.result;
 import java.util.Optional;
 
 import dev.jepascore.event.ObjectRef;
+import dev.jepascore.storage.BucketAllowList;
+import dev.jepascore.storage.StorageConfig;
 
 /**
- * Where the document for one object version lives: {@code <prefix><key>@<tag>.json} in the object's bucket, or
- * {@code <prefix><bucket>/<key>@<tag>.json} when a separate results bucket is configured. The same version always
- * maps to the same key, which is what makes redelivery harmless.
+ * Where the document for one object version lives: {@code <prefix><bucket>/<key>@<tag>.json} in the results bucket
+ * (by default; the local store's is {@code jepa-results}), or {@code <prefix><key>@<tag>.json} in the object's own
+ * bucket when no results bucket is configured for an object store. The same version always maps to the same key,
+ * which is what makes redelivery harmless. Keys under the prefix are never scored, in any bucket.
  */
 public final class ResultKeys {
 
@@ -26,13 +29,30 @@ public final class ResultKeys {
         this.resultsBucket = resultsBucket;
     }
 
+    /** The layout {@code jepa.storage.*} asks for; see {@link StorageConfig#resultsBucket()}. */
+    public static ResultKeys from(StorageConfig config) {
+        Optional<String> bucket = config.resultsBucket().isPresent() || config.kind() != StorageConfig.Kind.LOCAL
+                ? config.resultsBucket() : Optional.of(StorageConfig.LOCAL_RESULTS_BUCKET);
+        return new ResultKeys(config.resultsPrefix(), bucket);
+    }
+
+    /** Whether documents live where uploaders may write: beside each object, or in a bucket that takes uploads. */
+    public boolean besideUploads(BucketAllowList buckets) {
+        return resultsBucket.isEmpty() || buckets.allows(resultsBucket.get());
+    }
+
+    /** The results bucket, empty when each document lives in its object's bucket. */
+    public Optional<String> resultsBucket() {
+        return resultsBucket;
+    }
+
     public String prefix() {
         return prefix;
     }
 
     /** Whether the object is a result document itself, and so must never be scored. */
     public boolean isResult(ObjectRef ref) {
-        return ref.key().startsWith(prefix) && resultsBucket.map(ref.bucket()::equals).orElse(true);
+        return ref.key().startsWith(prefix);
     }
 
     public String bucketFor(ObjectRef ref) {

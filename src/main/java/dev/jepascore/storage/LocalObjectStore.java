@@ -9,6 +9,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -62,10 +63,19 @@ public class LocalObjectStore implements ObjectStore {
         if (why != null) {
             throw StorageException.outsideBucket(bucket, key, why);
         }
-        Path bucketDir = root.resolve(bucket).normalize();
+        Path bucketDir = resolveBucket(bucket);
         Path file = bucketDir.resolve(key).normalize();
         if (!file.startsWith(bucketDir) || file.equals(bucketDir)) {
             throw StorageException.outsideBucket(bucket, key, "it resolves outside the bucket directory");
+        }
+        for (Path parent = file.getParent(); parent != null && parent.startsWith(bucketDir) && !parent.equals(bucketDir);
+                parent = parent.getParent()) {
+            if (Files.isRegularFile(parent, LinkOption.NOFOLLOW_LINKS)) {
+                // never clears by waiting: no object can exist below a file, and no document can be written there
+                throw new StorageException(ErrorCode.KEY_NOT_STORABLE, "Key '" + key
+                        + "' in bucket '" + bucket + "' lies below '" + bucketDir.relativize(parent)
+                        + "', which is an object (a file), so the local store can hold nothing under it", null);
+            }
         }
         // A symbolic link inside the bucket may still point elsewhere: compare real paths of what exists.
         Path existing = file;
@@ -78,7 +88,7 @@ public class LocalObjectStore implements ObjectStore {
                     throw StorageException.outsideBucket(bucket, key, "a symbolic link leads outside the bucket directory");
                 }
             } catch (IOException e) {
-                throw new UncheckedIOException("Cannot resolve " + existing, e);
+                throw new UncheckedIOException("Cannot resolve " + root.relativize(existing), e);
             }
         }
         return file;
@@ -198,7 +208,7 @@ public class LocalObjectStore implements ObjectStore {
                 }
             });
         } catch (IOException e) {
-            throw StorageException.unavailable("list", bucket, excludedPrefix + "*", e);
+            throw map(e, "list", bucket, excludedPrefix + "*");
         }
         return entries;
     }
@@ -227,7 +237,7 @@ public class LocalObjectStore implements ObjectStore {
             } catch (AccessDeniedException e) {
                 throw StorageException.forbidden("list", bucket, prefix + "*", e);
             } catch (IOException e) {
-                throw StorageException.unavailable("list", bucket, prefix + "*", e);
+                throw map(e, "list", bucket, prefix + "*");
             }
         }
         if (found.size() <= pageSize) {
@@ -283,15 +293,37 @@ public class LocalObjectStore implements ObjectStore {
         }
     }
 
+    /**
+     * The bucket's directory: a single name below the root that, where it exists, really is there (a bucket that is a
+     * symbolic link to elsewhere is refused, or every key in it would be read from outside the store).
+     */
     private Path resolveBucket(String bucket) {
         String why = ObjectKeys.whyUnsafeBucket(bucket);
         if (why != null) {
             throw StorageException.outsideBucket(bucket, "", why);
         }
-        return root.resolve(bucket).normalize();
+        Path bucketDir = root.resolve(bucket).normalize();
+        if (Files.exists(bucketDir, LinkOption.NOFOLLOW_LINKS)) {
+            try {
+                if (!bucketDir.toRealPath().startsWith(root.toRealPath())
+                        || Files.isSymbolicLink(bucketDir)) {
+                    throw StorageException.outsideBucket(bucket, "",
+                            "the bucket directory is a symbolic link, or resolves outside the store's root");
+                }
+            } catch (IOException e) {
+                throw map(e, "resolve", bucket, "");
+            }
+        }
+        return bucketDir;
     }
 
-    private static StorageException map(IOException e, String operation, String bucket, String key) {
+    /** The failure's own description with the store's root left out: answers and documents carry no absolute path. */
+    private String relative(IOException e) {
+        String message = e.getMessage() == null ? "" : e.getMessage().replace(root.toString() + "/", "");
+        return e.getClass().getSimpleName() + (message.isEmpty() ? "" : ": " + message);
+    }
+
+    private StorageException map(IOException e, String operation, String bucket, String key) {
         if (e instanceof NoSuchFileException || e instanceof NotDirectoryException) {
             return StorageException.notFound(bucket, key, e);
         }
@@ -299,10 +331,17 @@ public class LocalObjectStore implements ObjectStore {
             return StorageException.forbidden(operation, bucket, key, e);
         }
         if (e instanceof FileAlreadyExistsException) {
-            return new StorageException(ErrorCode.STORAGE_CONFLICT, "Cannot " + operation + " '" + key
-                    + "' in bucket '" + bucket + "': a file stands where a directory is needed (" + e.getMessage() + ")", e);
+            return new StorageException(ErrorCode.KEY_NOT_STORABLE, "Cannot " + operation + " '"
+                    + key + "' in bucket '" + bucket + "': a file stands where a directory is needed (" + relative(e)
+                    + ")", e);
         }
-        return StorageException.unavailable(operation, bucket, key, e);
+        if (e instanceof FileSystemException fs && fs.getReason() != null
+                && (fs.getReason().contains("File name too long") || fs.getReason().contains("Not a directory"))) {
+            return new StorageException(ErrorCode.KEY_NOT_STORABLE, "Cannot " + operation + " '"
+                    + key + "' in bucket '" + bucket + "' in the local store: " + fs.getReason(), e);
+        }
+        return new StorageException(ErrorCode.STORAGE_UNAVAILABLE, "Storage unavailable: "
+                + operation + " '" + key + "' in bucket '" + bucket + "' failed: " + relative(e), e);
     }
 
     private static MessageDigest md5() {

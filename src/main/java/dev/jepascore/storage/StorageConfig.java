@@ -45,10 +45,32 @@ public interface StorageConfig {
     String resultsPrefix();
 
     /**
-     * Bucket for result documents. Unset: each document goes into the bucket of the object it describes. When set,
-     * the document key also carries the source bucket name, so objects of different buckets never collide.
+     * Bucket for result documents; the document key carries the source bucket name, so objects of different buckets
+     * never collide. Unset: with the local store, {@value #LOCAL_RESULTS_BUCKET} (the directory
+     * {@code <local.root>/jepa-results}, beside no upload); with an object store, each document goes into the bucket
+     * of the object it describes, which anyone who may upload there can also write, so that layout needs
+     * {@link #resultsSigningKey()} and start-up refuses it without one. A results bucket that is also in
+     * {@link #buckets()} is beside uploads too and needs the key as well.
      */
     Optional<String> resultsBucket();
+
+    /** The local store's results directory (a bucket of its own) when {@link #resultsBucket()} is unset. */
+    String LOCAL_RESULTS_BUCKET = "jepa-results";
+
+    /**
+     * HMAC-SHA256 key signing result documents, at least 32 characters; read it from a secret (environment variable
+     * {@code JEPA_STORAGE_RESULTS_SIGNING_KEY}). Required when documents live where uploaders can write (see
+     * {@link #resultsBucket()}); when set, documents are signed in every layout and a document that does not verify
+     * is never trusted: the object is scored again and the document rewritten.
+     */
+    Optional<String> resultsSigningKey();
+
+    /**
+     * The buckets (containers) this function may read, score and report on, comma-separated. Unset: the uploads
+     * bucket and every bucket named in {@link #bucketModels()}. Events, reports and backfills naming any other
+     * bucket are refused with 403 {@code bucket_not_allowed} before any storage call.
+     */
+    Optional<java.util.List<String>> buckets();
 
     /**
      * Objects larger than this many bytes are not read; they get a failure document ({@code object_too_large}).

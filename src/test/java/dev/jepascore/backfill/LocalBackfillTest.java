@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -32,6 +33,7 @@ import dev.jepascore.report.ReportRenderer;
 import dev.jepascore.result.ObjectOutcome;
 import dev.jepascore.result.ObjectScoringJob;
 import dev.jepascore.result.Outcome;
+import dev.jepascore.storage.BucketAllowList;
 import dev.jepascore.storage.LocalObjectStore;
 import dev.jepascore.storage.ObjectStore;
 import dev.jepascore.testing.EventTestSupport;
@@ -60,15 +62,23 @@ class LocalBackfillTest {
     @Inject
     ReportRenderer reports;
 
+    @Inject
+    BucketAllowList buckets;
+
     private Path bucketDir;
+    /** Where the documents of the bucket's objects go: the local store's results directory of its own. */
+    private Path resultsDir;
 
     @BeforeEach
     void bucket() throws IOException {
         bucketDir = ((LocalObjectStore) ((dev.jepascore.storage.RetryingObjectStore) store).delegate()).root()
                 .resolve(BUCKET);
-        if (Files.exists(bucketDir)) {
-            try (Stream<Path> files = Files.walk(bucketDir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        resultsDir = bucketDir.resolveSibling("jepa-results").resolve("jepa-scores").resolve(BUCKET);
+        for (Path dir : List.of(bucketDir, resultsDir)) {
+            if (Files.exists(dir)) {
+                try (Stream<Path> files = Files.walk(dir)) {
+                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
             }
         }
         for (int i = 0; i < IMAGES; i++) {
@@ -84,9 +94,9 @@ class LocalBackfillTest {
 
     private Map<String, byte[]> documents() throws IOException {
         Map<String, byte[]> documents = new HashMap<>();
-        try (Stream<Path> files = Files.walk(bucketDir.resolve("jepa-scores"))) {
+        try (Stream<Path> files = Files.walk(resultsDir)) {
             for (Path file : files.filter(p -> p.toString().endsWith(".json")).toList()) {
-                documents.put(bucketDir.relativize(file).toString(), Files.readAllBytes(file));
+                documents.put("jepa-scores/" + resultsDir.relativize(file), Files.readAllBytes(file));
             }
         }
         return documents;
@@ -183,6 +193,7 @@ class LocalBackfillTest {
         app.job = job;
         app.json = json;
         app.reports = reports;
+        app.buckets = buckets;
         assertEquals(BackfillCommand.EXIT_OK, app.run("--bucket", BUCKET, "--prefix", "shots/1/", "--report",
                 page.toString()));
         String html = Files.readString(page);
@@ -198,5 +209,22 @@ class LocalBackfillTest {
                 BackfillOptions.UsageException.class, () -> BackfillOptions.parse(new String[] { "--bucket", BUCKET,
                         "--emit-events", "http://127.0.0.1:9/v1/events", "--report", "r.html" }));
         assertTrue(e.getMessage().startsWith("--report needs the documents written here"), e.getMessage());
+    }
+
+    /** Issue 17, finding 1: a backfill naming a bucket the function does not serve is refused before any listing. */
+    @Test
+    void backfill_of_a_bucket_not_served_is_refused_before_listing() throws IOException {
+        Path secret = bucketDir.resolveSibling("private-backfill").resolve("hr/pay.png");
+        Files.createDirectories(secret.getParent());
+        Files.write(secret, EventTestSupport.png(2));
+        BackfillApplication app = new BackfillApplication();
+        app.store = store;
+        app.job = job;
+        app.json = json;
+        app.reports = reports;
+        app.buckets = buckets;
+        assertEquals(BackfillCommand.EXIT_CANNOT_LIST, app.run("--bucket", "private-backfill"));
+        assertFalse(Files.exists(bucketDir.resolveSibling("jepa-results").resolve("jepa-scores/private-backfill")),
+                "nothing may be written for a bucket not served");
     }
 }

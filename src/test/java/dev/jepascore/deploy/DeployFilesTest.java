@@ -255,6 +255,61 @@ class DeployFilesTest {
         }
     }
 
+    /**
+     * Issue 17: private by default. Knative services are cluster-local (their caller is the broker's Trigger); the
+     * Cloud Run service has internal ingress and IAM-checked invocation, and its only invoker is the Eventarc
+     * trigger's service account; no Lambda has a function URL, an API event or a permission for any principal;
+     * every service names the buckets it serves; nothing anywhere grants allUsers or unauthenticated access.
+     */
+    @Test
+    void deploy_files_are_private_by_default() throws IOException {
+        for (Path file : files("service*.yaml")) {
+            JsonNode service = documents(file).get(0);
+            JsonNode env = service.path("spec").path("template").path("spec").path("containers").path(0).path("env");
+            List<String> names = new ArrayList<>();
+            env.forEach(e -> names.add(e.path("name").asText()));
+            assertTrue(names.contains("JEPA_STORAGE_BUCKETS"), file + " must name the buckets it serves");
+            if (file.startsWith(DEPLOY.resolve("knative"))) {
+                assertEquals("cluster-local", service.path("metadata").path("labels")
+                        .path("networking.knative.dev/visibility").asText(), file + " must not be public");
+            } else {
+                JsonNode annotations = service.path("metadata").path("annotations");
+                assertEquals("internal", annotations.path("run.googleapis.com/ingress").asText(), file.toString());
+                assertFalse(annotations.path("run.googleapis.com/invoker-iam-disabled").asText().equals("true"),
+                        file + " must let Cloud Run check the invoker");
+            }
+        }
+        String trigger = Files.readString(DEPLOY.resolve("cloudrun/eventarc-trigger.sh"));
+        assertTrue(trigger.contains("add-iam-policy-binding jepa-score") && trigger.contains("--role=roles/run.invoker")
+                && trigger.contains("--member=\"serviceAccount:$SERVICE_ACCOUNT\""),
+                "the Eventarc trigger's service account is the Cloud Run service's invoker");
+        for (String name : List.of("template.yaml", "template-native.yaml")) {
+            Path file = DEPLOY.resolve("lambda").resolve(name);
+            JsonNode template = documents(file).get(0);
+            assertEquals("UploadsBucketName", template.path("Globals").path("Function").path("Environment")
+                    .path("Variables").path("JEPA_STORAGE_BUCKETS").path("Ref").asText(), file.toString());
+            template.path("Resources").fields().forEachRemaining(resource -> {
+                JsonNode r = resource.getValue();
+                String type = r.path("Type").asText();
+                assertFalse(type.equals("AWS::Lambda::Url") || type.equals("AWS::Serverless::Api")
+                        || type.equals("AWS::Serverless::HttpApi"), file + ": " + resource.getKey() + " is public");
+                assertTrue(r.path("Properties").path("FunctionUrlConfig").isMissingNode(),
+                        file + ": " + resource.getKey() + " has a function URL");
+                r.path("Properties").path("Events").forEach(event -> assertTrue(
+                        List.of("S3").contains(event.path("Type").asText()),
+                        file + ": " + resource.getKey() + " is invoked by a " + event.path("Type").asText() + " event"));
+                if (type.equals("AWS::Lambda::Permission")) {
+                    assertFalse(r.path("Properties").path("Principal").asText().equals("*"), file.toString());
+                }
+            });
+        }
+        for (Path file : files("*")) {
+            String text = Files.readString(file);
+            assertFalse(text.matches("(?s).*(members?[=:]\\s*\"?allUsers|-\\s+\"?allUsers).*"), file + " grants allUsers");
+            assertFalse(text.contains("--allow-unauthenticated"), file + " allows unauthenticated callers");
+        }
+    }
+
     @Test
     void dockerfiles_expose_the_http_port_and_copy_only_what_exists() throws IOException {
         for (Path file : files("Dockerfile.*")) {

@@ -41,12 +41,16 @@ class LocalStorageEventTest {
 
     private static final Path ROOT = Path.of("target/test-data");
     private static final Path UPLOADS = ROOT.resolve("uploads");
+    /** The local store's results directory of its own: documents of bucket uploads are under jepa-scores/uploads/. */
+    private static final Path RESULTS = ROOT.resolve("jepa-results");
 
     @BeforeAll
     static void emptyUploads() throws IOException {
-        if (Files.exists(UPLOADS)) {
-            try (Stream<Path> files = Files.walk(UPLOADS)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        for (Path dir : List.of(UPLOADS, RESULTS.resolve("jepa-scores/uploads"))) {
+            if (Files.exists(dir)) {
+                try (Stream<Path> files = Files.walk(dir)) {
+                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
             }
         }
         Files.createDirectories(UPLOADS);
@@ -59,11 +63,11 @@ class LocalStorageEventTest {
     }
 
     private static JsonNode document(String resultKey) throws IOException {
-        return json(Files.readString(UPLOADS.resolve(resultKey)));
+        return json(Files.readString(RESULTS.resolve(resultKey)));
     }
 
     private static List<String> results(String keyPrefix) throws IOException {
-        Path dir = UPLOADS.resolve("jepa-scores");
+        Path dir = RESULTS.resolve("jepa-scores/uploads");
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
@@ -132,8 +136,8 @@ class LocalStorageEventTest {
                 .when().post("/v1/events").then().statusCode(200)
                 .body("objects[0].outcome", equalTo("scored"))
                 .extract().asString();
-        assertEquals("jepa-scores/binary/ce.png@17.json", json(body).path("objects").path(0).path("resultKey").asText());
-        assertEquals(onDemandScore(image), document("jepa-scores/binary/ce.png@17.json").path("jepaScore").asDouble(), 0.0);
+        assertEquals("jepa-scores/uploads/binary/ce.png@17.json", json(body).path("objects").path(0).path("resultKey").asText());
+        assertEquals(onDemandScore(image), document("jepa-scores/uploads/binary/ce.png@17.json").path("jepaScore").asDouble(), 0.0);
     }
 
     @Test
@@ -142,10 +146,10 @@ class LocalStorageEventTest {
         upload("dup/bag.png", image);
         byte[] event = s3Event("uploads", "dup/bag.png", md5(image), image.length);
         post("/onObjectCreated", event).statusCode(200).body("objects[0].outcome", equalTo("scored"));
-        String before = Files.readString(UPLOADS.resolve("jepa-scores/dup/bag.png@" + md5(image) + ".json"));
+        String before = Files.readString(RESULTS.resolve("jepa-scores/uploads/dup/bag.png@" + md5(image) + ".json"));
         post("/onObjectCreated", event).statusCode(200).body("objects[0].outcome", equalTo("duplicate"));
         assertEquals(List.of("dup/bag.png@" + md5(image) + ".json"), results("dup/"));
-        assertEquals(before, Files.readString(UPLOADS.resolve("jepa-scores/dup/bag.png@" + md5(image) + ".json")));
+        assertEquals(before, Files.readString(RESULTS.resolve("jepa-scores/uploads/dup/bag.png@" + md5(image) + ".json")));
     }
 
     @Test
@@ -160,7 +164,7 @@ class LocalStorageEventTest {
                 .body("objects[0].current.outcome", equalTo("scored"))
                 .body("objects[0].current.object.versionTag", equalTo(md5(b)));
         assertEquals(List.of("replaced/hat.png@" + md5(b) + ".json"), results("replaced/"));
-        assertEquals(onDemandScore(b), document("jepa-scores/replaced/hat.png@" + md5(b) + ".json")
+        assertEquals(onDemandScore(b), document("jepa-scores/uploads/replaced/hat.png@" + md5(b) + ".json")
                 .path("jepaScore").asDouble(), 0.0);
         post("/onObjectCreated", s3Event("uploads", "replaced/hat.png", md5(b), b.length)).statusCode(200)
                 .body("objects[0].outcome", equalTo("duplicate"));
@@ -189,7 +193,7 @@ class LocalStorageEventTest {
         post("/onObjectCreated", s3Event("uploads", "bad/readme.png", md5(text), text.length)).statusCode(200)
                 .body("objects[0].outcome", equalTo("failed"))
                 .body("objects[0].error.code", equalTo("not_an_image"));
-        JsonNode document = document("jepa-scores/bad/readme.png@" + md5(text) + ".json");
+        JsonNode document = document("jepa-scores/uploads/bad/readme.png@" + md5(text) + ".json");
         assertEquals("failed", document.path("outcome").asText());
         assertEquals("not_an_image", document.path("error").path("code").asText());
     }
@@ -197,8 +201,9 @@ class LocalStorageEventTest {
     @Test
     void object_not_found_document_of_an_earlier_release_does_not_make_redelivery_a_duplicate() throws IOException {
         byte[] image = png(64);
-        String resultKey = "jepa-scores/late/coat.png@" + md5(image) + ".json";
-        upload(resultKey, """
+        String resultKey = "jepa-scores/uploads/late/coat.png@" + md5(image) + ".json";
+        Files.createDirectories(RESULTS.resolve(resultKey).getParent());
+        Files.write(RESULTS.resolve(resultKey), """
                 {"object": {"bucket": "uploads", "key": "late/coat.png"}, "outcome": "failed",
                  "error": {"code": "object_not_found", "message": "Object 'late/coat.png' does not exist"}}
                 """.getBytes());
@@ -212,9 +217,9 @@ class LocalStorageEventTest {
     void key_that_tries_to_escape_the_bucket_is_400_and_nothing_outside_is_touched() throws IOException {
         post("/onObjectCreated", sample("s3-escaping-key.json")).statusCode(400)
                 .body("error.code", equalTo("unsafe_object_key"));
-        post("/onObjectCreated", s3Event("uploads", "/etc/passwd", "x", 1)).statusCode(400)
+        post("/onObjectCreated", s3Event("uploads", "/etc/passwd", md5(new byte[0]), 1)).statusCode(400)
                 .body("error.code", equalTo("unsafe_object_key"));
-        post("/onObjectCreated", s3Event("..", "x.png", "x", 1)).statusCode(400)
+        post("/onObjectCreated", s3Event("..", "x.png", md5(new byte[0]), 1)).statusCode(400)
                 .body("error.code", equalTo("unsafe_bucket_name"));
         assertFalse(Files.exists(ROOT.resolve("etc")));
         assertFalse(Files.exists(Path.of("target/etc")));
@@ -235,7 +240,7 @@ class LocalStorageEventTest {
     @Test
     void results_prefix_is_never_scored() throws IOException {
         upload("jepa-scores/self.png", png(3));
-        post("/onObjectCreated", s3Event("uploads", "jepa-scores/self.png", "abc", 1)).statusCode(200)
+        post("/onObjectCreated", s3Event("uploads", "jepa-scores/self.png", md5(png(3)), 1)).statusCode(200)
                 .body("objects[0].outcome", equalTo("skipped"));
         assertTrue(results("self.png@").isEmpty());
     }
@@ -250,7 +255,7 @@ class LocalStorageEventTest {
 
         upload(key, image);
         post("/onObjectCreated", event).statusCode(200).body("objects[0].outcome", equalTo("scored"));
-        assertEquals(onDemandScore(image), document("jepa-scores/" + key + "@" + md5(image) + ".json")
+        assertEquals(onDemandScore(image), document("jepa-scores/uploads/" + key + "@" + md5(image) + ".json")
                 .path("jepaScore").asDouble(), 0.0);
     }
 }

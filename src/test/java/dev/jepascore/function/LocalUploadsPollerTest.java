@@ -36,6 +36,8 @@ class LocalUploadsPollerTest {
 
     static final Path ROOT = Path.of("target/poll-test-data");
     static final Path UPLOADS = ROOT.resolve("uploads");
+    /** The local store's results directory of its own. */
+    static final Path RESULTS = ROOT.resolve("jepa-results");
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     /** Polls every 200 ms and takes files at once. */
@@ -81,7 +83,7 @@ class LocalUploadsPollerTest {
     void image_copied_into_uploads_gets_a_result_document_with_the_on_demand_score() throws Exception {
         byte[] image = png(31);
         copyIn("new arrivals/boot.png", image);
-        JsonNode document = awaitDocument(UPLOADS.resolve("jepa-scores/new arrivals/boot.png@" + md5(image) + ".json"));
+        JsonNode document = awaitDocument(RESULTS.resolve("jepa-scores/uploads/new arrivals/boot.png@" + md5(image) + ".json"));
         assertEquals("scored", document.path("outcome").asText());
         assertEquals("local-poll", document.path("object").path("format").asText());
         assertEquals(onDemandScore(image), document.path("jepaScore").asDouble(), 0.0);
@@ -91,7 +93,7 @@ class LocalUploadsPollerTest {
     void non_image_copied_into_uploads_gets_a_failure_document() throws Exception {
         byte[] text = "not an image".getBytes();
         copyIn("junk.png", text);
-        JsonNode document = awaitDocument(UPLOADS.resolve("jepa-scores/junk.png@" + md5(text) + ".json"));
+        JsonNode document = awaitDocument(RESULTS.resolve("jepa-scores/uploads/junk.png@" + md5(text) + ".json"));
         assertEquals("failed", document.path("outcome").asText());
         assertEquals("not_an_image", document.path("error").path("code").asText());
     }
@@ -101,12 +103,12 @@ class LocalUploadsPollerTest {
         byte[] v1 = png(41);
         byte[] v2 = png(42);
         copyIn("swap.png", v1);
-        awaitDocument(UPLOADS.resolve("jepa-scores/swap.png@" + md5(v1) + ".json"));
+        awaitDocument(RESULTS.resolve("jepa-scores/uploads/swap.png@" + md5(v1) + ".json"));
         Thread.sleep(20); // a different modification time
         copyIn("swap.png", v2);
-        awaitDocument(UPLOADS.resolve("jepa-scores/swap.png@" + md5(v2) + ".json"));
+        awaitDocument(RESULTS.resolve("jepa-scores/uploads/swap.png@" + md5(v2) + ".json"));
         Thread.sleep(1000); // several polls
-        try (Stream<Path> files = Files.walk(UPLOADS.resolve("jepa-scores"))) {
+        try (Stream<Path> files = Files.walk(RESULTS.resolve("jepa-scores/uploads"))) {
             List<String> documents = files.filter(Files::isRegularFile).map(p -> p.getFileName().toString())
                     .filter(n -> n.startsWith("swap.png")).sorted().toList();
             assertEquals(2, documents.size(), documents::toString);
@@ -121,7 +123,7 @@ class LocalUploadsPollerTest {
         post("/onObjectCreated", event).statusCode(503).body("error.code", equalTo("object_not_found"));
 
         copyIn("early/hat.png", image);
-        JsonNode document = awaitDocument(UPLOADS.resolve("jepa-scores/early/hat.png@" + md5(image) + ".json"));
+        JsonNode document = awaitDocument(RESULTS.resolve("jepa-scores/uploads/early/hat.png@" + md5(image) + ".json"));
         assertEquals("scored", document.path("outcome").asText());
         post("/onObjectCreated", event).statusCode(200).body("objects[0].outcome", equalTo("duplicate"))
                 .body("objects[0].jepaScore", org.hamcrest.Matchers.notNullValue());
@@ -140,10 +142,10 @@ class LocalUploadsPollerTest {
                 Thread.sleep(60);
             }
         }
-        JsonNode document = awaitDocument(UPLOADS.resolve("jepa-scores/slow copy/dress.png@" + md5(image) + ".json"));
+        JsonNode document = awaitDocument(RESULTS.resolve("jepa-scores/uploads/slow copy/dress.png@" + md5(image) + ".json"));
         assertEquals("scored", document.path("outcome").asText());
         Thread.sleep(600);
-        try (Stream<Path> files = Files.walk(UPLOADS.resolve("jepa-scores/slow copy"))) {
+        try (Stream<Path> files = Files.walk(RESULTS.resolve("jepa-scores/uploads/slow copy"))) {
             List<String> documents = files.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).toList();
             assertEquals(List.of("dress.png@" + md5(image) + ".json"), documents, "a partial file was recorded");
         }

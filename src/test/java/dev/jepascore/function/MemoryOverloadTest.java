@@ -117,6 +117,8 @@ class MemoryOverloadTest {
     }
 
     private static Path document(Path uploads, int i) throws IOException {
-        return uploads.resolve("jepa-scores/large/rgba16-" + i + ".png@" + md5(LARGE) + ".json");
+        // the local store's results directory of its own, beside the uploads directory
+        return uploads.resolveSibling("jepa-results").resolve("jepa-scores/uploads/large/rgba16-" + i + ".png@"
+                + md5(LARGE) + ".json");
     }
 }

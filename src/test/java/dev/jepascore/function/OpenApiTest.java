@@ -69,9 +69,9 @@ class OpenApiTest {
                 example.path("signals").path("knn").path("distance").asDouble(), 1e-5);
         JsonNode models = EventTestSupport.json(given().when().get("/v1/models").then().statusCode(200).extract().asString());
         assertEquals(models, examples.path("models").path("value"));
-        JsonNode missing = EventTestSupport.json(given().when().get("/v1/report?bucket=nope").then().statusCode(404)
+        JsonNode refused = EventTestSupport.json(given().when().get("/v1/report?bucket=nope").then().statusCode(403)
                 .extract().asString());
-        assertEquals(missing, examples.path("bucketNotFound").path("value"));
+        assertEquals(refused, examples.path("bucketNotAllowed").path("value"));
         JsonNode notAnImage = EventTestSupport.json(given().contentType("image/png").body("# jepa-score".getBytes())
                 .when().post("/v1/score").then().statusCode(400).extract().asString());
         assertEquals(notAnImage.path("error").path("code"), examples.path("notAnImage").path("value").path("error").path("code"));

@@ -76,7 +76,7 @@ public class ResourceFailureTest {
     }
 
     public static Path document(String key, byte[] image) {
-        return UPLOADS.resolve("jepa-scores/" + key + "@" + md5(image) + ".json");
+        return Path.of("target/test-data/jepa-results/jepa-scores/uploads/").resolve(key + "@" + md5(image) + ".json");
     }
 
     /** Reads the score from a stored document. */

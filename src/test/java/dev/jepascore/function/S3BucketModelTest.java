@@ -49,7 +49,7 @@ class S3BucketModelTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("jepa.model.packages", "fmnist-lejepa,photo-vit", "jepa.model.id", "fmnist-lejepa",
-                    "jepa.storage.bucket-models." + PHOTOS, "photo-vit");
+                    "jepa.storage.bucket-models." + PHOTOS, "photo-vit", "jepa.storage.buckets", "uploads," + PHOTOS);
         }
     }
 

@@ -313,7 +313,7 @@ class S3StorageEventTest {
     @Test
     void results_prefix_is_never_scored() {
         upload("jepa-scores/loop.png", png(5));
-        post("/onObjectCreated", s3Event(BUCKET, "jepa-scores/loop.png", "abc", 10)).statusCode(200)
+        post("/onObjectCreated", s3Event(BUCKET, "jepa-scores/loop.png", md5(png(5)), 10)).statusCode(200)
                 .body("objects[0].outcome", equalTo("skipped"));
         assertEquals(List.of("jepa-scores/loop.png"), results("loop"));
     }

@@ -76,7 +76,11 @@ final class ReportScenario {
     }
 
     static void emptyLocalBucket(String bucket) {
-        Path dir = LOCAL_ROOT.resolve(bucket);
+        deleteTree(LOCAL_ROOT.resolve("jepa-results").resolve("jepa-scores").resolve(bucket));
+        deleteTree(LOCAL_ROOT.resolve(bucket));
+    }
+
+    private static void deleteTree(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }
@@ -89,7 +93,7 @@ final class ReportScenario {
 
     /** Every document the job wrote under a local bucket's results prefix. */
     static List<JsonNode> localDocuments(String bucket, String keyPrefix) {
-        Path dir = LOCAL_ROOT.resolve(bucket).resolve("jepa-scores");
+        Path dir = LOCAL_ROOT.resolve("jepa-results").resolve("jepa-scores").resolve(bucket);
         try (Stream<Path> files = Files.walk(dir)) {
             return files.filter(Files::isRegularFile)
                     .filter(p -> dir.relativize(p).toString().startsWith(keyPrefix)).map(ReportScenario::read).toList();
@@ -118,7 +122,7 @@ final class ReportScenario {
         String key = "jepa-scores/" + doc.path("object").path("key").asText() + "@older" + version.replace('.', '-')
                 + ".json";
         try {
-            Path file = LOCAL_ROOT.resolve(bucket).resolve(key);
+            Path file = LOCAL_ROOT.resolve("jepa-results").resolve(key.replaceFirst("^jepa-scores/", "jepa-scores/" + bucket + "/"));
             Files.createDirectories(file.getParent());
             Files.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(doc).getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {

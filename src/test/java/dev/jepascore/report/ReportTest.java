@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.jepascore.testing.EventTestSupport;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -172,10 +174,16 @@ class ReportTest {
     }
 
     @Test
-    void missing_bucket_is_404_bucket_not_found() {
-        given().when().get("/v1/report?bucket=no-such-bucket").then().statusCode(404)
-                .body("error.code", equalTo("bucket_not_found"))
-                .body("error.message", containsString("no-such-bucket"));
+    void report_on_a_bucket_not_served_is_403_whether_or_not_it_exists() throws IOException {
+        Files.createDirectories(Path.of("target/test-data/private/hr"));
+        Files.write(Path.of("target/test-data/private/hr/pay.png"), EventTestSupport.png(2));
+        String missing = given().when().get("/v1/report?bucket=no-such-bucket").then().statusCode(403)
+                .body("error.code", equalTo("bucket_not_allowed"))
+                .body("error.message", containsString("no-such-bucket")).extract().asString();
+        String present = given().when().get("/v1/report?bucket=private").then().statusCode(403)
+                .body("error.code", equalTo("bucket_not_allowed")).extract().asString();
+        assertEquals(missing.replace("no-such-bucket", "private"), present,
+                "the answer must not tell whether the bucket exists");
     }
 
     @Test
@@ -216,7 +224,7 @@ class ReportTest {
         stderr.reset();
         assertEquals(1, command.run(new String[] { "--bucket", "no-such-bucket", "--out", out.toString() },
                 new PrintStream(stdout, true), new PrintStream(stderr, true)));
-        assertTrue(stderr.toString().contains("bucket_not_found"), stderr.toString());
+        assertTrue(stderr.toString().contains("bucket_not_allowed"), stderr.toString());
     }
 
     @Test

@@ -27,6 +27,7 @@ import dev.jepascore.event.ParsedEvent;
 import dev.jepascore.storage.ObjectInfo;
 import dev.jepascore.storage.ObjectPage;
 import dev.jepascore.storage.ObjectStore;
+import dev.jepascore.storage.BucketAllowList;
 import dev.jepascore.storage.StorageConfig;
 import dev.jepascore.storage.StorageException;
 import dev.jepascore.storage.StoredObject;
@@ -104,10 +105,14 @@ class ObjectScoringJobTest {
     }
 
     private static StorageConfig config() {
+        return config(StorageConfig.Kind.LOCAL);
+    }
+
+    private static StorageConfig config(StorageConfig.Kind storeKind) {
         return new StorageConfig() {
             @Override
             public Kind kind() {
-                return Kind.LOCAL;
+                return storeKind;
             }
 
             @Override
@@ -146,6 +151,16 @@ class ObjectScoringJobTest {
             }
 
             public Optional<String> resultsBucket() {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<String> resultsSigningKey() {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<List<String>> buckets() {
                 return Optional.empty();
             }
 
@@ -197,15 +212,16 @@ class ObjectScoringJobTest {
 
     private final MemoryStore store = new MemoryStore();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final ObjectScoringJob job = new ObjectScoringJob(store, null, null, JSON, config(), registry);
+    private final ObjectScoringJob job = new ObjectScoringJob(store, null, null, JSON, config(), registry,
+            new BucketAllowList(config()), () -> 100);
 
     @Test
     void access_denied_object_gets_a_failure_document() throws Exception {
         store.readFailures.put("uploads/private.png", StorageException.forbidden("read", "uploads", "private.png", null));
         ObjectOutcome outcome = job.process(ref("private.png", "v1"));
         assertEquals(Outcome.FAILED, outcome.outcome());
-        assertEquals("access_denied", outcome.error().code());
-        JsonNode document = JSON.readTree(store.objects.get("uploads/jepa-scores/private.png@v1.json"));
+        assertEquals(ErrorCode.ACCESS_DENIED, outcome.error().code());
+        JsonNode document = JSON.readTree(store.objects.get("jepa-results/jepa-scores/uploads/private.png@v1.json"));
         assertEquals("access_denied", document.path("error").path("code").asText());
         assertEquals("private.png", document.path("object").path("key").asText());
     }
@@ -229,7 +245,7 @@ class ObjectScoringJobTest {
     @Test
     void storage_outage_on_writing_the_document_propagates() {
         store.readFailures.put("uploads/huge.png", StorageException.tooLarge("uploads", "huge.png", 2048, 1024, "v1"));
-        store.writeFailures.put("uploads/jepa-scores/huge.png@v1.json",
+        store.writeFailures.put("jepa-results/jepa-scores/uploads/huge.png@v1.json",
                 StorageException.unavailable("write", "uploads", "jepa-scores/huge.png@v1.json", null));
         StorageException e = assertThrows(StorageException.class, () -> job.process(ref("huge.png", "v1")));
         assertEquals(Kind.UNAVAILABLE, e.kind());
@@ -242,7 +258,7 @@ class ObjectScoringJobTest {
         assertEquals(1, store.puts);
         ObjectOutcome again = job.process(ref("huge.png", "v1"));
         assertEquals(Outcome.DUPLICATE, again.outcome());
-        assertEquals("object_too_large", again.error().code());
+        assertEquals(ErrorCode.OBJECT_TOO_LARGE, again.error().code());
         assertEquals(1, store.puts);
         assertEquals(1.0, registry.counter("jepa.storage.objects", "outcome", "failed").count());
         assertEquals(1.0, registry.counter("jepa.storage.objects", "outcome", "duplicate").count());
@@ -268,7 +284,7 @@ class ObjectScoringJobTest {
 
     @Test
     void stored_failures_that_can_clear_are_checked_again_not_answered_duplicate() {
-        store.objects.put("uploads/jepa-scores/old.png@v1.json",
+        store.objects.put("jepa-results/jepa-scores/uploads/old.png@v1.json",
                 "{\"outcome\": \"failed\", \"error\": {\"code\": \"object_not_found\"}}".getBytes());
         store.readFailures.put("uploads/old.png", StorageException.tooLarge("uploads", "old.png", 2048, 1024, "v1"));
         ObjectOutcome outcome = job.process(ref("old.png", "v1"));
@@ -287,8 +303,8 @@ class ObjectScoringJobTest {
     void oversized_object_without_an_event_tag_is_recorded_under_its_real_tag() {
         store.readFailures.put("uploads/big.png", StorageException.tooLarge("uploads", "big.png", 2048, 1024, "abc123"));
         ObjectOutcome outcome = job.process(ref("big.png", null));
-        assertEquals("jepa-scores/big.png@abc123.json", outcome.resultKey());
-        assertTrue(store.objects.containsKey("uploads/jepa-scores/big.png@abc123.json"));
+        assertEquals("jepa-scores/uploads/big.png@abc123.json", outcome.resultKey());
+        assertTrue(store.objects.containsKey("jepa-results/jepa-scores/uploads/big.png@abc123.json"));
     }
 
     @Test
@@ -301,7 +317,17 @@ class ObjectScoringJobTest {
 
     @Test
     void result_documents_are_skipped_without_reading() {
-        store.readFailures.put("uploads/jepa-scores/x.json", StorageException.unavailable("read", "uploads", "x", null));
+        store.readFailures.put("jepa-results/jepa-scores/uploads/x.json", StorageException.unavailable("read", "uploads", "x", null));
         assertEquals(Outcome.SKIPPED, job.process(ref("jepa-scores/x.json", null)).outcome());
+    }
+
+    /** Issue 17: documents beside the uploads of an object store could be forged by any uploader. */
+    @Test
+    void object_store_with_documents_beside_the_uploads_and_no_signing_key_refuses_to_start() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new ObjectScoringJob(store, null, null, JSON, config(StorageConfig.Kind.S3), registry,
+                        new BucketAllowList(config()), () -> 100));
+        assertTrue(e.getMessage().contains("jepa.storage.results-bucket")
+                && e.getMessage().contains("jepa.storage.results-signing-key"), e.getMessage());
     }
 }

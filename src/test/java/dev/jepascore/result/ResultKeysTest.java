@@ -33,8 +33,9 @@ class ResultKeysTest {
         assertEquals("results", keys.bucketFor(ref("uploads", "x.png", "1")));
         assertEquals("jepa-scores/uploads/x.png@1.json", keys.keyFor(ref("uploads", "x.png", "1")));
         assertTrue(keys.isResult(ref("results", "jepa-scores/uploads/x.png@1.json", null)));
-        assertFalse(keys.isResult(ref("uploads", "jepa-scores/user-file.png", null)),
-                "with a separate results bucket, the prefix in a source bucket is ordinary data");
+        assertTrue(keys.isResult(ref("uploads", "jepa-scores/user-file.png", null)),
+                "the prefix is never scored in any bucket: documents written beside uploads before the results "
+                        + "bucket existed must not be scored as images");
     }
 
     @Test

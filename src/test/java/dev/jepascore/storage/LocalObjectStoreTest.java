@@ -190,4 +190,28 @@ class LocalObjectStoreTest {
                 listAll(store, "uploads", "r", 2));
         assertEquals(List.of(), listAll(store, "uploads", "nothing/here/", 2));
     }
+
+    @Test
+    void bucket_that_is_a_symbolic_link_out_of_the_root_is_refused() throws Exception {
+        LocalObjectStore store = store();
+        java.nio.file.Path outside = root.resolve("outside");
+        java.nio.file.Files.createDirectories(outside);
+        java.nio.file.Files.write(outside.resolve("x.png"), new byte[] { 1 });
+        java.nio.file.Files.createDirectories(store.root());
+        java.nio.file.Files.createSymbolicLink(store.root().resolve("linked"), outside);
+        StorageException e = assertThrows(StorageException.class, () -> store.get("linked", "x.png", 10));
+        assertEquals(ErrorCode.KEY_OUTSIDE_BUCKET, e.code());
+        assertThrows(StorageException.class, () -> store.put("linked", "y.png", new byte[] { 2 }, "image/png"));
+        assertFalse(java.nio.file.Files.exists(outside.resolve("y.png")));
+    }
+
+    @Test
+    void failures_name_paths_relative_to_the_store_root() throws Exception {
+        LocalObjectStore store = store();
+        store.put("uploads", "a.png", new byte[] { 1 }, "image/png");
+        StorageException e = assertThrows(StorageException.class, () -> store.put("uploads", "a.png/b.png",
+                new byte[] { 1 }, "image/png"));
+        assertEquals(ErrorCode.KEY_NOT_STORABLE, e.code());
+        assertFalse(e.getMessage().contains(store.root().toString()), e.getMessage());
+    }
 }

@@ -7,7 +7,9 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * Starts S3Proxy for one test class and points the application at it: {@code jepa.storage.kind=s3} and the standard
- * {@code quarkus.s3.*} connection properties. Creates the {@code uploads} bucket. Use with
+ * {@code quarkus.s3.*} connection properties. Creates the {@code uploads} bucket. Result documents live beside the
+ * uploads ({@code jepa-scores/<key>@<tag>.json} in {@code uploads}), the layout an operator chooses with a signing key:
+ * every document these tests read is signed. The buckets served are {@code uploads}, {@code empty-bucket} and {@code no-such-bucket} (never created). Use with
  * {@code @QuarkusTestResource(value = S3ProxyResource.class, restrictToAnnotatedClass = true)} so only the classes
  * that need S3 pay for it.
  */
@@ -16,6 +18,8 @@ public class S3ProxyResource implements QuarkusTestResourceLifecycleManager {
     public static final String BUCKET = "uploads";
     /** Small so that the oversized-object test does not need a big upload. */
     public static final long MAX_OBJECT_BYTES = 64 * 1024;
+    /** The HMAC key documents are signed with (test-only; deployments read theirs from a secret). */
+    public static final String SIGNING_KEY = "test-signing-key-0123456789abcdef0123456789";
 
     private S3ProxyServer server;
 
@@ -28,6 +32,9 @@ public class S3ProxyResource implements QuarkusTestResourceLifecycleManager {
         Map<String, String> config = new HashMap<>();
         config.put("jepa.storage.kind", "s3");
         config.put("jepa.storage.max-object-bytes", Long.toString(MAX_OBJECT_BYTES));
+        config.put("jepa.storage.results-signing-key", SIGNING_KEY);
+        // no-such-bucket: served but never created, as when a deployment names a bucket that is not there
+        config.put("jepa.storage.buckets", BUCKET + ",empty-bucket,no-such-bucket");
         config.put("jepa.storage.retry.max-attempts", "2");
         config.put("jepa.storage.retry.initial-backoff", "50ms");
         config.put("quarkus.s3.endpoint-override", server.endpoint().toString());
