@@ -17,6 +17,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.jepascore.JepaException;
+import dev.jepascore.action.ActionRecord;
+import dev.jepascore.action.ObjectActions;
 import dev.jepascore.event.ObjectKeys;
 import dev.jepascore.event.ObjectRef;
 import dev.jepascore.event.ParsedEvent;
@@ -32,6 +34,11 @@ import dev.jepascore.storage.StoredObject;
 import io.quarkus.runtime.Startup;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 
 /**
  * Scores every object an event names and records one document per object version.
@@ -74,10 +81,22 @@ public class ObjectScoringJob {
     private final MeterRegistry metrics;
     /** bucket -> id of the model that scores its objects ({@code jepa.storage.bucket-models}); others: the default. */
     private final Map<String, String> bucketModels;
+    /** What to do with a verdict once its document is written (tag, notify, quarantine); see the action package. */
+    private final ObjectActions actions;
+    /** Spans: event (one per object), read, write; decode and score come from the scoring service, actions after. */
+    private final Tracer tracer;
+
+    public ObjectScoringJob(ObjectStore store, ScoringService scoring, StartupWork startup, ObjectMapper json,
+            StorageConfig config, MeterRegistry metrics) {
+        this(store, scoring, startup, json, config, metrics, ObjectActions.none(json),
+                OpenTelemetry.noop().getTracer("dev.jepascore"));
+    }
 
     @Inject
     public ObjectScoringJob(ObjectStore store, ScoringService scoring, StartupWork startup, ObjectMapper json,
-            StorageConfig config, MeterRegistry metrics) {
+            StorageConfig config, MeterRegistry metrics, ObjectActions actions, Tracer tracer) {
+        this.actions = actions;
+        this.tracer = tracer;
         this.metrics = metrics;
         this.startup = startup;
         this.store = store;
@@ -122,6 +141,8 @@ public class ObjectScoringJob {
         for (ObjectRef ref : event.objects()) {
             outcomes.add(process(ref, budgeted));
         }
+        ObjectActions.requireSettled(outcomes.stream().map(o -> o.effective().actions())
+                .filter(java.util.Objects::nonNull).toList());
         return new ScoringReport(outcomes, event.ignoredTypes());
     }
 
@@ -136,16 +157,22 @@ public class ObjectScoringJob {
     }
 
     private ObjectOutcome process(ObjectRef ref, ObjectStore store) {
-        try {
-            ObjectOutcome outcome = processOne(ref, store);
+        Span span = tracer.spanBuilder("event").setAttribute("jepa.bucket", ref.bucket())
+                .setAttribute("jepa.key", ref.key()).startSpan();
+        try (Scope ignored = span.makeCurrent()) {
+            ObjectOutcome outcome = act(processOne(ref, store), store);
             Counter.builder("jepa.storage.objects").description("Objects named by storage events, by outcome")
                     .tag("outcome", outcome.outcome().id()).register(metrics).increment();
+            span.setAttribute("jepa.outcome", outcome.outcome().id());
             return outcome;
         } catch (JepaException e) {
             Counter.builder("jepa.storage.errors")
                     .description("Objects whose event failed without a document (redelivery expected), by code")
                     .tag("code", e.code()).register(metrics).increment();
+            span.setStatus(StatusCode.ERROR, e.code());
             throw e;
+        } finally {
+            span.end();
         }
     }
 
@@ -153,6 +180,10 @@ public class ObjectScoringJob {
         ObjectKeys.requireSafe(ref.bucket(), ref.key());
         if (keys.isResult(ref)) {
             LOG.debugf("Skipping %s: it is under the results prefix %s", ref, keys.prefix());
+            return new ObjectOutcome(ref, Outcome.SKIPPED, null, null, null, null, null, null);
+        }
+        if (actions.isQuarantined(ref.bucket(), ref.key())) {
+            LOG.debugf("Skipping %s: it is a quarantine copy", ref);
             return new ObjectOutcome(ref, Outcome.SKIPPED, null, null, null, null, null, null);
         }
         if (ref.versionTag() != null) {
@@ -180,6 +211,21 @@ public class ObjectScoringJob {
         }
         return ref.versionTag() == null ? scoreOrFind(ref.withVersionTag(object.versionTag()), object, store)
                 : score(ref, object, store);
+    }
+
+    /**
+     * Completes the actions of a scored version (scored now, or a redelivery whose document records an action as
+     * failed or not yet run) after its document is written; the document records them. Never rescores.
+     */
+    private ObjectOutcome act(ObjectOutcome outcome, ObjectStore store) {
+        ObjectOutcome version = outcome.effective();
+        boolean scored = version.outcome() == Outcome.SCORED || version.outcome() == Outcome.DUPLICATE;
+        if (!scored || version.error() != null || !actions.configured(version.object().bucket())) {
+            return outcome;
+        }
+        List<ActionRecord> recorded = actions.complete(version.object(), version.resultBucket(), version.resultKey(),
+                store);
+        return recorded.isEmpty() ? outcome : outcome.withActions(recorded);
     }
 
     /**
@@ -216,7 +262,12 @@ public class ObjectScoringJob {
         document.put("recordedAt", Instant.now().toString());
         String bucket = keys.bucketFor(version);
         String key = keys.keyFor(version);
-        store.put(bucket, key, bytes(document), JSON_TYPE);
+        Span write = tracer.spanBuilder("write").startSpan();
+        try {
+            store.put(bucket, key, bytes(document), JSON_TYPE);
+        } finally {
+            write.end();
+        }
         ObjectOutcome outcome = outcome(version, Outcome.SCORED, bucket, key, document);
         LOG.infof("Scored %s/%s: jepaScore=%s outlierScore=%s label=%s reasons=%s -> %s/%s", version.bucket(),
                 version.key(), outcome.jepaScore(), outcome.outlierScore(), outcome.label(), result.reasons(), bucket, key);
@@ -229,6 +280,15 @@ public class ObjectScoringJob {
      * retriable, so the event is redelivered instead of the object being recorded as gone for good.
      */
     private StoredObject read(ObjectRef ref, ObjectStore store) {
+        Span span = tracer.spanBuilder("read").startSpan();
+        try {
+            return readWithin(ref, store);
+        } finally {
+            span.end();
+        }
+    }
+
+    private StoredObject readWithin(ObjectRef ref, ObjectStore store) {
         long start = System.nanoTime();
         for (int attempt = 1;; attempt++) {
             try {

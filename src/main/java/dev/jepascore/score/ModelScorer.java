@@ -11,6 +11,9 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.jepascore.JepaException;
@@ -250,6 +253,7 @@ public class ModelScorer {
         double[] decodeMs = new double[n];
         // decode in parallel; the first bad image in request order is the one reported
         BadImageException[] failures = new BadImageException[n];
+        Span decodeSpan = metrics.span("decode", n);
         IntStream.range(0, n).parallel().forEach(i -> {
             long t = System.nanoTime();
             try {
@@ -261,9 +265,25 @@ public class ModelScorer {
         });
         for (BadImageException failure : failures) {
             if (failure != null) {
+                decodeSpan.setStatus(StatusCode.ERROR, failure.code());
+                decodeSpan.end();
                 throw failure;
             }
         }
+        decodeSpan.end();
+        Span scoreSpan = metrics.span("score", n);
+        try {
+            return infer(images, mode, pixels, decodeMs, start);
+        } finally {
+            scoreSpan.end();
+        }
+    }
+
+    /** The model runs, the Jacobian math and the verdicts of decoded images. */
+    private Scored infer(List<byte[]> images, ScoreMode mode, float[] pixels, double[] decodeMs, long start) {
+        InputSpec spec = model.inputSpec();
+        int size = spec.size();
+        int n = images.size();
         double[] scores = new double[n];
         double[] norms = new double[n];
         double[] inferenceMs = new double[n];
