@@ -33,7 +33,8 @@ public class BackfillApplication implements QuarkusApplication {
     @Override
     public int run(String... args) {
         BackfillOptions options = BackfillOptions.parse(args);
-        int code = BackfillCommand.execute(options, store, job.keys(), job::process, json, System.out, System.err,
+        int code = BackfillCommand.execute(options, store, job.keys(),
+                options.applyActions() ? job::completeActions : job::process, json, System.out, System.err,
                 BackfillCommand.onTerminal());
         if (options.report() == null || code == BackfillCommand.EXIT_CANNOT_LIST) {
             return code;

@@ -151,6 +151,23 @@ public class ObjectScoringJob {
         return process(ref, budgeted());
     }
 
+    /**
+     * {@code backfill --apply-actions}: runs the actions that the stored document of the object's current version
+     * does not record as done; never scores. An object without a document (not scored yet) is {@code skipped}.
+     */
+    public ObjectOutcome completeActions(ObjectRef ref) {
+        ObjectKeys.requireSafe(ref.bucket(), ref.key());
+        ObjectStore store = budgeted();
+        if (keys.isResult(ref) || actions.isQuarantined(ref.bucket(), ref.key())) {
+            return new ObjectOutcome(ref, Outcome.SKIPPED, null, null, null, null, null, null);
+        }
+        ObjectRef version = ref.versionTag() != null ? ref
+                : ref.withVersionTag(store.head(ref.bucket(), ref.key()).versionTag());
+        ObjectOutcome existing = existing(version, store);
+        return existing == null ? new ObjectOutcome(version, Outcome.SKIPPED, null, null, null, null, null, null)
+                : act(existing, store);
+    }
+
     /** The store as seen by the work of one event: its storage time bounded by {@code retry.event-budget}. */
     private ObjectStore budgeted() {
         return store instanceof RetryingObjectStore retrying ? retrying.within(retry.eventBudget()) : store;
