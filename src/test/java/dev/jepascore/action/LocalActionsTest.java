@@ -179,6 +179,7 @@ class LocalActionsTest {
         JsonNode kept = json(Files.readString(ROOT.resolve("inbox").resolve(resultKey)));
         assertEquals("outlier", kept.path("label").asText(), "the score and document are kept");
         JsonNode notify = action(kept, "notify");
+        org.jboss.logging.Logger.getLogger(LocalActionsTest.class).infof("recorded while the sink was down: %s", notify);
         assertEquals("failed", notify.path("status").asText(), kept.toString());
         assertEquals("sink_unavailable", notify.path("error").path("code").asText());
         assertTrue(notify.path("error").path("message").asText().contains("HTTP 503"), notify.toString());
