@@ -103,9 +103,8 @@ public class S3ObjectStore implements ObjectStore {
             s3.copyObject(b -> b.sourceBucket(fromBucket).sourceKey(fromKey).destinationBucket(toBucket)
                     .destinationKey(toKey).overrideConfiguration(this::bounded));
         } catch (SdkException e) {
-            StorageException mapped = map(e, "copy '" + fromBucket + "/" + fromKey + "' to", toBucket, toKey);
-            // CopyObject answers 404 NoSuchBucket for either bucket; a missing source is NoSuchKey
-            throw mapped;
+            // a missing bucket (either one) is 404 NoSuchBucket, a missing source NoSuchKey
+            throw map(e, "copy '" + fromBucket + "/" + fromKey + "' to", toBucket, toKey);
         } catch (UncheckedIOException e) {
             throw StorageException.unavailable("copy to", toBucket, toKey, e);
         }
