@@ -83,6 +83,22 @@ public enum ErrorCode {
     CORRUPT_RESULT_DOCUMENT(Kind.INTERNAL, false),
     RESULT_NOT_SERIALISABLE(Kind.INTERNAL, false),
 
+    // actions on a verdict (recorded in the document's actions, never in a failure document)
+    /** The store has no such operation (object tags on a local directory). */
+    OPERATION_UNSUPPORTED(Kind.UNSUPPORTED, false),
+    /** Tags not written: the object already has as many tags as S3 allows beside ours. */
+    TOO_MANY_TAGS(Kind.BAD_INPUT, false),
+    /** The version scored is no longer the object's: nothing tagged or moved. */
+    OBJECT_REPLACED(Kind.NOT_FOUND, false),
+    /** Not quarantined while its tags are not written (delete-original is set); retriable when the tagging is. */
+    WAITING_FOR_TAG(Kind.BAD_INPUT, false),
+    /** The notification sink answered 4xx. */
+    SINK_REFUSED(Kind.BAD_INPUT, false),
+    /** The notification sink is down, slow or answered 5xx, after retries. */
+    SINK_UNAVAILABLE(Kind.UNAVAILABLE, false),
+    /** Scored and recorded, but an action failed in a way that may pass: redeliver the event to complete it. */
+    ACTION_FAILED(Kind.UNAVAILABLE, false),
+
     // the report
     BAD_REPORT_REQUEST(Kind.BAD_INPUT, false),
     BAD_REPORT_OPTION(Kind.BAD_INPUT, false),

@@ -1,5 +1,7 @@
 package dev.jepascore.function;
 
+import java.util.Map;
+
 import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,6 +10,8 @@ import dev.jepascore.event.CloudEventTypes;
 import dev.jepascore.event.StorageEventParser;
 import dev.jepascore.result.ObjectScoringJob;
 import dev.jepascore.result.ScoringReport;
+import dev.jepascore.telemetry.TraceContexts;
+import io.opentelemetry.context.Scope;
 
 import io.quarkus.funqy.Funq;
 import io.quarkus.funqy.knative.events.CloudEvent;
@@ -46,11 +50,21 @@ public class StorageCloudEventFunctions {
     @CloudEventMapping(trigger = CloudEventTypes.S3_NOTIFICATION, responseType = CloudEventTypes.SCORED,
             responseSource = CloudEventTypes.REPLY_SOURCE)
     public ScoringReport onS3Notification(CloudEvent<JsonNode> event) {
-        return job.process(StorageEventParser.parse(event.data()));
+        try (Scope trace = trace(event)) {
+            return job.process(StorageEventParser.parse(event.data()));
+        }
     }
 
     private ScoringReport fromAttributes(CloudEvent<JsonNode> event) {
-        return job.process(StorageEventParser.parseCloudEvent(event.type(), event.source(), event.subject(),
-                event.data()));
+        try (Scope trace = trace(event)) {
+            return job.process(StorageEventParser.parseCloudEvent(event.type(), event.source(), event.subject(),
+                    event.data()));
+        }
+    }
+
+    /** The event's trace: its distributed-tracing extension ({@code ce-traceparent}, or the structured attribute). */
+    private static Scope trace(CloudEvent<JsonNode> event) {
+        Map<String, String> extensions = event.extensions() == null ? Map.of() : event.extensions();
+        return TraceContexts.enter(extensions.get("tracestate"), extensions.get("traceparent"));
     }
 }

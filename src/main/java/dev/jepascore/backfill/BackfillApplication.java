@@ -42,7 +42,8 @@ public class BackfillApplication implements QuarkusApplication {
                     + "jepa.storage.buckets allows " + buckets.buckets() + " (bucket_not_allowed)");
             return BackfillCommand.EXIT_CANNOT_LIST;
         }
-        int code = BackfillCommand.execute(options, store, job.keys(), job::process, json, System.out, System.err,
+        int code = BackfillCommand.execute(options, store, job.keys(),
+                options.applyActions() ? job::completeActions : job::process, json, System.out, System.err,
                 BackfillCommand.onTerminal());
         if (options.report() == null || code == BackfillCommand.EXIT_CANNOT_LIST) {
             return code;

@@ -103,6 +103,10 @@ public final class BackfillCommand {
                 action = emitter;
                 mode = "posting one storage event per object to " + options.emitEvents() + ", at most "
                         + options.concurrency() + " in flight";
+            } else if (options.applyActions()) {
+                action = new ScoreAction(job);
+                mode = "applying the configured actions to what has a document, scoring nothing, "
+                        + options.concurrency() + " at once";
             } else if (options.dryRun()) {
                 action = new DryRunAction(store, keys);
                 mode = "dry run: counting what has no document yet, scoring nothing";

@@ -13,14 +13,19 @@ import java.nio.file.Path;
  *                    ({@code jepa.storage.bucket-models}) or the default model, as for storage events
  */
 record BackfillOptions(String bucket, String prefix, int concurrency, boolean dryRun, URI emitEvents,
-        Path s3BatchManifest, Path report, String model) {
+        Path s3BatchManifest, Path report, String model, boolean applyActions) {
+
+    BackfillOptions(String bucket, String prefix, int concurrency, boolean dryRun, URI emitEvents, Path s3BatchManifest,
+            Path report, String model) {
+        this(bucket, prefix, concurrency, dryRun, emitEvents, s3BatchManifest, report, model, false);
+    }
 
     /** Objects asked for per listing call: the most one S3 ListObjectsV2 call returns. */
     static final int PAGE_SIZE = 1000;
 
     static final String USAGE = """
             usage: backfill --bucket B [--prefix P] [--model M] [--concurrency N] [--report FILE.html]
-                            [--dry-run | --emit-events URL | --s3-batch-manifest FILE]
+                            [--dry-run | --apply-actions | --emit-events URL | --s3-batch-manifest FILE]
               --bucket       the bucket to go through (the local store: a directory below jepa.storage.local.root)
               --prefix       only keys starting with this (default: the whole bucket); the results prefix is never scored
               --model        the served model that scores them (GET /v1/models lists the ids; default: the bucket's
@@ -28,6 +33,9 @@ record BackfillOptions(String bucket, String prefix, int concurrency, boolean dr
                              already has a document, from whichever model, is skipped
               --concurrency  objects scored at once, or events in flight with --emit-events (default: the number of CPUs)
               --dry-run      list and count what would be scored; score nothing, write nothing
+              --apply-actions  run the bucket's configured actions (jepa.actions.<bucket>.*: tag, notify,
+                             quarantine) on objects that already have a document, where it does not record them as
+                             done; score nothing (objects without a document are skipped)
               --emit-events  post one S3-style storage event per object to this URL (a deployed function's
                              /v1/events or /onObjectCreated) instead of scoring here; 429/503 answers are retried
               --s3-batch-manifest  write the CSV manifest (bucket,key URL-encoded) for an S3 Batch Operations job
@@ -45,6 +53,7 @@ record BackfillOptions(String bucket, String prefix, int concurrency, boolean dr
         String prefix = "";
         int concurrency = Runtime.getRuntime().availableProcessors();
         boolean dryRun = false;
+        boolean applyActions = false;
         URI emit = null;
         Path manifest = null;
         Path report = null;
@@ -53,6 +62,10 @@ record BackfillOptions(String bucket, String prefix, int concurrency, boolean dr
             String flag = args[i];
             if (flag.equals("--dry-run")) {
                 dryRun = true;
+                continue;
+            }
+            if (flag.equals("--apply-actions")) {
+                applyActions = true;
                 continue;
             }
             if (flag.equals("--help") || flag.equals("-h")) {
@@ -76,9 +89,13 @@ record BackfillOptions(String bucket, String prefix, int concurrency, boolean dr
         if (bucket == null || bucket.isBlank()) {
             throw new UsageException("missing --bucket");
         }
-        int modes = (dryRun ? 1 : 0) + (emit != null ? 1 : 0) + (manifest != null ? 1 : 0);
+        int modes = (dryRun ? 1 : 0) + (applyActions ? 1 : 0) + (emit != null ? 1 : 0) + (manifest != null ? 1 : 0);
         if (modes > 1) {
-            throw new UsageException("--dry-run, --emit-events and --s3-batch-manifest exclude each other");
+            throw new UsageException("--dry-run, --apply-actions, --emit-events and --s3-batch-manifest exclude each "
+                    + "other");
+        }
+        if (applyActions && model != null) {
+            throw new UsageException("--model applies to scoring; --apply-actions scores nothing");
         }
         if (report != null && (emit != null || manifest != null)) {
             throw new UsageException("--report needs the documents written here: not with --emit-events or "
@@ -88,7 +105,7 @@ record BackfillOptions(String bucket, String prefix, int concurrency, boolean dr
             throw new UsageException("--model applies to scoring here: with --emit-events or --s3-batch-manifest the "
                     + "deployed function scores with its own jepa.storage.bucket-models / jepa.model.id");
         }
-        return new BackfillOptions(bucket, prefix, concurrency, dryRun, emit, manifest, report, model);
+        return new BackfillOptions(bucket, prefix, concurrency, dryRun, emit, manifest, report, model, applyActions);
     }
 
     /**
@@ -103,7 +120,7 @@ record BackfillOptions(String bucket, String prefix, int concurrency, boolean dr
 
     /** What the progress line calls the work. */
     String what() {
-        return dryRun ? "checked" : emitEvents != null ? "sent" : s3BatchManifest != null ? "listed" : "done";
+        return dryRun || applyActions ? "checked" : emitEvents != null ? "sent" : s3BatchManifest != null ? "listed" : "done";
     }
 
     private static int positive(String flag, String value) {

@@ -6,6 +6,7 @@ import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 import dev.jepascore.JepaException;
+import dev.jepascore.action.ActionRecord;
 import dev.jepascore.event.BadEventException;
 import dev.jepascore.event.ObjectRef;
 import dev.jepascore.result.ObjectOutcome;
@@ -52,9 +53,9 @@ final class ScoreAction implements Function<ObjectRef, Answer> {
 
     private static Answer answer(ObjectOutcome outcome) {
         return switch (outcome.outcome()) {
-            case SCORED -> Answer.ok("scored");
-            case DUPLICATE -> Answer.ok("already had a document");
-            case SKIPPED -> Answer.ok("skipped: under the results prefix");
+            case SCORED -> withActions("scored", outcome);
+            case DUPLICATE -> withActions("already had a document", outcome);
+            case SKIPPED -> Answer.ok("skipped: no document to act on, or a results or quarantine object");
             case FAILED -> new Answer("failed, recorded: " + outcome.error().code(), Answer.Severity.RECORDED_FAILURE);
             case SUPERSEDED -> {
                 // replaced between the listing and the read: the version read was handled under its own tag
@@ -62,6 +63,26 @@ final class ScoreAction implements Function<ObjectRef, Answer> {
                 yield new Answer("replaced since listed, current version " + current.label(), current.severity());
             }
         };
+    }
+
+    /** The answer with the actions its document records: failed ones named, a retriable one asks for a rerun. */
+    private static Answer withActions(String label, ObjectOutcome outcome) {
+        if (outcome.actions() == null || outcome.actions().isEmpty()) {
+            return Answer.ok(label);
+        }
+        StringBuilder text = new StringBuilder(label).append("; actions");
+        boolean retry = false;
+        boolean failed = false;
+        for (ActionRecord r : outcome.actions()) {
+            text.append(' ').append(r.type().id()).append(' ').append(r.status().id());
+            if (!r.done()) {
+                failed = true;
+                text.append(" (").append(r.error() == null ? "?" : r.error().code()).append(')');
+                retry |= r.error() != null && r.error().retriable();
+            }
+        }
+        return new Answer(text.toString(), retry ? Answer.Severity.RETRY
+                : failed ? Answer.Severity.RECORDED_FAILURE : Answer.Severity.OK);
     }
 
     static void pause(Duration pause) {

@@ -4,9 +4,12 @@ import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.jepascore.event.ParsedEvent;
 import dev.jepascore.event.StorageEventParser;
 import dev.jepascore.result.ObjectScoringJob;
 import dev.jepascore.result.ScoringReport;
+import dev.jepascore.telemetry.TraceContexts;
+import io.opentelemetry.context.Scope;
 
 import io.quarkus.funqy.Funq;
 
@@ -26,6 +29,11 @@ public class ObjectCreatedFunction {
      */
     @Funq("onObjectCreated")
     public ScoringReport onObjectCreated(JsonNode event) {
-        return job.process(StorageEventParser.parse(event));
+        ParsedEvent parsed = StorageEventParser.parse(event);
+        // a structured CloudEvent carries its trace as the distributed-tracing extension attribute
+        try (Scope trace = TraceContexts.enter(event.path("tracestate").asText(null),
+                event.path("traceparent").asText(null))) {
+            return job.process(parsed);
+        }
     }
 }

@@ -28,6 +28,8 @@ import dev.jepascore.event.ParsedEvent;
 import dev.jepascore.event.StorageEventParser;
 import dev.jepascore.result.ObjectScoringJob;
 import dev.jepascore.result.ScoringReport;
+import dev.jepascore.telemetry.TraceContexts;
+import io.opentelemetry.context.Scope;
 
 /**
  * The storage-event function for senders that use CloudEvents binary mode over plain HTTP (Eventarc, Knative
@@ -60,12 +62,16 @@ public class StorageEventResource {
                     @ExampleObject(name = "redelivered", ref = "eventDuplicate") }))
     public ScoringReport receive(@HeaderParam("ce-type") String type, @HeaderParam("ce-source") String source,
             @HeaderParam("ce-subject") String subject, @HeaderParam("Content-Length") Long contentLength,
-            InputStream body) throws IOException {
+            @HeaderParam("traceparent") String traceparent, @HeaderParam("tracestate") String tracestate,
+            @HeaderParam("ce-traceparent") String ceTraceparent, InputStream body) throws IOException {
         JsonNode data = read(RequestBodies.read(body, contentLength));
         ParsedEvent event = type == null
                 ? StorageEventParser.parse(data)
                 : StorageEventParser.parseCloudEvent(type, source, subject, data);
-        return job.process(event);
+        try (Scope trace = TraceContexts.enter(tracestate, traceparent, ceTraceparent,
+                data.path("traceparent").asText(null))) {
+            return job.process(event);
+        }
     }
 
     private JsonNode read(byte[] body) {

@@ -1,7 +1,10 @@
 package dev.jepascore.result;
 
+import java.util.List;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import dev.jepascore.action.ActionRecord;
 import dev.jepascore.event.ObjectRef;
 
 /**
@@ -17,14 +20,31 @@ import dev.jepascore.event.ObjectRef;
  * @param error        the failure recorded, when the document is a failure document
  * @param current      when {@code superseded}: the outcome of the version read instead (scored, duplicate, failed),
  *                     with its own tag; the fields above then stay empty, since the named version was not scored
+ * @param actions      the actions its document records (tag, notify, quarantine), when its bucket has any
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ObjectOutcome(ObjectRef object, Outcome outcome, String resultBucket, String resultKey, Double jepaScore,
-        Double outlierScore, String label, Failure error, ObjectOutcome current) {
+        Double outlierScore, String label, Failure error, ObjectOutcome current,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<ActionRecord> actions) {
 
     public ObjectOutcome(ObjectRef object, Outcome outcome, String resultBucket, String resultKey, Double jepaScore,
             Double outlierScore, String label, Failure error) {
-        this(object, outcome, resultBucket, resultKey, jepaScore, outlierScore, label, error, null);
+        this(object, outcome, resultBucket, resultKey, jepaScore, outlierScore, label, error, null, null);
+    }
+
+    public ObjectOutcome(ObjectRef object, Outcome outcome, String resultBucket, String resultKey, Double jepaScore,
+            Double outlierScore, String label, Failure error, ObjectOutcome current) {
+        this(object, outcome, resultBucket, resultKey, jepaScore, outlierScore, label, error, current, null);
+    }
+
+    /** The same outcome with the actions its document records (on {@link #current} when superseded). */
+    ObjectOutcome withActions(List<ActionRecord> recorded) {
+        if (current != null) {
+            return new ObjectOutcome(object, outcome, resultBucket, resultKey, jepaScore, outlierScore, label, error,
+                    current.withActions(recorded), null);
+        }
+        return new ObjectOutcome(object, outcome, resultBucket, resultKey, jepaScore, outlierScore, label, error, null,
+                List.copyOf(recorded));
     }
 
     /** The answer for an event whose version was replaced by {@code current}'s before it was read. */

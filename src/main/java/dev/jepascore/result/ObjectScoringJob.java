@@ -23,6 +23,8 @@ import dev.jepascore.JepaException;
 import dev.jepascore.event.BadEventException;
 import dev.jepascore.event.EventConfig;
 import dev.jepascore.event.LogText;
+import dev.jepascore.action.ActionRecord;
+import dev.jepascore.action.ObjectActions;
 import dev.jepascore.event.ObjectKeys;
 import dev.jepascore.event.ObjectRef;
 import dev.jepascore.event.ParsedEvent;
@@ -39,6 +41,11 @@ import dev.jepascore.storage.StoredObject;
 import io.quarkus.runtime.Startup;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 
 /**
  * Scores every object an event names and records one document per object version.
@@ -84,13 +91,26 @@ public class ObjectScoringJob {
     private final int maxRecords;
     /** bucket -> id of the model that scores its objects ({@code jepa.storage.bucket-models}); others: the default. */
     private final Map<String, String> bucketModels;
+    /** What to do with a verdict once its document is written (tag, notify, quarantine); see the action package. */
+    private final ObjectActions actions;
+    /** Spans: event (one per object), read, write; decode and score come from the scoring service, actions after. */
+    private final Tracer tracer;
+
+    public ObjectScoringJob(ObjectStore store, ScoringService scoring, StartupWork startup, ObjectMapper json,
+            StorageConfig config, MeterRegistry metrics, BucketAllowList buckets, EventConfig events) {
+        this(store, scoring, startup, json, config, metrics, buckets, events, ObjectActions.none(json),
+                OpenTelemetry.noop().getTracer("dev.jepascore"));
+    }
 
     @Inject
     public ObjectScoringJob(ObjectStore store, ScoringService scoring, StartupWork startup, ObjectMapper json,
-            StorageConfig config, MeterRegistry metrics, BucketAllowList buckets, EventConfig events) {
+            StorageConfig config, MeterRegistry metrics, BucketAllowList buckets, EventConfig events,
+            ObjectActions actions, Tracer tracer) {
         this.buckets = buckets;
         this.maxRecords = events.maxRecords();
         this.seal = new ResultSeal(json, config.resultsSigningKey());
+        this.actions = actions;
+        this.tracer = tracer;
         this.metrics = metrics;
         this.startup = startup;
         this.store = store;
@@ -152,6 +172,8 @@ public class ObjectScoringJob {
         for (ObjectRef ref : distinct.values()) {
             outcomes.add(process(ref, budgeted));
         }
+        ObjectActions.requireSettled(outcomes.stream().map(o -> o.effective().actions())
+                .filter(java.util.Objects::nonNull).toList());
         return new ScoringReport(outcomes, event.ignoredTypes());
     }
 
@@ -162,22 +184,45 @@ public class ObjectScoringJob {
         return process(ref, budgeted());
     }
 
+    /**
+     * {@code backfill --apply-actions}: runs the actions that the stored document of the object's current version
+     * does not record as done; never scores. An object without a document (not scored yet) is {@code skipped}.
+     */
+    public ObjectOutcome completeActions(ObjectRef ref) {
+        ObjectKeys.requireSafe(ref.bucket(), ref.key());
+        ObjectStore store = budgeted();
+        if (keys.isResult(ref) || actions.isQuarantined(ref.bucket(), ref.key())) {
+            return new ObjectOutcome(ref, Outcome.SKIPPED, null, null, null, null, null, null);
+        }
+        ObjectRef version = ref.versionTag() != null ? ref
+                : ref.withVersionTag(store.head(ref.bucket(), ref.key()).versionTag());
+        ObjectOutcome existing = existing(version, store);
+        return existing == null ? new ObjectOutcome(version, Outcome.SKIPPED, null, null, null, null, null, null)
+                : act(existing, store);
+    }
+
     /** The store as seen by the work of one event: its storage time bounded by {@code retry.event-budget}. */
     private ObjectStore budgeted() {
         return store instanceof RetryingObjectStore retrying ? retrying.within(retry.eventBudget()) : store;
     }
 
     private ObjectOutcome process(ObjectRef ref, ObjectStore store) {
-        try {
-            ObjectOutcome outcome = processOne(ref, store);
+        Span span = tracer.spanBuilder("event").setAttribute("jepa.bucket", ref.bucket())
+                .setAttribute("jepa.key", ref.key()).startSpan();
+        try (Scope ignored = span.makeCurrent()) {
+            ObjectOutcome outcome = act(processOne(ref, store), store);
             Counter.builder("jepa.storage.objects").description("Objects named by storage events, by outcome")
                     .tag("outcome", outcome.outcome().id()).register(metrics).increment();
+            span.setAttribute("jepa.outcome", outcome.outcome().id());
             return outcome;
         } catch (JepaException e) {
             Counter.builder("jepa.storage.errors")
                     .description("Objects whose event failed without a document (redelivery expected), by code")
                     .tag("code", e.code().code()).register(metrics).increment();
+            span.setStatus(StatusCode.ERROR, e.code().code());
             throw e;
+        } finally {
+            span.end();
         }
     }
 
@@ -185,6 +230,10 @@ public class ObjectScoringJob {
         ObjectKeys.requireSafe(ref.bucket(), ref.key());
         if (keys.isResult(ref)) {
             LOG.debugf("Skipping %s: it is under the results prefix %s", ref, keys.prefix());
+            return new ObjectOutcome(ref, Outcome.SKIPPED, null, null, null, null, null, null);
+        }
+        if (actions.isQuarantined(ref.bucket(), ref.key())) {
+            LOG.debugf("Skipping %s: it is a quarantine copy", ref);
             return new ObjectOutcome(ref, Outcome.SKIPPED, null, null, null, null, null, null);
         }
         if (ref.versionTag() != null) {
@@ -212,6 +261,21 @@ public class ObjectScoringJob {
         }
         return ref.versionTag() == null ? scoreOrFind(ref.withVersionTag(object.versionTag()), object, store)
                 : score(ref, object, store);
+    }
+
+    /**
+     * Completes the actions of a scored version (scored now, or a redelivery whose document records an action as
+     * failed or not yet run) after its document is written; the document records them. Never rescores.
+     */
+    private ObjectOutcome act(ObjectOutcome outcome, ObjectStore store) {
+        ObjectOutcome version = outcome.effective();
+        boolean scored = version.outcome() == Outcome.SCORED || version.outcome() == Outcome.DUPLICATE;
+        if (!scored || version.error() != null || !actions.configured(version.object().bucket())) {
+            return outcome;
+        }
+        List<ActionRecord> recorded = actions.complete(version.object(), version.resultBucket(), version.resultKey(),
+                store);
+        return recorded.isEmpty() ? outcome : outcome.withActions(recorded);
     }
 
     /**
@@ -248,7 +312,12 @@ public class ObjectScoringJob {
         document.put("recordedAt", Instant.now().toString());
         String bucket = keys.bucketFor(version);
         String key = keys.keyFor(version);
-        store.put(bucket, key, bytes(document), JSON_TYPE);
+        Span write = tracer.spanBuilder("write").startSpan();
+        try {
+            store.put(bucket, key, bytes(document), JSON_TYPE);
+        } finally {
+            write.end();
+        }
         ObjectOutcome outcome = outcome(version, Outcome.SCORED, bucket, key, document);
         LOG.infof("Scored %s/%s: jepaScore=%s outlierScore=%s label=%s reasons=%s -> %s/%s", version.bucket(),
                 version.key(), outcome.jepaScore(), outcome.outlierScore(), outcome.label(), result.reasons(), bucket, key);
@@ -261,6 +330,15 @@ public class ObjectScoringJob {
      * retriable, so the event is redelivered instead of the object being recorded as gone for good.
      */
     private StoredObject read(ObjectRef ref, ObjectStore store) {
+        Span span = tracer.spanBuilder("read").startSpan();
+        try {
+            return readWithin(ref, store);
+        } finally {
+            span.end();
+        }
+    }
+
+    private StoredObject readWithin(ObjectRef ref, ObjectStore store) {
         long start = System.nanoTime();
         for (int attempt = 1;; attempt++) {
             try {

@@ -15,6 +15,9 @@ import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+
 import dev.jepascore.JepaException;
 import dev.jepascore.image.BadImageException;
 import dev.jepascore.image.DecodeCost;
@@ -257,6 +260,7 @@ public class ModelScorer {
         double[] decodeMs = new double[n];
         // decode in parallel; the first bad image in request order is the one reported
         BadImageException[] failures = new BadImageException[n];
+        Span decodeSpan = metrics.span("decode", n);
         IntStream.range(0, n).parallel().forEach(i -> {
             long t = System.nanoTime();
             try {
@@ -271,11 +275,14 @@ public class ModelScorer {
         for (int i = 0; i < n; i++) {
             if (failures[i] != null) {
                 if (!eachOnItsOwn) {
+                    decodeSpan.setStatus(StatusCode.ERROR, failures[i].code().code());
+                    decodeSpan.end();
                     throw failures[i];
                 }
                 imageFailures[i] = failures[i];
             }
         }
+        decodeSpan.end();
         // the model runs over the images that decoded, packed together; entries go back to their request positions
         float[] pixels = good.length == n ? decoded : new float[good.length * size];
         if (pixels != decoded) {
@@ -283,6 +290,21 @@ public class ModelScorer {
                 System.arraycopy(decoded, good[j] * size, pixels, j * size, size);
             }
         }
+        Span scoreSpan = metrics.span("score", good.length);
+        try {
+            return infer(images.size(), mode, pixels, good, decodeMs, imageFailures, start);
+        } finally {
+            scoreSpan.end();
+        }
+    }
+
+    /**
+     * The model runs, the Jacobian math and the verdicts of the {@code good} images of a request of {@code n} (packed
+     * in {@code pixels}); entries go back to their request positions, failures into {@code imageFailures}.
+     */
+    private Scored infer(int n, ScoreMode mode, float[] pixels, int[] good, double[] decodeMs,
+            JepaException[] imageFailures, long start) {
+        int size = model.inputSpec().size();
         double[] scores = new double[n];
         double[] norms = new double[n];
         double[] inferenceMs = new double[n];

@@ -163,6 +163,31 @@ public class LocalObjectStore implements ObjectStore {
         }
     }
 
+    /** Copies the file through a temporary file, so the target appears whole; the local store has no tags. */
+    @Override
+    public void copy(String fromBucket, String fromKey, String toBucket, String toKey) {
+        Path from = resolve(fromBucket, fromKey);
+        if (!Files.isDirectory(resolveBucket(toBucket))) {
+            throw StorageException.bucketNotFound(toBucket, null);
+        }
+        byte[] content;
+        try {
+            content = Files.readAllBytes(from);
+        } catch (IOException e) {
+            throw map(e, "read", fromBucket, fromKey);
+        }
+        put(toBucket, toKey, content, null);
+    }
+
+    @Override
+    public void delete(String bucket, String key) {
+        try {
+            Files.deleteIfExists(resolve(bucket, key));
+        } catch (IOException e) {
+            throw map(e, "delete", bucket, key);
+        }
+    }
+
     @Override
     public boolean exists(String bucket, String key) {
         return Files.isRegularFile(resolve(bucket, key));

@@ -79,6 +79,35 @@ public class RetryingObjectStore implements ObjectStore {
         return retry("list", bucket, prefix + "*", () -> delegate.list(bucket, prefix, from, pageSize));
     }
 
+    @Override
+    public void copy(String fromBucket, String fromKey, String toBucket, String toKey) {
+        retry("copy", toBucket, toKey, () -> {
+            delegate.copy(fromBucket, fromKey, toBucket, toKey);
+            return null;
+        });
+    }
+
+    @Override
+    public void delete(String bucket, String key) {
+        retry("delete", bucket, key, () -> {
+            delegate.delete(bucket, key);
+            return null;
+        });
+    }
+
+    @Override
+    public TaggedVersion tags(String bucket, String key) {
+        return retry("get tags of", bucket, key, () -> delegate.tags(bucket, key));
+    }
+
+    @Override
+    public void putTags(String bucket, String key, String versionId, java.util.Map<String, String> tags) {
+        retry("tag", bucket, key, () -> {
+            delegate.putTags(bucket, key, versionId, tags);
+            return null;
+        });
+    }
+
     /** Pause before retry number {@code retry} (1-based): doubling from the initial pause, capped. */
     public static Duration backoff(int retry, Duration initial, Duration max) {
         long millis = initial.toMillis() << Math.min(retry - 1, 20);

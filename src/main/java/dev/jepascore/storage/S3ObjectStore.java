@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -21,6 +23,7 @@ import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.model.Tag;
 
 import dev.jepascore.JepaException.Kind;
 
@@ -92,6 +95,64 @@ public class S3ObjectStore implements ObjectStore {
             throw map(e, "write", bucket, key);
         } catch (UncheckedIOException e) {
             throw StorageException.unavailable("write", bucket, key, e);
+        }
+    }
+
+    /** Server-side CopyObject; the copy keeps the source's tags and metadata (the default directives). */
+    @Override
+    public void copy(String fromBucket, String fromKey, String toBucket, String toKey) {
+        try {
+            s3.copyObject(b -> b.sourceBucket(fromBucket).sourceKey(fromKey).destinationBucket(toBucket)
+                    .destinationKey(toKey).overrideConfiguration(this::bounded));
+        } catch (SdkException e) {
+            // a missing bucket (either one) is 404 NoSuchBucket, a missing source NoSuchKey
+            throw map(e, "copy '" + fromBucket + "/" + fromKey + "' to", toBucket, toKey);
+        } catch (UncheckedIOException e) {
+            throw StorageException.unavailable("copy to", toBucket, toKey, e);
+        }
+    }
+
+    @Override
+    public void delete(String bucket, String key) {
+        try {
+            s3.deleteObject(b -> b.bucket(bucket).key(key).overrideConfiguration(this::bounded));
+        } catch (SdkException e) {
+            throw map(e, "delete", bucket, key);
+        } catch (UncheckedIOException e) {
+            throw StorageException.unavailable("delete", bucket, key, e);
+        }
+    }
+
+    /** HeadObject for the current version's eTag and version id, then GetObjectTagging of that version. */
+    @Override
+    public TaggedVersion tags(String bucket, String key) {
+        try {
+            HeadObjectResponse head = s3.headObject(b -> b.bucket(bucket).key(key).overrideConfiguration(this::bounded));
+            String versionId = head.versionId();
+            Map<String, String> tags = new LinkedHashMap<>();
+            for (Tag tag : s3.getObjectTagging(b -> b.bucket(bucket).key(key).versionId(versionId)
+                    .overrideConfiguration(this::bounded)).tagSet()) {
+                tags.put(tag.key(), tag.value());
+            }
+            return new TaggedVersion(stripQuotes(head.eTag()), versionId, tags);
+        } catch (SdkException e) {
+            throw map(e, "read the tags of", bucket, key);
+        } catch (UncheckedIOException e) {
+            throw StorageException.unavailable("read the tags of", bucket, key, e);
+        }
+    }
+
+    @Override
+    public void putTags(String bucket, String key, String versionId, Map<String, String> tags) {
+        List<Tag> tagSet = new ArrayList<>(tags.size());
+        tags.forEach((k, v) -> tagSet.add(Tag.builder().key(k).value(v).build()));
+        try {
+            s3.putObjectTagging(b -> b.bucket(bucket).key(key).versionId(versionId).tagging(t -> t.tagSet(tagSet))
+                    .overrideConfiguration(this::bounded));
+        } catch (SdkException e) {
+            throw map(e, "tag", bucket, key);
+        } catch (UncheckedIOException e) {
+            throw StorageException.unavailable("tag", bucket, key, e);
         }
     }
 

@@ -61,6 +61,12 @@ public class StorageException extends JepaException {
                 "Refusing key '" + key + "' in bucket '" + bucket + "': " + why, null);
     }
 
+    /** The store has no such operation (object tags on a local directory): retrying cannot help. */
+    public static StorageException unsupported(String operation, String store) {
+        return new StorageException(ErrorCode.OPERATION_UNSUPPORTED,
+                store + " does not support " + operation, null);
+    }
+
     static String describe(Throwable cause) {
         if (cause == null) {
             return "no cause given";

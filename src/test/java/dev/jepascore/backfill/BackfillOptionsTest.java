@@ -31,7 +31,7 @@ class BackfillOptionsTest {
     void refuses_missing_bucket_bad_concurrency_and_two_modes() {
         assertEquals("missing --bucket", refusal("--prefix", "p/"));
         assertEquals("--concurrency must be a positive integer, found 0", refusal("--bucket", "b", "--concurrency", "0"));
-        assertEquals("--dry-run, --emit-events and --s3-batch-manifest exclude each other",
+        assertEquals("--dry-run, --apply-actions, --emit-events and --s3-batch-manifest exclude each other",
                 refusal("--bucket", "b", "--dry-run", "--s3-batch-manifest", "m.csv"));
         assertTrue(refusal("--bucket", "b", "--emit-events", "localhost:8080").startsWith("--emit-events needs an http(s) URL"));
         assertEquals("unknown flag --bukket", refusal("--bukket", "b"));
