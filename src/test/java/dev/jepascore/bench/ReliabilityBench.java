@@ -51,7 +51,7 @@ import dev.jepascore.testing.TestS3;
  * asking first with {@code Expect: 100-continue} (as curl does), half sending the body at once (as Python's
  * {@code http.client} does);</li>
  * <li>{@code corpus}: the full decoder corpus ({@code dev.jepascore.image.Corpus}, {@code -Dcorpus.scale=}, default
- * 24: 3 129 valid images, and two damaged copies of each) posted one by one to {@code POST /v1/score}: every valid
+ * 24: 3 112 valid images, and two damaged copies of each) posted one by one to {@code POST /v1/score}: every valid
  * image must be scored, no damaged one answered 5xx; counts per class;</li>
  * <li>{@code slow}: 110 clients that declare a 27 MiB body, send 20 MiB and stall, while readiness is probed;</li>
  * <li>{@code s3}: 40 objects through storage events while S3Proxy is killed (10 events), then frozen (SIGSTOP, 3

@@ -15,41 +15,69 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 
 /**
- * The decoder corpus over HTTP ({@code POST /v1/score}, the bundled model): every valid image is scored (200, a
- * finite JEPA-SCORE), never refused; every damaged copy is answered 200 or 4xx, never 5xx. The short form
- * ({@code -Dcorpus.scale=1}, 161 valid and 161 damaged images); the reliability suite's {@code corpus} scenario
- * posts the full one to the packaged application.
+ * The decoder corpus over HTTP ({@code POST /v1/score/batch}, the bundled model): every valid image is scored (a
+ * finite JEPA-SCORE), never refused; every damaged copy is its own result or error entry, and no batch is answered
+ * 5xx. The short form ({@code -Dcorpus.scale=1}, 156 valid and 156 damaged images, 16 per request); the reliability
+ * suite's {@code corpus} scenario posts the full corpus one image per request to the packaged application.
  */
 @QuarkusTest
 class CorpusScoreTest {
 
     static final int SCALE = Integer.getInteger("corpus.scale", 1);
 
+    /** Images per {@code POST /v1/score/batch}: shared model runs keep the short form well under a minute. */
+    static final int BATCH = 16;
+
     @Test
     void every_valid_image_is_scored_and_every_damaged_copy_is_a_result_or_a_client_error() {
         List<Corpus.Sample> valid = Corpus.valid(SCALE);
         List<String> refused = new ArrayList<>();
-        for (Corpus.Sample s : valid) {
-            Response r = given().contentType("application/octet-stream").body(s.bytes()).when().post("/v1/score");
-            if (r.statusCode() != 200 || !Double.isFinite(r.jsonPath().getDouble("jepaScore"))) {
-                refused.add(s.cls() + " " + s.name() + ": " + r.statusCode() + " " + r.asString());
+        Map<String, Integer> damagedAnswers = new TreeMap<>();
+        List<String> serverErrors = new ArrayList<>();
+        for (List<Corpus.Sample> batch : batches(valid)) {
+            Response r = post(batch);
+            for (int i = 0; i < batch.size(); i++) {
+                Corpus.Sample s = batch.get(i);
+                if (r.statusCode() != 200 || r.jsonPath().get("results[" + i + "].error") != null
+                        || !Double.isFinite(r.jsonPath().getDouble("results[" + i + "].jepaScore"))) {
+                    refused.add(s.cls() + " " + s.name() + ": " + r.statusCode() + " " + (r.statusCode() == 200
+                            ? r.jsonPath().getString("results[" + i + "].error") : r.asString()));
+                }
             }
         }
         assertTrue(refused.isEmpty(), refused.size() + " of " + valid.size() + " valid images not scored:\n"
                 + String.join("\n", refused.subList(0, Math.min(20, refused.size()))));
 
-        Map<Integer, Integer> statuses = new TreeMap<>();
-        List<String> serverErrors = new ArrayList<>();
-        for (Corpus.Sample s : Corpus.mutated(valid, 1, 7)) {
-            int status = given().contentType("application/octet-stream").body(s.bytes()).when().post("/v1/score")
-                    .statusCode();
-            statuses.merge(status, 1, Integer::sum);
-            if (status >= 500) {
-                serverErrors.add(s.cls() + " " + s.name() + ": " + status);
+        List<Corpus.Sample> damaged = Corpus.mutated(valid, 1, 7);
+        for (List<Corpus.Sample> batch : batches(damaged)) {
+            Response r = post(batch);
+            if (r.statusCode() != 200) {
+                serverErrors.add(batch.get(0).name() + "...: the batch was answered " + r.statusCode() + " " + r.asString());
+                continue;
+            }
+            for (int i = 0; i < batch.size(); i++) {
+                String code = r.jsonPath().getString("results[" + i + "].error.code");
+                damagedAnswers.merge(code == null ? "scored" : code, 1, Integer::sum);
             }
         }
-        System.out.printf("corpus over HTTP: %d valid images scored; damaged copies answered %s%n", valid.size(),
-                statuses);
+        System.out.printf("corpus over HTTP: %d valid images scored; %d damaged copies answered %s%n", valid.size(),
+                damaged.size(), damagedAnswers);
         assertTrue(serverErrors.isEmpty(), String.join("\n", serverErrors));
+    }
+
+    private static List<List<Corpus.Sample>> batches(List<Corpus.Sample> samples) {
+        List<List<Corpus.Sample>> out = new ArrayList<>();
+        for (int from = 0; from < samples.size(); from += BATCH) {
+            out.add(samples.subList(from, Math.min(samples.size(), from + BATCH)));
+        }
+        return out;
+    }
+
+    private static Response post(List<Corpus.Sample> batch) {
+        io.restassured.specification.RequestSpecification request = given();
+        for (Corpus.Sample s : batch) {
+            request = request.multiPart("image", "image", s.bytes(), "application/octet-stream");
+        }
+        return request.when().post("/v1/score/batch");
     }
 }

@@ -33,7 +33,7 @@ import org.w3c.dom.Node;
  * (markers, chunks), plus libwebp's files from {@code src/test/resources/corpus/webp} (made offline with Debian's
  * {@code webp} tools, see its {@code make.sh}: no Java writer makes them). Every image is legal; {@link #mutated}
  * makes damaged copies. {@code scale} repeats every option over three pictures for each of that many sizes: 1 gives
- * the short form (162 images), 24 the full one (3 129).
+ * the short form (156 images), 24 the full one (3 112).
  */
 public final class Corpus {
 

@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
  * The differential corpus ({@link Corpus}): every valid image decodes on the path the decoder picks for it, and lands
  * within its path's tolerance of the reference decode, ImageIO's full-resolution decode (the JDK's readers; for WebP
  * TwelveMonkeys') put through the same resize; damaged copies end in a {@link BadImageException} (a 4xx) or a
- * result, never another failure or a hang. {@code -Dcorpus.scale=24} runs the full corpus (3 129 images; the
- * reliability suite's {@code corpus} scenario does, over HTTP too); the default 1 is the short form (162 images,
- * 324 damaged).
+ * result, never another failure or a hang. {@code -Dcorpus.scale=24} runs the full corpus (3 112 images; the
+ * reliability suite's {@code corpus} scenario does, over HTTP too); the default 1 is the short form (156 images,
+ * 312 damaged).
  */
 class CorpusTest {
 

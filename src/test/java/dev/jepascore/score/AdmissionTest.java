@@ -110,6 +110,25 @@ class AdmissionTest {
     }
 
     @Test
+    void a_flood_of_large_bodies_is_refused_from_the_headers_beyond_what_the_slots_serve_within_max_wait() {
+        Admission admission = admission(1L << 30, 2, 182, Duration.ofMillis(800));
+        long body = 19_500_000; // 195 ms each at 10 ns a byte, before any request has finished
+        List<Admission.Arrival> let = new java.util.ArrayList<>();
+        for (Admission.Arrival a = admission.arrive(body); a != null; a = admission.arrive(body)) {
+            let.add(a);
+        }
+        // two take the free slots; each later one waits behind the arrivals ahead, shared by the two slots, and
+        // is let in while that plus its own 195 ms ends within 800 ms: 5 more
+        assertEquals(7, let.size());
+        assertEquals(1.0, registry.counter("jepa.admission.rejected", "reason", "queue_too_long").count());
+        let.get(0).close();
+        let.get(0).close(); // idempotent: the request's end closes it again
+        org.junit.jupiter.api.Assertions.assertNotNull(admission.arrive(body),
+                "a place is free again once one arrival's work entered admission or its request ended");
+        assertEquals(null, admission.arrive(body));
+    }
+
+    @Test
     void request_that_would_wait_longer_than_max_wait_is_refused_without_waiting() throws Exception {
         Admission admission = admission(1L << 30, 1, 8, Duration.ofMillis(200));
         // one request that holds the slot for 600 ms teaches admission how long work takes
