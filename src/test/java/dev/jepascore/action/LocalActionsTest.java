@@ -47,6 +47,7 @@ class LocalActionsTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.ofEntries(
+                    Map.entry("jepa.storage.buckets", "uploads,inbox,strict,moving"),
                     Map.entry("jepa.actions.inbox.notify.min-label", "unusual"),
                     Map.entry("jepa.actions.inbox.notify.url", "${jepa.test.sink.url}"),
                     Map.entry("jepa.actions.inbox.notify.attempts", "2"),
@@ -98,7 +99,7 @@ class LocalActionsTest {
     }
 
     private static JsonNode document(String bucket, JsonNode line) throws IOException {
-        return json(Files.readString(ROOT.resolve(bucket).resolve(line.path("resultKey").asText())));
+        return json(Files.readString(ROOT.resolve(line.path("resultBucket").asText()).resolve(line.path("resultKey").asText())));
     }
 
     private static JsonNode action(JsonNode holder, String type) {
@@ -175,8 +176,9 @@ class LocalActionsTest {
         assertEquals(2, HttpSink.received().size(), "both configured attempts reached the sink");
         assertTrue(HttpSink.accepted().isEmpty());
 
-        String resultKey = "jepa-scores/cam/black.png@" + md5(image) + ".json";
-        JsonNode kept = json(Files.readString(ROOT.resolve("inbox").resolve(resultKey)));
+        // the results location of its own (jepa.storage.results-bucket unset: the local store's jepa-results)
+        String resultKey = "jepa-scores/inbox/cam/black.png@" + md5(image) + ".json";
+        JsonNode kept = json(Files.readString(ROOT.resolve("jepa-results").resolve(resultKey)));
         assertEquals("outlier", kept.path("label").asText(), "the score and document are kept");
         JsonNode notify = action(kept, "notify");
         org.jboss.logging.Logger.getLogger(LocalActionsTest.class).infof("recorded while the sink was down: %s", notify);
@@ -195,7 +197,7 @@ class LocalActionsTest {
 
         deliver("inbox", "cam/black.png", image, 200);
         assertEquals(1, HttpSink.accepted().size(), "a further delivery sends nothing more");
-        assertEquals(kept.path("recordedAt"), json(Files.readString(ROOT.resolve("inbox").resolve(resultKey)))
+        assertEquals(kept.path("recordedAt"), json(Files.readString(ROOT.resolve("jepa-results").resolve(resultKey)))
                 .path("recordedAt"), "the score was never recomputed");
     }
 

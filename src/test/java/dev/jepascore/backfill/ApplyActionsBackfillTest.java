@@ -49,7 +49,8 @@ class ApplyActionsBackfillTest {
     public static class Profile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("jepa.actions.backfill-actions.notify.min-label", "outlier",
+            return Map.of("jepa.storage.buckets", "uploads," + BUCKET,
+                    "jepa.actions.backfill-actions.notify.min-label", "outlier",
                     "jepa.actions.backfill-actions.notify.url", "${jepa.test.sink.url}",
                     "jepa.actions.backfill-actions.quarantine.bucket", BUCKET,
                     "jepa.actions.backfill-actions.quarantine.prefix", "held/");
@@ -88,7 +89,8 @@ class ApplyActionsBackfillTest {
             }
         }
         Path blackDoc;
-        try (Stream<Path> docs = Files.walk(DIR.resolve("jepa-scores"))) {
+        // the local store's results location of its own: jepa-results/jepa-scores/<bucket>/
+        try (Stream<Path> docs = Files.walk(DIR.resolveSibling("jepa-results").resolve("jepa-scores").resolve(BUCKET))) {
             blackDoc = docs.filter(p -> p.getFileName().toString().startsWith("odd-all-black")).findFirst().orElseThrow();
         }
         JsonNode scored = json.readTree(blackDoc.toFile());

@@ -31,6 +31,9 @@ public class S3MockResource implements QuarkusTestResourceLifecycleManager {
         System.setProperty(ENDPOINT, server.endpoint().toString());
         Map<String, String> config = new HashMap<>();
         config.put("jepa.storage.kind", "s3");
+        // documents beside the uploads, signed (the layout S3ProxyResource uses); the buckets the action tests name
+        config.put("jepa.storage.results-signing-key", S3ProxyResource.SIGNING_KEY);
+        config.put("jepa.storage.buckets", "uploads,nohold-src");
         config.put("jepa.storage.retry.max-attempts", "2");
         config.put("jepa.storage.retry.initial-backoff", "50ms");
         config.put("quarkus.s3.endpoint-override", server.endpoint().toString());
