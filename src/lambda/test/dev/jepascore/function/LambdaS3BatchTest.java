@@ -185,7 +185,7 @@ class LambdaS3BatchTest {
         JsonNode second = result(again, "t-v2");
         assertEquals("Succeeded", second.path("resultCode").asText(), second.toString());
         assertTrue(second.path("resultString").asText().startsWith("already scored: "), second.toString());
-        JsonNode doc = document(RESULTS_PREFIX + key + "@" + md5(image) + ".json");
+        JsonNode doc = document(DOCS_PREFIX + key + "@" + md5(image) + ".json");
         assertEquals(key, doc.path("object").path("key").asText(), "a 2.0 key is taken as it is ('+' stays '+')");
         assertEquals(scoring.score(image, null).jepaScore(), doc.path("jepaScore").asDouble(), SAME_SCORE);
     }

@@ -91,6 +91,9 @@ class BackfillIT {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx1g",
                 "-Djepa.storage.kind=s3",
+                // documents beside the objects (jepa-scores/ in the bucket), signed; the one bucket served
+                "-Djepa.storage.results-signing-key=" + dev.jepascore.testing.S3ProxyResource.SIGNING_KEY,
+                "-Djepa.storage.buckets=" + BUCKET,
                 "-Dquarkus.s3.endpoint-override=" + server.endpoint(),
                 "-Dquarkus.s3.path-style-access=true",
                 "-Dquarkus.s3.aws.region=us-east-1",

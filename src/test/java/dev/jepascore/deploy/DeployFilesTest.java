@@ -132,6 +132,7 @@ class DeployFilesTest {
     }
 
     private static void assertServed(Path file, String path) {
+        dev.jepascore.testing.Readiness.awaitUp(); // a readiness probe answers 503 while the model still loads
         int status = given().when().get(path).then().extract().statusCode();
         assertEquals(200, status, file + " probes " + path + ", which this build answers with " + status);
     }

@@ -2,6 +2,7 @@ package dev.jepascore.function;
 
 import static dev.jepascore.testing.EventTestSupport.png;
 import static dev.jepascore.testing.EventTestSupport.post;
+import static dev.jepascore.testing.EventTestSupport.md5;
 import static dev.jepascore.testing.EventTestSupport.s3Event;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -46,6 +47,7 @@ class S3FrozenEndpointTest {
             }
             Map<String, String> config = new HashMap<>();
             config.put("jepa.storage.kind", "s3");
+            config.put("jepa.storage.results-bucket", "jepa-results");
             config.put("jepa.storage.retry.max-attempts", Integer.toString(ATTEMPTS));
             config.put("jepa.storage.retry.initial-backoff", "50ms");
             config.put("jepa.storage.retry.attempt-timeout", ATTEMPT_TIMEOUT.toMillis() + "ms");
@@ -91,12 +93,12 @@ class S3FrozenEndpointTest {
     void frozen_endpoint_answers_a_retriable_503_within_the_budget_with_one_retry_policy() throws Exception {
         byte[] image = png(81);
         // the first call of the S3 client loads its classes (seconds on a busy machine): not what is bounded here
-        post("/onObjectCreated", s3Event("uploads", "frozen/warm.png", "0123", image.length)).statusCode(503);
+        post("/onObjectCreated", s3Event("uploads", "frozen/warm.png", md5(image), image.length)).statusCode(503);
         Thread.sleep(100);
         int before = Integer.parseInt(System.getProperty(ACCEPTED));
 
         long start = System.nanoTime();
-        post("/onObjectCreated", s3Event("uploads", "frozen/a.png", "0123", image.length)).statusCode(503)
+        post("/onObjectCreated", s3Event("uploads", "frozen/a.png", md5(image), image.length)).statusCode(503)
                 .header("Retry-After", equalTo("2"))
                 .body("error.code", equalTo("storage_unavailable"));
         Duration took = Duration.ofNanos(System.nanoTime() - start);
