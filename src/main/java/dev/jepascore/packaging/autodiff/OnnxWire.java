@@ -377,7 +377,7 @@ public final class OnnxWire {
             if (v.elemType() == 0) {
                 return;
             }
-            byte[] shape = message(s -> {
+            byte[] shape = v.dims() == null ? null : message(s -> {
                 for (int i = 0; i < v.dims().length; i++) {
                     long d = v.dims()[i];
                     String p = v.params() != null && i < v.params().length ? v.params()[i] : null;

@@ -37,7 +37,7 @@ class BundledModelsTest {
             ours = a.run("pixels", x, shape, false, List.of("embedding", "jacobian"));
             theirs = b.run("pixels", x, shape, false, List.of("embedding", "jacobian"));
         }
-        double err = OpGradientCheck.relativeError(ours.get("jacobian").reals(), theirs.get("jacobian").reals());
+        double err = CentralDifferences.relativeError(ours.get("jacobian").reals(), theirs.get("jacobian").reals());
         System.out.println("fmnist generated vs exported jacobian: max relative error " + err);
         assertTrue(err < 1e-4, "relative error " + err);
     }
