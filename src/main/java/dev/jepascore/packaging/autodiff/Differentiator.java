@@ -79,7 +79,7 @@ public final class Differentiator {
         encoder.inputs.replaceAll(v -> v.name().equals(input) ? dynamicIn : v);
         GraphProbe probe = GraphProbe.run(encoder, input, chw, type == OnnxModel.DOUBLE);
         GraphProbe.Probed out = probe.get(output);
-        if (out.one().shape().length != 2 || !out.followsBatch()) {
+        if (out.one().shape().length != 2 || out.batchAxis() != 0) {
             throw new UnsupportedGraphException("output '" + output + "' is " + Arrays.toString(out.one().shape())
                     + " at batch 1 and " + Arrays.toString(out.two().shape()) + " at batch 2; [N, K] is needed");
         }
@@ -176,7 +176,7 @@ public final class Differentiator {
                             throw new UnsupportedGraphException("tensor '" + o + "' (output of " + n.describe()
                                     + ") is " + Arrays.toString(p.one().shape()) + " at batch 1 and "
                                     + Arrays.toString(p.two().shape()) + " at batch 2: the differentiator needs the "
-                                    + "batch on the first axis of every tensor that depends on the image");
+                                    + "batch as one axis of every tensor that depends on the image");
                         }
                         if (!p.one().type().equals(typeName())) {
                             throw new UnsupportedGraphException("tensor '" + o + "' (output of " + n.describe()
@@ -297,16 +297,63 @@ public final class Differentiator {
             return p.one().ints();
         }
 
-        /**
-         * A forward tensor made to broadcast against backward tensors: batch-following ones get the K axis. Tensors
-         * the rules compute in the forward pass (masks, derivatives) derive from active ones, so they follow the batch.
-         */
+        /** The batch axis of a batch-following tensor in the forward pass. */
+        int batchAxis(String tensor) {
+            return probe.get(tensor).batchAxis();
+        }
+
+        /** The backward axis ({@code [N, K, per-image]}) of forward axis {@code axis} of {@code tensor}. */
+        long backwardAxis(String tensor, long axis, Node user) {
+            int rank = rank(tensor);
+            long a = axis < 0 ? axis + rank : axis;
+            int batch = batchAxis(tensor);
+            if (a < 0 || a >= rank || a == batch) {
+                throw new UnsupportedGraphException(user.describe() + " works along axis " + axis + " of '" + tensor
+                        + "' " + Arrays.toString(shape(tensor)) + ": the batch axis (or out of range)");
+            }
+            return (a < batch ? a : a - 1) + 2;
+        }
+
+        /** A forward tensor made to broadcast against backward tensors: batch-following ones become [N, 1, ...]. */
         String lift(String tensor) {
-            boolean derived = !probe.has(tensor);
-            if (derived || active.contains(tensor) || probe.get(tensor).followsBatch()) {
-                return lifted.computeIfAbsent(tensor, t -> node("Unsqueeze", List.of(t, ints(1))));
+            if (active.contains(tensor) || probe.get(tensor).followsBatch()) {
+                return liftLike(tensor, tensor);
+            }
+            if (probe.get(tensor).one().shape().length > 0 && hasBatchInside()) {
+                throw new UnsupportedGraphException("constant '" + tensor + "' is broadcast against a tensor whose "
+                        + "batch is not its first axis");
             }
             return tensor;
+        }
+
+        private boolean hasBatchInside() {
+            return currentBatchAxis > 0;
+        }
+
+        /** Batch axis of the node's first output while a rule runs (constants broadcast right-aligned past it). */
+        int currentBatchAxis;
+
+        /**
+         * {@code tensor}, computed in the forward pass with the layout of {@code like} (a mask or derivative of it),
+         * moved to {@code [N, 1, per-image]}.
+         */
+        String liftLike(String tensor, String like) {
+            return lifted.computeIfAbsent(tensor, t -> {
+                int batch = batchAxis(like);
+                String front = t;
+                if (batch != 0) {
+                    int rank = rank(like);
+                    long[] perm = new long[rank];
+                    perm[0] = batch;
+                    for (int i = 0, j = 1; i < rank; i++) {
+                        if (i != batch) {
+                            perm[j++] = i;
+                        }
+                    }
+                    front = node("Transpose", List.of(t), Attr.of("perm", perm));
+                }
+                return node("Unsqueeze", List.of(front, ints(1)));
+            });
         }
 
         /** Backward shape {@code [N, K, dims...]} as a tensor, for Expand and ConstantOfShape. */

@@ -24,13 +24,27 @@ final class GraphProbe {
     /** One tensor at batch 1 and batch 2. */
     record Probed(GraphRunner.Values one, GraphRunner.Values two) {
 
-        boolean followsBatch() {
+        /** The axis that is 1 at batch 1 and 2 at batch 2, the others equal; -1 when there is none. */
+        int batchAxis() {
             long[] a = one.shape();
             long[] b = two.shape();
-            if (a.length == 0 || a.length != b.length || a[0] != 1 || b[0] != 2) {
-                return false;
+            if (a.length != b.length) {
+                return -1;
             }
-            return Arrays.equals(a, 1, a.length, b, 1, b.length);
+            int axis = -1;
+            for (int i = 0; i < a.length; i++) {
+                if (a[i] != b[i]) {
+                    if (axis >= 0 || a[i] != 1 || b[i] != 2) {
+                        return -1;
+                    }
+                    axis = i;
+                }
+            }
+            return axis;
+        }
+
+        boolean followsBatch() {
+            return batchAxis() >= 0;
         }
 
         boolean batchIndependent() {
@@ -40,7 +54,15 @@ final class GraphProbe {
 
         /** Shape without the batch axis. */
         long[] perImage() {
-            return Arrays.copyOfRange(one.shape(), 1, one.shape().length);
+            int axis = batchAxis();
+            long[] a = one.shape();
+            long[] r = new long[a.length - 1];
+            for (int i = 0, j = 0; i < a.length; i++) {
+                if (i != axis) {
+                    r[j++] = a[i];
+                }
+            }
+            return r;
         }
     }
 

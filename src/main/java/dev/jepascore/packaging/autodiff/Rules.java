@@ -26,6 +26,10 @@ final class Rules {
             "Flatten", "Squeeze", "Unsqueeze", "Transpose", "Concat", "Split", "Slice", "Gather", "Expand", "Where",
             "Pad");
 
+    /** Ops whose rule needs the batch on the first axis of their input. */
+    private static final Set<String> BATCH_FIRST = Set.of("Gemm", "Conv", "MaxPool", "AveragePool",
+            "GlobalAveragePool", "BatchNormalization");
+
     private static final double TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
     private static final double INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
@@ -45,6 +49,11 @@ final class Rules {
         }
         if (g == null && !Set.of("Split").contains(n.opType())) {
             return;
+        }
+        b.currentBatchAxis = b.isActive(y) ? b.batchAxis(y) : 0;
+        if (BATCH_FIRST.contains(n.opType()) && b.batchAxis(x) != 0) {
+            throw new UnsupportedGraphException(n.describe() + " takes '" + x + "' " + Arrays.toString(b.shape(x))
+                    + " whose batch is not its first axis");
         }
         switch (n.opType()) {
             case "Add", "Sum" -> {
@@ -76,7 +85,7 @@ final class Rules {
                 }
                 if (b.isActive(c)) {
                     String yOverC = b.node("Div", List.of(y, c));
-                    String t = b.node("Neg", List.of(b.node("Mul", List.of(g, b.lift(yOverC)))));
+                    String t = b.node("Neg", List.of(b.node("Mul", List.of(g, b.liftLike(yOverC, y)))));
                     b.accumulate(c, unb(t, y, c));
                 }
             }
@@ -115,15 +124,15 @@ final class Rules {
             case "Gelu" -> scale(x, g, gelu(n, x));
             case "Clip" -> clip(n, x, g);
             case "Softmax" -> {
-                long axis = axis(n.intAttr("axis", -1), b.rank(y), n) + 1;
+                long axis = b.backwardAxis(y, n.intAttr("axis", -1), n);
                 String ly = b.lift(y);
                 String dot = b.reduce("ReduceSum", b.node("Mul", List.of(g, ly)), new long[] { axis }, true);
                 b.accumulate(x, b.node("Mul", List.of(ly, b.node("Sub", List.of(g, dot)))));
             }
             case "LogSoftmax" -> {
-                long axis = axis(n.intAttr("axis", -1), b.rank(y), n) + 1;
+                long axis = b.backwardAxis(y, n.intAttr("axis", -1), n);
                 String sum = b.reduce("ReduceSum", g, new long[] { axis }, true);
-                String p = b.lift(b.node("Exp", List.of(y)));
+                String p = b.liftLike(b.node("Exp", List.of(y)), y);
                 b.accumulate(x, b.node("Sub", List.of(g, b.node("Mul", List.of(p, sum)))));
             }
             case "MatMul" -> matMul(n, g);
@@ -159,7 +168,13 @@ final class Rules {
             }
             case "LayerNormalization" -> layerNorm(n, g);
             case "ReduceMean", "ReduceSum" -> reduce(n, g);
-            case "Reshape", "Flatten", "Squeeze", "Unsqueeze" -> b.accumulate(x, b.reshape(g, b.perImage(x)));
+            case "Reshape", "Flatten", "Squeeze", "Unsqueeze" -> {
+                if (outer(x) != outer(y)) {
+                    throw new UnsupportedGraphException(n.describe() + " reshapes " + Arrays.toString(b.shape(x))
+                            + " to " + Arrays.toString(b.shape(y)) + ", mixing the batch with other axes");
+                }
+                b.accumulate(x, b.reshape(g, b.perImage(x)));
+            }
             case "Transpose" -> transpose(n, g);
             case "Concat" -> concat(n, g);
             case "Split" -> split(n, gOut);
@@ -181,6 +196,16 @@ final class Rules {
         }
     }
 
+    /** Elements before the batch axis: a reshape keeps each image's values in order when it keeps this. */
+    private long outer(String t) {
+        long[] shape = b.shape(t);
+        long p = 1;
+        for (int i = 0; i < b.batchAxis(t); i++) {
+            p *= shape[i];
+        }
+        return p;
+    }
+
     private String unb(String g, String y, String x) {
         if (!b.isActive(x)) {
             return g;
@@ -190,7 +215,7 @@ final class Rules {
 
     /** Input 0's cotangent is g times a factor computed in the forward pass. */
     private void scale(String x, String g, String forwardFactor) {
-        b.accumulate(x, b.node("Mul", List.of(g, b.lift(forwardFactor))));
+        b.accumulate(x, b.node("Mul", List.of(g, b.liftLike(forwardFactor, x))));
     }
 
     private void requireInactive(Node n, int... inputs) {
@@ -200,15 +225,6 @@ final class Rules {
                         + "on the image; only its first input is differentiated");
             }
         }
-    }
-
-    private static long axis(long axis, int rank, Node n) {
-        long a = axis < 0 ? axis + rank : axis;
-        if (a <= 0 || a >= rank) {
-            throw new UnsupportedGraphException(n.describe() + " works along axis " + axis + " of a rank-" + rank
-                    + " tensor: the batch axis (or an axis out of range)");
-        }
-        return a;
     }
 
     private String gelu(Node n, String x) {
@@ -272,6 +288,14 @@ final class Rules {
             throw new UnsupportedGraphException(n.describe() + " multiplies a rank-1 tensor; not differentiated");
         }
         long[] py = b.perImage(y);
+        for (String operand : List.of(a, c)) {
+            if (b.isActive(operand) && (b.batchAxis(operand) != b.batchAxis(y)
+                    || b.batchAxis(operand) >= b.rank(operand) - 2)) {
+                throw new UnsupportedGraphException(n.describe() + ": operand '" + operand + "' "
+                        + Arrays.toString(b.shape(operand)) + " has its batch among the multiplied axes or apart "
+                        + "from the output's");
+            }
+        }
         if (b.isActive(a)) {
             String ct = b.isActive(c) ? swapLast(b.lift(c), rc + 1) : swapLast(c, rc);
             String ga = b.node("MatMul", List.of(g, ct));
@@ -461,24 +485,28 @@ final class Rules {
         requireInactive(n, 1, 2);
         String x = n.in(0);
         int rank = b.rank(x);
-        long axis = axis(n.intAttr("axis", -1), rank, n);
+        long axis = n.intAttr("axis", -1);
+        axis = axis < 0 ? axis + rank : axis;
+        if (axis <= b.batchAxis(x)) {
+            throw new UnsupportedGraphException(n.describe() + " normalises over the batch axis");
+        }
         long[] fwdAxes = new long[(int) (rank - axis)];
         long[] bwdAxes = new long[fwdAxes.length];
         for (int i = 0; i < fwdAxes.length; i++) {
             fwdAxes[i] = axis + i;
-            bwdAxes[i] = axis + i + 1;
+            bwdAxes[i] = b.backwardAxis(x, axis + i, n);
         }
         String eps = b.scalar(n.floatAttr("epsilon", 1e-5f));
         String mean = b.reduce("ReduceMean", x, fwdAxes, true);
         String centred = b.node("Sub", List.of(x, mean));
         String variance = b.reduce("ReduceMean", b.node("Mul", List.of(centred, centred)), fwdAxes, true);
         String inv = b.node("Reciprocal", List.of(b.node("Sqrt", List.of(b.node("Add", List.of(variance, eps))))));
-        String xhat = b.lift(b.node("Mul", List.of(centred, inv)));
+        String xhat = b.liftLike(b.node("Mul", List.of(centred, inv)), x);
         String gy = b.node("Mul", List.of(g, n.in(1)));
         String m1 = b.reduce("ReduceMean", gy, bwdAxes, true);
         String m2 = b.reduce("ReduceMean", b.node("Mul", List.of(gy, xhat)), bwdAxes, true);
         String inner = b.node("Sub", List.of(b.node("Sub", List.of(gy, m1)), b.node("Mul", List.of(xhat, m2))));
-        b.accumulate(x, b.node("Mul", List.of(b.lift(inv), inner)));
+        b.accumulate(x, b.node("Mul", List.of(b.liftLike(inv, x), inner)));
     }
 
     private void reduce(Node n, String g) {
@@ -499,9 +527,9 @@ final class Rules {
         long[] kept = pin.clone();
         long count = 1;
         for (long a : axes) {
-            long norm = axis(a, rank, n);
-            count *= pin[(int) norm - 1];
-            kept[(int) norm - 1] = 1;
+            int p = (int) b.backwardAxis(x, a, n) - 2;
+            count *= pin[p];
+            kept[p] = 1;
         }
         String gk = n.intAttr("keepdims", 1) != 0 ? g : b.reshape(g, kept);
         if (n.opType().equals("ReduceMean")) {
@@ -520,19 +548,20 @@ final class Rules {
                 perm[i] = rank - 1 - i;
             }
         }
-        if (perm[0] != 0) {
-            throw new UnsupportedGraphException(n.describe() + " moves the batch axis (perm " + Arrays.toString(perm)
-                    + ")");
-        }
-        long[] inverse = new long[rank];
-        for (int i = 0; i < rank; i++) {
-            inverse[(int) perm[i]] = i;
+        // per-image permutation: output per-image axis q comes from input per-image axis pi[q]
+        int inBatch = b.batchAxis(x);
+        long[] pi = new long[rank - 1];
+        for (int j = 0, q = 0; j < rank; j++) {
+            if (perm[j] == inBatch) {
+                continue;
+            }
+            pi[q++] = perm[j] < inBatch ? perm[j] : perm[j] - 1;
         }
         long[] back = new long[rank + 1];
         back[0] = 0;
         back[1] = 1;
-        for (int i = 1; i < rank; i++) {
-            back[i + 1] = inverse[i] + 1;
+        for (int q = 0; q < pi.length; q++) {
+            back[(int) pi[q] + 2] = q + 2;
         }
         b.accumulate(x, b.node("Transpose", List.of(g), Attr.of("perm", back)));
     }
@@ -540,13 +569,15 @@ final class Rules {
     private void concat(Node n, String g) {
         String y = n.outputs().get(0);
         int rank = b.rank(y);
-        long axis = axis(n.intAttr("axis", 0), rank, n);
+        long axis = n.intAttr("axis", 0);
+        axis = axis < 0 ? axis + rank : axis;
+        long back = b.backwardAxis(y, axis, n);
         long offset = 0;
         for (String in : n.inputs()) {
             long size = b.shape(in)[(int) axis];
             if (b.isActive(in)) {
                 b.accumulate(in, b.node("Slice", List.of(g, b.ints(offset), b.ints(offset + size),
-                        b.ints(axis + 1))));
+                        b.ints(back))));
             }
             offset += size;
         }
@@ -555,7 +586,7 @@ final class Rules {
     private void split(Node n, List<String> gOut) {
         String x = n.in(0);
         int rank = b.rank(x);
-        long axis = axis(n.intAttr("axis", 0), rank, n);
+        long axis = b.backwardAxis(x, n.intAttr("axis", 0), n);
         List<String> parts = new ArrayList<>();
         for (int i = 0; i < n.outputs().size(); i++) {
             String o = n.outputs().get(i);
@@ -565,7 +596,7 @@ final class Rules {
         if (gOut.stream().allMatch(v -> v == null)) {
             return;
         }
-        b.accumulate(x, b.node("Concat", parts, Attr.of("axis", axis + 1)));
+        b.accumulate(x, b.node("Concat", parts, Attr.of("axis", axis)));
     }
 
     private void slice(Node n, String g) {
@@ -587,11 +618,12 @@ final class Rules {
             long dim = shape[(int) a];
             long s = clamp(starts[i] < 0 ? starts[i] + dim : starts[i], dim);
             long e = clamp(ends[i] < 0 ? ends[i] + dim : ends[i], dim);
-            if (a == 0) {
+            if (a == b.batchAxis(x)) {
                 continue; // the batch: the output follows it, so the slice keeps it whole
             }
-            pads[(int) a + 1] = s;
-            pads[(int) a + 1 + rank + 1] = dim - Math.max(s, e);
+            int back = (int) b.backwardAxis(x, a, n);
+            pads[back] = s;
+            pads[back + rank + 1] = dim - Math.max(s, e);
         }
         b.accumulate(x, b.node("Pad", List.of(g, b.ints(pads), b.scalar(0)), Attr.of("mode", "constant")));
     }
@@ -604,7 +636,7 @@ final class Rules {
         requireInactive(n, 1);
         String x = n.in(0);
         int rank = b.rank(x);
-        long axis = axis(n.intAttr("axis", 0), rank, n);
+        long axis = b.backwardAxis(x, n.intAttr("axis", 0), n) - 1;
         long[] pin = b.perImage(x);
         long[] indices = b.constInts(n.in(1), n);
         long size = pin[(int) axis - 1];
@@ -658,7 +690,7 @@ final class Rules {
             long a = axes == null ? i : axes[i] < 0 ? axes[i] + rank : axes[i];
             long begin = pads[i];
             long end = pads[i + count];
-            if (begin < 0 || end < 0 || (a == 0 && (begin != 0 || end != 0))) {
+            if (begin < 0 || end < 0 || (a == b.batchAxis(x) && (begin != 0 || end != 0))) {
                 throw new UnsupportedGraphException(n.describe() + ": negative or batch padding is not "
                         + "differentiated");
             }
@@ -667,7 +699,7 @@ final class Rules {
             }
             starts.add(begin);
             ends.add(begin + shape[(int) a]);
-            bAxes.add(a + 1);
+            bAxes.add(b.backwardAxis(x, a, n));
         }
         if (bAxes.isEmpty()) {
             b.accumulate(x, g);
