@@ -20,17 +20,25 @@ public final class CentralDifferences {
     /** J {@code [K, D]} row-major at {@code image} (D values), step {@code h}, float64 when {@code doubles}. */
     public static double[] jacobian(GraphRunner encoder, String input, String output, long[] chw, double[] image,
             double h, boolean doubles) {
+        return jacobian(encoder, input, output, chw, image, h, doubles,
+                java.util.stream.IntStream.range(0, image.length).toArray());
+    }
+
+    /** The columns {@code columns} of J: {@code [K, columns.length]} row-major. */
+    public static double[] jacobian(GraphRunner encoder, String input, String output, long[] chw, double[] image,
+            double h, boolean doubles, int[] columns) {
         int d = image.length;
+        int c = columns.length;
         double[] jac = null;
         int k = 0;
-        for (int from = 0; from < d; from += BATCH / 2) {
-            int count = Math.min(BATCH / 2, d - from);
+        for (int from = 0; from < c; from += BATCH / 2) {
+            int count = Math.min(BATCH / 2, c - from);
             double[] x = new double[2 * count * d];
             for (int i = 0; i < count; i++) {
                 System.arraycopy(image, 0, x, (2 * i) * d, d);
                 System.arraycopy(image, 0, x, (2 * i + 1) * d, d);
-                x[(2 * i) * d + from + i] += h;
-                x[(2 * i + 1) * d + from + i] -= h;
+                x[(2 * i) * d + columns[from + i]] += h;
+                x[(2 * i + 1) * d + columns[from + i]] -= h;
             }
             long[] shape = new long[chw.length + 1];
             shape[0] = 2L * count;
@@ -38,11 +46,11 @@ public final class CentralDifferences {
             double[] y = encoder.run(input, x, shape, doubles, List.of(output)).get(output).reals();
             if (jac == null) {
                 k = y.length / (2 * count);
-                jac = new double[k * d];
+                jac = new double[k * c];
             }
             for (int i = 0; i < count; i++) {
                 for (int j = 0; j < k; j++) {
-                    jac[j * d + from + i] = (y[(2 * i) * k + j] - y[(2 * i + 1) * k + j]) / (2 * h);
+                    jac[j * c + from + i] = (y[(2 * i) * k + j] - y[(2 * i + 1) * k + j]) / (2 * h);
                 }
             }
         }

@@ -93,7 +93,7 @@ public final class Differentiator {
         return new Scorer(OnnxWire.write(b.scorer), input, k, d, b.opsUsed, b.scorer.opset());
     }
 
-    static long[] concat(long[] a, long[] b) {
+    public static long[] concat(long[] a, long[] b) {
         long[] r = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, r, a.length, b.length);
         return r;
