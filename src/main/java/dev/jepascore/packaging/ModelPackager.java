@@ -168,6 +168,77 @@ final class ModelPackager {
     }
 
     /**
+     * {@code --scorer-only}: differentiates the package's encoder for its input spec, checks J against central
+     * differences on its fixtures, writes {@code scorer.onnx} and the manifest's {@code scorer} section; nothing
+     * else changes (the calibration stays the one the package has).
+     */
+    ModelManifest writeScorerOnly() throws IOException {
+        Path out = options.out();
+        ModelManifest current = ModelManifest.read(out);
+        ObjectNode manifest = (ObjectNode) JSON.readTree(out.resolve("model.json").toFile());
+        Path encoderFile = out.resolve(current.encoder().file());
+        byte[] encoderBytes = Files.readAllBytes(encoderFile);
+        InputSpec spec = current.input();
+        List<Image> fixtures = new ArrayList<>();
+        Path dir = out.resolve("fixtures");
+        if (Files.isDirectory(dir)) {
+            ImageDecoder decoder = new ImageDecoder(limits());
+            try (Stream<Path> s = Files.list(dir)) {
+                for (Path f : s.filter(Files::isRegularFile).sorted().toList()) {
+                    try {
+                        float[] tensor = new float[spec.size()];
+                        Preprocessor.toTensor(decoder.decode(Files.readAllBytes(f), spec), spec, tensor, 0);
+                        fixtures.add(new Image(f, tensor));
+                    } catch (BadImageException e) {
+                        // reference.json and other files beside the images
+                    }
+                }
+            }
+        }
+        if (fixtures.isEmpty()) {
+            throw new PackagingException(dir + " holds no readable image to check the scorer on");
+        }
+        try (EncoderGraph graph = EncoderGraph.open(encoderFile);
+                ExactScorer exact = exactScorer(encoderBytes, graph, spec)) {
+            if (exact == null) {
+                throw new PackagingException("no exact scorer for " + encoderFile + ": " + exactUnavailable);
+            }
+            ObjectNode check = checkExact(exact, encoderBytes, graph, fixtures);
+            if (check == null) {
+                throw new PackagingException(exactUnavailable);
+            }
+            Files.write(out.resolve("scorer.onnx"), exact.graph().graph());
+            ObjectNode sc = JSON.createObjectNode();
+            sc.put("file", "scorer.onnx");
+            sc.put("input", graph.inputName());
+            sc.put("embedding", Differentiator.EMBEDDING);
+            sc.put("output", Differentiator.JACOBIAN);
+            sc.put("kind", "jacobian");
+            sc.put("generatedBy", "package-model --scorer-only: reverse-mode differentiation of encoder.onnx for input "
+                    + spec.channels() + "x" + spec.height() + "x" + spec.width() + " (docs/byo-encoder.md)");
+            sc.put("opset", exact.graph().opset());
+            exact.graph().ops().forEach(sc.withArray("ops")::add);
+            check.put("images", Math.min(CHECK_IMAGES, fixtures.size()) + " fixtures");
+            sc.set("check", check);
+            // keep the field order of the manifest: scorer after encoder
+            ObjectNode ordered = JSON.createObjectNode();
+            manifest.fields().forEachRemaining(e -> {
+                if (!e.getKey().equals("scorer") && !e.getKey().equals("differentiation")) {
+                    ordered.set(e.getKey(), e.getValue());
+                }
+                if (e.getKey().equals("encoder")) {
+                    ordered.set("scorer", sc);
+                }
+            });
+            Files.writeString(out.resolve("model.json"), JSON.writeValueAsString(ordered) + "\n");
+            ModelManifest read = ModelManifest.read(out);
+            log.printf(Locale.ROOT, "wrote %s and the scorer section of %s%n", out.resolve("scorer.onnx"),
+                    out.resolve("model.json"));
+            return read;
+        }
+    }
+
+    /**
      * Refuses to write into a folder that holds files (an old package's EVALUATION.md or fixtures would
      * stay beside the new ones) unless {@code --force}, which empties it first; {@code --recalibrate}
      * rewrites its own package in place.
@@ -448,7 +519,8 @@ final class ModelPackager {
                         calibration.get(i).tensor(), options.seed() + i));
             }
         }
-        log.printf(Locale.ROOT, "exact scorer: J against central differences through encoder.onnx (h=%.0e, float32, "
+        log.printf(Locale.ROOT, "exact scorer: J against central differences through encoder.onnx (h=%.0e and h/2, "
+                + "Richardson, float32, "
                 + "%d coordinates of %d images): max relative error %.2e%n", ExactScorer.CHECK_STEP,
                 ExactScorer.CHECK_COLUMNS, images, worst);
         if (!(worst <= ExactScorer.CHECK_TOLERANCE)) {
@@ -458,8 +530,9 @@ final class ModelPackager {
             return null;
         }
         ObjectNode check = JSON.createObjectNode();
-        check.put("method", "central differences through encoder.onnx, float32, step " + ExactScorer.CHECK_STEP
-                + ", seeded input coordinates; error = max |J - J_fd| / max |J_fd|");
+        check.put("method", "central differences through encoder.onnx, float32, steps " + ExactScorer.CHECK_STEP
+                + " and half of it, Richardson-extrapolated, seeded input coordinates; error = max |J - J_fd| / max "
+                + "|J_fd|");
         check.put("images", images);
         check.put("coordinatesPerImage", ExactScorer.CHECK_COLUMNS);
         check.put("maxRelativeError", worst);

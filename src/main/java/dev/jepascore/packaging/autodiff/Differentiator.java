@@ -46,6 +46,13 @@ public final class Differentiator {
     private Differentiator() {
     }
 
+    /**
+     * A cotangent contribution: the backward tensor {@code base} ({@code [N, K, ...]}), times {@code factor} when
+     * not null: a forward tensor of the receiving tensor's shape, broadcast over K when the part is materialised.
+     */
+    record Part(String base, String factor) {
+    }
+
     /** The scorer graph and what it was built from. */
     public record Scorer(byte[] graph, String input, int embeddingDim, int inputSize, List<String> ops, long opset) {
     }
@@ -114,7 +121,7 @@ public final class Differentiator {
         final int k;
         final String input;
         final Set<String> active = new HashSet<>();
-        final Map<String, List<String>> cotangents = new HashMap<>();
+        final Map<String, List<Part>> cotangents = new HashMap<>();
         final Map<String, String> lifted = new HashMap<>();
         final Map<String, String> cache = new HashMap<>();
         final List<String> opsUsed = new ArrayList<>();
@@ -201,7 +208,7 @@ public final class Differentiator {
             String seedShape = node("Concat", List.of(batch, ints(k, k)), Attr.of("axis", 0L));
             String seed = node("Expand", List.of(eyeConst, seedShape));
             nk = node("Slice", List.of(node("Shape", List.of(seed)), ints(0), ints(2), ints(0)));
-            cotangents.computeIfAbsent(output, x -> new ArrayList<>()).add(seed);
+            cotangents.computeIfAbsent(output, x -> new ArrayList<>()).add(new Part(seed, null));
 
             Rules rules = new Rules(this);
             for (int i = nodes.size() - 1; i >= 0; i--) {
@@ -213,17 +220,25 @@ public final class Differentiator {
                 if (!needs) {
                     continue;
                 }
-                List<String> gOut = new ArrayList<>();
-                boolean any = false;
-                for (String o : n.outputs()) {
-                    String g = o.isEmpty() ? null : total(o);
-                    gOut.add(g);
-                    any |= g != null;
+                if (Rules.SCALABLE.contains(n.opType()) && n.outputs().size() == 1) {
+                    Part part = totalPart(n.outputs().get(0));
+                    if (part == null) {
+                        continue;
+                    }
+                    rules.applyScaled(n, part);
+                } else {
+                    List<String> gOut = new ArrayList<>();
+                    boolean any = false;
+                    for (String o : n.outputs()) {
+                        String g = o.isEmpty() ? null : total(o);
+                        gOut.add(g);
+                        any |= g != null;
+                    }
+                    if (!any) {
+                        continue;
+                    }
+                    rules.apply(n, gOut);
                 }
-                if (!any) {
-                    continue;
-                }
-                rules.apply(n, gOut);
                 if (!opsUsed.contains(n.opType())) {
                     opsUsed.add(n.opType());
                 }
@@ -246,25 +261,70 @@ public final class Differentiator {
             return type == OnnxModel.DOUBLE ? "DOUBLE" : "FLOAT";
         }
 
-        /** The sum of the cotangent contributions to {@code tensor}, or null if none. */
+        /** The sum of the cotangent contributions to {@code tensor} as one backward tensor, or null if none. */
         String total(String tensor) {
-            List<String> parts = cotangents.get(tensor);
+            Part part = totalPart(tensor);
+            if (part == null) {
+                return null;
+            }
+            String g = materialise(part, tensor);
+            List<Part> parts = cotangents.get(tensor);
+            parts.clear();
+            parts.add(new Part(g, null));
+            return g;
+        }
+
+        /**
+         * The sum of the contributions to {@code tensor}, kept as one scaled part when they all scale the same
+         * backward tensor (their factors then add in the forward pass, once per image instead of once per
+         * cotangent: SiLU's two paths become one product); null if none.
+         */
+        Part totalPart(String tensor) {
+            List<Part> parts = cotangents.get(tensor);
             if (parts == null || parts.isEmpty()) {
                 return null;
             }
-            String sum = parts.get(0);
-            for (int i = 1; i < parts.size(); i++) {
-                sum = node("Add", List.of(sum, parts.get(i)));
+            if (parts.size() == 1) {
+                return parts.get(0);
+            }
+            String base = parts.get(0).base();
+            boolean sameBase = parts.stream().allMatch(p -> p.factor() != null && p.base().equals(base));
+            Part sum;
+            if (sameBase) {
+                String factor = parts.get(0).factor();
+                for (int i = 1; i < parts.size(); i++) {
+                    factor = node("Add", List.of(factor, parts.get(i).factor()));
+                }
+                sum = new Part(base, factor);
+            } else {
+                String g = materialise(parts.get(0), tensor);
+                for (int i = 1; i < parts.size(); i++) {
+                    g = node("Add", List.of(g, materialise(parts.get(i), tensor)));
+                }
+                sum = new Part(g, null);
             }
             parts.clear();
             parts.add(sum);
             return sum;
         }
 
+        /** The backward tensor a part stands for: its base times its factor broadcast over K. */
+        String materialise(Part part, String tensor) {
+            return part.factor() == null ? part.base()
+                    : node("Mul", List.of(part.base(), liftLike(part.factor(), tensor)));
+        }
+
         /** Adds a cotangent contribution to {@code tensor} when it is active. */
         void accumulate(String tensor, String g) {
             if (active.contains(tensor)) {
-                cotangents.computeIfAbsent(tensor, x -> new ArrayList<>()).add(g);
+                cotangents.computeIfAbsent(tensor, x -> new ArrayList<>()).add(new Part(g, null));
+            }
+        }
+
+        /** Adds {@code base} times {@code factor} (a forward tensor of {@code tensor}'s shape) to {@code tensor}. */
+        void accumulateScaled(String tensor, String base, String factor) {
+            if (active.contains(tensor)) {
+                cotangents.computeIfAbsent(tensor, x -> new ArrayList<>()).add(new Part(base, factor));
             }
         }
 

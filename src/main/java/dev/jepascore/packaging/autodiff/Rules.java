@@ -30,6 +30,13 @@ final class Rules {
     private static final Set<String> BATCH_FIRST = Set.of("Gemm", "Conv", "MaxPool", "AveragePool",
             "GlobalAveragePool", "BatchNormalization");
 
+    /** Elementwise ops with one forward factor per input: their rules keep cotangents scaled ({@link #applyScaled}). */
+    static final Set<String> UNARY = Set.of("Relu", "LeakyRelu", "Sigmoid", "Tanh", "Erf", "Exp", "Log", "Sqrt",
+            "Reciprocal", "Abs", "Pow", "Gelu", "Clip");
+    /** Ops whose rule takes a scaled cotangent ({@link Differentiator.Part}). */
+    static final Set<String> SCALABLE = Set.of("Relu", "LeakyRelu", "Sigmoid", "Tanh", "Erf", "Exp", "Log", "Sqrt",
+            "Reciprocal", "Abs", "Pow", "Gelu", "Clip", "Identity", "Mul", "Add", "Sub");
+
     private static final double TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
     private static final double INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
@@ -37,6 +44,123 @@ final class Rules {
 
     Rules(Build b) {
         this.b = b;
+    }
+
+    /**
+     * The rule of an elementwise op on a cotangent kept as base x factor: factors multiply and add in the forward
+     * pass (per image); anything else materialises the cotangent and takes {@link #apply}.
+     */
+    void applyScaled(Node n, Differentiator.Part part) {
+        String x = n.in(0);
+        String y = n.outputs().get(0);
+        b.currentBatchAxis = b.batchAxis(y);
+        switch (n.opType()) {
+            case "Identity" -> {
+                b.accumulateScaled(x, part.base(), part.factor());
+                return;
+            }
+            case "Add", "Sub", "Mul" -> {
+                boolean handled = true;
+                for (int i = 0; i < 2; i++) {
+                    String in = n.in(i);
+                    String other = n.in(1 - i);
+                    if (!b.isActive(in)) {
+                        continue;
+                    }
+                    if (!Arrays.equals(b.shape(in), b.shape(y)) || b.batchAxis(in) != b.batchAxis(y)) {
+                        handled = false;
+                        continue;
+                    }
+                    String factor = part.factor();
+                    if (n.opType().equals("Mul")) {
+                        if (!b.isActive(other)) {
+                            handled &= factor != null;
+                            if (factor == null) {
+                                continue;
+                            }
+                        }
+                        factor = factor == null ? other : b.node("Mul", List.of(factor, other));
+                    } else if (n.opType().equals("Sub") && i == 1) {
+                        if (factor == null) {
+                            handled = false;
+                            continue;
+                        }
+                        factor = b.node("Neg", List.of(factor));
+                    }
+                    b.accumulateScaled(in, part.base(), factor);
+                }
+                if (handled) {
+                    return;
+                }
+                // some operand broadcast: those take the general rule on the materialised cotangent
+                applyBroadcastOperands(n, part);
+                return;
+            }
+            default -> {
+                if (UNARY.contains(n.opType())) {
+                    String f = unaryFactor(n, x, y);
+                    b.accumulateScaled(x, part.base(), part.factor() == null ? f : b.node("Mul", List.of(part.factor(),
+                            f)));
+                    return;
+                }
+            }
+        }
+        apply(n, List.of(b.materialise(part, y)));
+    }
+
+    /** Add/Sub/Mul operands {@link #applyScaled} did not take (broadcast ones), by the general rule. */
+    private void applyBroadcastOperands(Node n, Differentiator.Part part) {
+        String y = n.outputs().get(0);
+        String g = b.materialise(part, y);
+        for (int i = 0; i < 2; i++) {
+            String in = n.in(i);
+            String other = n.in(1 - i);
+            if (!b.isActive(in)) {
+                continue;
+            }
+            boolean sameShape = Arrays.equals(b.shape(in), b.shape(y)) && b.batchAxis(in) == b.batchAxis(y);
+            boolean taken = sameShape && (part.factor() != null || (n.opType().equals("Mul") && b.isActive(other))
+                    || n.opType().equals("Add") || (n.opType().equals("Sub") && i == 0));
+            if (taken) {
+                continue;
+            }
+            String t = switch (n.opType()) {
+                case "Add" -> g;
+                case "Sub" -> i == 0 ? g : b.node("Neg", List.of(g));
+                default -> b.node("Mul", List.of(g, b.lift(other)));
+            };
+            b.accumulate(in, unb(t, y, in));
+        }
+    }
+
+    /** d y / d x of a unary elementwise op, computed in the forward pass. */
+    private String unaryFactor(Node n, String x, String y) {
+        return switch (n.opType()) {
+            case "Relu" -> b.node("Cast", List.of(b.node("Greater", List.of(x, b.scalar(0)))),
+                    Attr.of("to", (long) b.type));
+            case "LeakyRelu" -> b.node("Where", List.of(b.node("Greater", List.of(x, b.scalar(0))), b.scalar(1),
+                    b.scalar(n.floatAttr("alpha", 0.01f))));
+            case "Sigmoid" -> b.node("Mul", List.of(y, b.node("Sub", List.of(b.scalar(1), y))));
+            case "Tanh" -> b.node("Sub", List.of(b.scalar(1), b.node("Mul", List.of(y, y))));
+            case "Erf" -> b.node("Mul", List.of(b.scalar(TWO_OVER_SQRT_PI),
+                    b.node("Exp", List.of(b.node("Neg", List.of(b.node("Mul", List.of(x, x))))))));
+            case "Exp" -> y;
+            case "Log" -> b.node("Reciprocal", List.of(x));
+            case "Sqrt" -> b.node("Div", List.of(b.scalar(0.5), y));
+            case "Reciprocal" -> b.node("Neg", List.of(b.node("Mul", List.of(y, y))));
+            case "Abs" -> b.node("Sign", List.of(x));
+            case "Pow" -> {
+                if (b.isActive(n.in(1))) {
+                    throw new UnsupportedGraphException(n.describe() + ": an image-dependent exponent is not "
+                            + "differentiated");
+                }
+                String p = b.node("Cast", List.of(n.in(1)), Attr.of("to", (long) b.type));
+                yield b.node("Mul", List.of(p, b.node("Pow", List.of(x, b.node("Sub", List.of(p, b.scalar(1)))))));
+            }
+            case "Gelu" -> gelu(n, x);
+            case "Clip" -> clipFactor(n, x);
+            default -> throw new IllegalStateException("no factor for " + n.opType());
+        };
     }
 
     void apply(Node n, List<String> gOut) {
@@ -99,30 +223,8 @@ final class Rules {
                 }
                 b.accumulate(x, g);
             }
-            case "Relu" -> scale(x, g, b.node("Cast", List.of(b.node("Greater", List.of(x, b.scalar(0)))),
-                    Attr.of("to", (long) b.type)));
-            case "LeakyRelu" -> scale(x, g, b.node("Where", List.of(b.node("Greater", List.of(x, b.scalar(0))),
-                    b.scalar(1), b.scalar(n.floatAttr("alpha", 0.01f)))));
-            case "Sigmoid" -> scale(x, g, b.node("Mul", List.of(y, b.node("Sub", List.of(b.scalar(1), y)))));
-            case "Tanh" -> scale(x, g, b.node("Sub", List.of(b.scalar(1), b.node("Mul", List.of(y, y)))));
-            case "Erf" -> scale(x, g, b.node("Mul", List.of(b.scalar(TWO_OVER_SQRT_PI),
-                    b.node("Exp", List.of(b.node("Neg", List.of(b.node("Mul", List.of(x, x)))))))));
-            case "Exp" -> scale(x, g, y);
-            case "Log" -> scale(x, g, b.node("Reciprocal", List.of(x)));
-            case "Sqrt" -> scale(x, g, b.node("Div", List.of(b.scalar(0.5), y)));
-            case "Reciprocal" -> scale(x, g, b.node("Neg", List.of(b.node("Mul", List.of(y, y)))));
-            case "Abs" -> scale(x, g, b.node("Sign", List.of(x)));
-            case "Pow" -> {
-                if (b.isActive(n.in(1))) {
-                    throw new UnsupportedGraphException(n.describe() + ": an image-dependent exponent is not "
-                            + "differentiated");
-                }
-                String p = b.node("Cast", List.of(n.in(1)), Attr.of("to", (long) b.type));
-                scale(x, g, b.node("Mul", List.of(p, b.node("Pow", List.of(x, b.node("Sub", List.of(p,
-                        b.scalar(1))))))));
-            }
-            case "Gelu" -> scale(x, g, gelu(n, x));
-            case "Clip" -> clip(n, x, g);
+            case "Relu", "LeakyRelu", "Sigmoid", "Tanh", "Erf", "Exp", "Log", "Sqrt", "Reciprocal", "Abs", "Pow",
+                    "Gelu", "Clip" -> scale(x, g, unaryFactor(n, x, y));
             case "Softmax" -> {
                 long axis = b.backwardAxis(y, n.intAttr("axis", -1), n);
                 String ly = b.lift(y);
@@ -249,7 +351,8 @@ final class Rules {
         return b.node("Add", List.of(cdf, b.node("Mul", List.of(x, pdf))));
     }
 
-    private void clip(Node n, String x, String g) {
+    /** 1 where Clip passes x through, 0 where it clips (a missing bound never clips). */
+    private String clipFactor(Node n, String x) {
         requireInactive(n, 1, 2);
         String mask = null;
         if (!n.in(1).isEmpty()) {
@@ -261,10 +364,9 @@ final class Rules {
             mask = mask == null ? upper : b.node("And", List.of(mask, upper));
         }
         if (mask == null) {
-            b.accumulate(x, g);
-            return;
+            return b.node("Add", List.of(b.node("Mul", List.of(x, b.scalar(0))), b.scalar(1)));
         }
-        scale(x, g, b.node("Cast", List.of(mask), Attr.of("to", (long) b.type)));
+        return b.node("Cast", List.of(mask), Attr.of("to", (long) b.type));
     }
 
     /** Swaps the last two axes of a tensor of rank {@code rank}. */
