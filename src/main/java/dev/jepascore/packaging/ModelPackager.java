@@ -365,6 +365,8 @@ final class ModelPackager {
             manifest.set("cost", cost.node(sketch.directions()));
             ObjectNode sk = manifest.putObject("sketch");
             sk.put("directions", sketch.directions());
+            writeFloats(out.resolve(DIRECTIONS_FILE), sketch.directionVectors());
+            sk.put("directionsFile", DIRECTIONS_FILE);
             sk.put("step", options.step());
             sk.put("seed", options.seed());
             sk.put("scoreSpread", choice.spread());
@@ -494,6 +496,9 @@ final class ModelPackager {
             this(sketch, calibrationScores, spread, pilotDirections, null);
         }
     }
+
+    /** The sketch directions in the package, so the function never orthonormalises them at start-up. */
+    static final String DIRECTIONS_FILE = "sketch-directions.f32";
 
     /** Calibration images the sketch scores to compare with the exact scores (each costs 2m + 1 encoder images). */
     static final int AGREEMENT_IMAGES = 24;

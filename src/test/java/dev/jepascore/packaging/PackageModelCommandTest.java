@@ -119,6 +119,9 @@ class PackageModelCommandTest {
         assertTrue(manifest.path("sketch").path("agreementWithExact").path("spearman").asDouble() > 0.9,
                 manifest.path("sketch").toString());
         assertTrue(manifest.path("cost").path("exactMsPerImage").asDouble() > 0, manifest.path("cost").toString());
+        // the directions are stored, so serving the package never orthonormalises them at start-up
+        assertEquals((long) m.sketch().directions() * 784 * Float.BYTES, Files.size(out.resolve(manifest.path("sketch")
+                .path("directionsFile").asText())));
         int directions = m.sketch().directions();
         assertTrue(directions >= 64 && directions <= 784, "m = " + directions);
         assertTrue(m.sketch().predictedSpearman() >= 0.999 || directions == 784, "predicted " + m.sketch());
