@@ -502,6 +502,8 @@ final class ModelPackager {
 
     /** Calibration images the sketch scores to compare with the exact scores (each costs 2m + 1 encoder images). */
     static final int AGREEMENT_IMAGES = 24;
+    /** Encoder images the comparison may cost at most (fewer images, at least 2, when m is large). */
+    static final long AGREEMENT_ENCODER_IMAGES = 50_000;
     /** Calibration images whose generated Jacobian is checked against central differences through encoder.onnx. */
     static final int CHECK_IMAGES = 3;
     /**
@@ -585,7 +587,8 @@ final class ModelPackager {
         log.printf(Locale.ROOT, "score spread %.3f (sd of the exact calibration scores): sketch m = %d%n", spread, m);
         SketchJepaScore sketch = new SketchJepaScore(encoder(graph, spec), k, d, m, options.step(), options.seed(), eps,
                 limit);
-        List<Image> subset = calibration.subList(0, Math.min(AGREEMENT_IMAGES, calibration.size()));
+        int affordable = (int) Math.max(2, Math.min(AGREEMENT_IMAGES, AGREEMENT_ENCODER_IMAGES / (2L * m + 1)));
+        List<Image> subset = calibration.subList(0, Math.min(affordable, calibration.size()));
         double[] sketched = scoreAll(sketch, subset, d, k, "sketch scores to compare (m=" + m + ")");
         double[] exactSubset = Arrays.copyOf(exactScores, subset.size());
         double rho = spearman(sketched, exactSubset);
@@ -682,9 +685,12 @@ final class ModelPackager {
         float[] pixels = tensors(calibration, 0, n, d);
         double embed = timePerImage(n, () -> graph.embed(pixels, n, spec.channels(), spec.height(), spec.width()));
         double ex = exact == null ? Double.NaN : timePerImage(n, () -> exact.scores(pixels, n));
-        int sn = Math.min(n, SKETCH_BATCH);
-        float[] few = Arrays.copyOf(pixels, sn * d);
-        double sk = timePerImage(sn, () -> sketch.scores(new ModelRun(few, sn, d, new float[sn * k], k, null)));
+        // one image, once: the sketch's code is warm from the calibration or comparison runs, and at large m one
+        // image is 2m + 1 encoder images
+        float[] one = Arrays.copyOf(pixels, d);
+        long start = System.nanoTime();
+        sketch.scores(new ModelRun(one, 1, d, new float[k], k, null));
+        double sk = (System.nanoTime() - start) / 1e6;
         return new Cost(embed, ex, sk, exact != null);
     }
 
