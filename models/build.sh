@@ -17,6 +17,12 @@ if [ "${1:-}" != "--skip-train" ]; then
   "$PY" models/train.py --epochs 10 --k 64 --seed 0
 fi
 "$PY" models/export.py
+# the exact scorer graph: encoder.onnx differentiated by the Java packager (docs/byo-encoder.md)
+if [ -f target/quarkus-app/quarkus-run.jar ]; then
+  java -jar target/quarkus-app/quarkus-run.jar package-model --scorer-only --out models/fmnist-lejepa
+else
+  echo "note: build the application (./mvnw package) and run package-model --scorer-only --out models/fmnist-lejepa" >&2
+fi
 "$PY" models/calibrate.py
 "$PY" models/fixtures.py
 "$PY" models/evaluate.py

@@ -165,15 +165,23 @@ def embed_and_score(model, u8, batch=250):
     return z, s
 
 
+def jacobians(model, x):
+    """Embeddings [N,K] and float32 Jacobians [N,K,D] (d embedding / d normalised pixels, C,H,W order) of a
+    batch, by reverse mode per image (functorch vmap(jacrev), torch 1.13): the math scorer.onnx computes."""
+    from functorch import jacrev, vmap
+    J = vmap(jacrev(lambda t: model(t.unsqueeze(0)).squeeze(0)))(x)
+    with require_torch().no_grad():
+        z = model(x)
+    return z, J.reshape(x.shape[0], J.shape[1], -1)
+
+
 def _embed_and_score(model, u8, batch):
     import numpy as np
-    torch = require_torch()
     zs, ss = [], []
-    with torch.no_grad():
-        for i in range(0, len(u8), batch):
-            z, J = model.forward_with_jacobian(normalise(u8[i:i + batch]))
-            zs.append(z.double().numpy())
-            ss.append(scores_from_jacobian(J).numpy())
+    for i in range(0, len(u8), batch):
+        z, J = jacobians(model, normalise(u8[i:i + batch]))
+        zs.append(z.double().numpy())
+        ss.append(scores_from_jacobian(J.detach()).numpy())
     return np.concatenate(zs), np.concatenate(ss)
 
 

@@ -102,8 +102,8 @@ def main():
     add_signals(manifest, fixtures, [np.asarray(Image.open(os.path.join(out_dir, f["file"]))) for f in fixtures])
     # the scorer graph's math (float32 Jacobian, as scorer.onnx) against the float64 listing
     px = np.stack([np.asarray(Image.open(os.path.join(out_dir, f["file"]))) for f in fixtures])
-    with torch.no_grad():
-        _, J = M.build_encoder().forward_with_jacobian(common.normalise(px))
+    _, J = common.jacobians(M.build_encoder(), common.normalise(px))
+    J = J.detach()
     s32 = common.scores_from_jacobian(J).numpy()
     diff = float(np.abs(s32 - np.array([f["jepaScore"] for f in fixtures])).max())
     smallest = float(torch.linalg.svdvals(J.double()).min())

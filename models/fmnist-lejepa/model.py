@@ -1,4 +1,4 @@
-"""The fmnist-lejepa encoder: a patchify stem followed by an MLP, with its Jacobian written out.
+"""The fmnist-lejepa encoder: a patchify stem followed by an MLP.
 
 `build_encoder()` returns the torch module with the checkpoint (encoder.pt, beside this file)
 loaded. The module takes exactly the tensor encoder.onnx takes: float32 [N,1,28,28], already
@@ -8,11 +8,8 @@ Architecture (chosen so that the exact Jacobian is a handful of large GEMMs):
   pixels [N,1,28,28] -> 49 non-overlapping 4x4 patches [N,49,16]
   -> shared Linear(16, C) + SiLU          (patchify stem; kernel = stride, so no ConvTranspose)
   -> flatten [N,49*C] -> Linear + SiLU (x depth) -> Linear(hidden, K) = embedding
-`forward_with_jacobian` returns the embedding and d embedding / d pixels, [N,K,784] in C,H,W
-order, by reverse mode: the K one-hot cotangents of an image start as the head weight (K x hidden),
-and every layer's backward is one MatMul with the layer weight on an [N*K, features] matrix,
-times SiLU' at the forward pre-activations (computed once per image, broadcast over K).
-Only ordinary ops (MatMul, Mul, Add, Sigmoid, Reshape, Transpose), so it exports to ONNX.
+The Jacobian graph (scorer.onnx) is not written here: `package-model --scorer-only` differentiates
+encoder.onnx (docs/byo-encoder.md); common.jacobians gives the same J in PyTorch (vmap(jacrev)).
 """
 import os
 
@@ -26,12 +23,6 @@ SIDE = 28
 PATCH = 4
 GRID = SIDE // PATCH  # 7 patches per side
 PIXELS = SIDE * SIDE  # D = 784
-
-
-def silu_grad(pre):
-    """d/dx [x * sigmoid(x)] = s * (1 + x * (1 - s))."""
-    s = torch.sigmoid(pre)
-    return s * (1 + pre * (1 - s))
 
 
 class PatchMLPEncoder(nn.Module):
@@ -62,30 +53,6 @@ class PatchMLPEncoder(nn.Module):
 
     def forward(self, x):
         return self._forward(x)[0]
-
-    def forward_with_jacobian(self, x):
-        """Embedding [N,K] and its Jacobian w.r.t. the normalised pixels, [N,K,784]."""
-        z, pres = self._forward(x)
-        k, c = self.config["k"], self.config["channels"]
-        g = self.head.weight  # [K,H]: the K one-hot cotangents pulled through the head
-        for layer, pre in zip(reversed(self.layers), reversed(pres[1:])):
-            g = g * silu_grad(pre).unsqueeze(1)  # [N,K,H]
-            g = torch.matmul(g, layer.weight)  # one GEMM: [N*K,H] x [H,H_in]
-        g = g.reshape(-1, k, GRID * GRID, c) * silu_grad(pres[0]).unsqueeze(1)  # [N,K,49,C]
-        g = torch.matmul(g, self.stem.weight)  # [N,K,49,16]
-        g = g.reshape(-1, k, GRID, GRID, PATCH, PATCH).permute(0, 1, 2, 4, 3, 5)
-        return z, g.reshape(-1, k, PIXELS)
-
-
-class Scorer(nn.Module):
-    """Wraps an encoder so that forward() returns (embedding, jacobian): the scorer.onnx graph."""
-
-    def __init__(self, encoder):
-        super().__init__()
-        self.encoder = encoder
-
-    def forward(self, x):
-        return self.encoder.forward_with_jacobian(x)
 
 
 def build_encoder(checkpoint=CHECKPOINT):

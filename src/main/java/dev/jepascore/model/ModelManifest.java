@@ -130,10 +130,13 @@ public record ModelManifest(String id, String version, String description, Input
      * @param scoreSpread       standard deviation of the JEPA-SCORE over the calibration images
      * @param predictedSd       the estimator's standard deviation around the exact score at m
      * @param predictedSpearman rank correlation with exact scores that spread and error predict
+     * @param directionsFile    the m directions as float32 little-endian {@code [m, D]} in the package (written by
+     *                          package-model so start-up never orthonormalises them); absent: made from the seed
+     *                          on first use
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Sketch(Integer directions, Double step, Long seed, Double scoreSpread, Double predictedSd,
-            Double predictedSpearman) {
+            Double predictedSpearman, String directionsFile) {
     }
 
     /** {@code exact} or {@code sketch}, as {@link #defaultMode} or its implied value. */

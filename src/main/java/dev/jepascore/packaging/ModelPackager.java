@@ -16,6 +16,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.LinkedHashMap;
@@ -36,6 +37,9 @@ import dev.jepascore.image.ImageDecoder;
 import dev.jepascore.image.InputSpec;
 import dev.jepascore.image.Preprocessor;
 import dev.jepascore.model.EncoderGraph;
+import dev.jepascore.model.GraphRunner;
+import dev.jepascore.packaging.autodiff.Differentiator;
+import dev.jepascore.packaging.autodiff.UnsupportedGraphException;
 import dev.jepascore.model.ModelManifest;
 import dev.jepascore.score.Calibration;
 import dev.jepascore.score.EmbeddingMath;
@@ -132,6 +136,8 @@ final class ModelPackager {
                 encoderFile = out.resolve(previous.path("encoder").path("file").asText("encoder.onnx"));
             }
         }
+        byte[] encoderBytes = Files.readAllBytes(encoderFile);
+        prepareOut(out);
         try (EncoderGraph graph = EncoderGraph.open(encoderFile)) {
             InputSpec spec = previous != null && options.channels() == null && options.height() == null
                     ? JSON.treeToValue(previous.get("input"), InputSpec.class) : inputSpec(graph);
@@ -154,17 +160,176 @@ final class ModelPackager {
             Files.createDirectories(out);
             Path encoderInPackage = out.resolve("encoder.onnx");
             if (!Files.exists(encoderInPackage) || !Files.isSameFile(encoderFile, encoderInPackage)) {
-                Files.copy(encoderFile, encoderInPackage, StandardCopyOption.REPLACE_EXISTING);
+                Files.write(encoderInPackage, encoderBytes);
             }
+            try (ExactScorer exact = exactScorer(encoderBytes, graph, spec)) {
+                return write(out, previous, encoderFile, graph, spec, k, d, images, fixtureSet, calibrationSet,
+                        referenceSet, exact, encoderBytes);
+            }
+        }
+    }
+
+    /**
+     * {@code --scorer-only}: differentiates the package's encoder for its input spec, checks J against central
+     * differences on its fixtures, writes {@code scorer.onnx} and the manifest's {@code scorer} section; nothing
+     * else changes (the calibration stays the one the package has).
+     */
+    ModelManifest writeScorerOnly() throws IOException {
+        Path out = options.out();
+        ModelManifest current = ModelManifest.read(out);
+        ObjectNode manifest = (ObjectNode) JSON.readTree(out.resolve("model.json").toFile());
+        Path encoderFile = out.resolve(current.encoder().file());
+        byte[] encoderBytes = Files.readAllBytes(encoderFile);
+        InputSpec spec = current.input();
+        List<Image> fixtures = new ArrayList<>();
+        Path dir = out.resolve("fixtures");
+        if (Files.isDirectory(dir)) {
+            ImageDecoder decoder = new ImageDecoder(limits());
+            try (Stream<Path> s = Files.list(dir)) {
+                for (Path f : s.filter(Files::isRegularFile).sorted().toList()) {
+                    try {
+                        float[] tensor = new float[spec.size()];
+                        Preprocessor.toTensor(decoder.decode(Files.readAllBytes(f), spec), spec, tensor, 0);
+                        fixtures.add(new Image(f, tensor));
+                    } catch (BadImageException e) {
+                        // reference.json and other files beside the images
+                    }
+                }
+            }
+        }
+        if (fixtures.isEmpty()) {
+            throw new PackagingException(dir + " holds no readable image to check the scorer on");
+        }
+        try (EncoderGraph graph = EncoderGraph.open(encoderFile);
+                ExactScorer exact = exactScorer(encoderBytes, graph, spec)) {
+            if (exact == null) {
+                throw new PackagingException("no exact scorer for " + encoderFile + ": " + exactUnavailable);
+            }
+            ObjectNode check = checkExact(exact, encoderBytes, graph, fixtures);
+            if (check == null) {
+                throw new PackagingException(exactUnavailable);
+            }
+            Files.write(out.resolve("scorer.onnx"), exact.graph().graph());
+            ObjectNode sc = JSON.createObjectNode();
+            sc.put("file", "scorer.onnx");
+            sc.put("input", graph.inputName());
+            sc.put("embedding", Differentiator.EMBEDDING);
+            sc.put("output", Differentiator.JACOBIAN);
+            sc.put("kind", "jacobian");
+            sc.put("generatedBy", "package-model --scorer-only: reverse-mode differentiation of encoder.onnx for input "
+                    + spec.channels() + "x" + spec.height() + "x" + spec.width() + " (docs/byo-encoder.md)");
+            sc.put("opset", exact.graph().opset());
+            exact.graph().ops().forEach(sc.withArray("ops")::add);
+            check.put("images", Math.min(CHECK_IMAGES, fixtures.size()) + " fixtures");
+            sc.set("check", check);
+            // keep the field order of the manifest: scorer after encoder
+            ObjectNode ordered = JSON.createObjectNode();
+            manifest.fields().forEachRemaining(e -> {
+                if (!e.getKey().equals("scorer") && !e.getKey().equals("differentiation")) {
+                    ordered.set(e.getKey(), e.getValue());
+                }
+                if (e.getKey().equals("encoder")) {
+                    ordered.set("scorer", sc);
+                }
+            });
+            Files.writeString(out.resolve("model.json"), JSON.writeValueAsString(ordered) + "\n");
+            ModelManifest read = ModelManifest.read(out);
+            log.printf(Locale.ROOT, "wrote %s and the scorer section of %s%n", out.resolve("scorer.onnx"),
+                    out.resolve("model.json"));
+            return read;
+        }
+    }
+
+    /**
+     * Refuses to write into a folder that holds files (an old package's EVALUATION.md or fixtures would
+     * stay beside the new ones) unless {@code --force}, which empties it first; {@code --recalibrate}
+     * rewrites its own package in place.
+     */
+    private void prepareOut(Path out) throws IOException {
+        if (options.recalibrate() || !Files.exists(out)) {
+            return;
+        }
+        if (!Files.isDirectory(out)) {
+            throw new PackagingException("--out " + out + " is a file, not a folder");
+        }
+        List<Path> entries;
+        try (Stream<Path> s = Files.list(out)) {
+            entries = s.toList();
+        }
+        if (entries.isEmpty()) {
+            return;
+        }
+        if (!options.force()) {
+            throw new PackagingException("--out " + out + " already holds " + entries.size() + " files or folders; "
+                    + "give --force to empty it first (or --recalibrate to recalibrate the package there)");
+        }
+        log.printf(Locale.ROOT, "--force: emptying %s (%d entries)%n", out, entries.size());
+        for (Path entry : entries) {
+            try (Stream<Path> walk = Files.walk(entry)) {
+                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+
+    /**
+     * The exact scorer differentiated from the encoder (DESIGN.md, "Exact Jacobians for any encoder.onnx"), or null
+     * with the reason printed when an op has no rule or the graph cannot be differentiated: the package then
+     * offers the sketch.
+     */
+    private ExactScorer exactScorer(byte[] encoderBytes, EncoderGraph graph, InputSpec spec) {
+        long[] chw = { spec.channels(), spec.height(), spec.width() };
+        long start = System.nanoTime();
+        try {
+            Differentiator.Scorer scorer = Differentiator.differentiate(encoderBytes, graph.inputName(),
+                    graph.outputName(), chw);
+            log.printf(Locale.ROOT, "exact scorer: encoder differentiated in %.1f s (%d ops: %s; opset %d)%n",
+                    (System.nanoTime() - start) / 1e9, scorer.ops().size(), String.join(", ", scorer.ops()),
+                    scorer.opset());
+            return new ExactScorer(scorer, chw, JacobianMath.PAPER_EPS);
+        } catch (UnsupportedGraphException e) {
+            exactUnavailable = e.getMessage();
+            log.println("exact scorer: not available, the package offers the sketch: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** Why the package has no exact scorer (null when it has one). */
+    private String exactUnavailable;
+
+    private ModelManifest write(Path out, ObjectNode previous, Path encoderFile, EncoderGraph graph, InputSpec spec,
+            int k, int d, List<Image> images, List<Image> fixtureSet, List<Image> calibrationSet,
+            List<Image> referenceSet, ExactScorer exactScorer, byte[] encoderBytes) throws IOException {
+        {
 
             float[] reference = embedAll(graph, spec, referenceSet, k, "reference embeddings");
             writeFloats(out.resolve("reference.f32"), reference);
 
-            // the sketch: pilot, choice of m, calibration scores
             double eps = JacobianMath.PAPER_EPS;
-            SketchChoice choice = chooseSketch(graph, spec, k, d, calibrationSet, eps);
-            double[] calibration = choice.calibrationScores();
+            ExactScorer exact = exactScorer;
+            ObjectNode exactCheck = null;
+            double[] exactScores = null;
+            if (exact != null) {
+                exactCheck = checkExact(exact, encoderBytes, graph, calibrationSet);
+                if (exactCheck == null) {
+                    exact = null;
+                } else {
+                    exactScores = scoreAllExact(exact, calibrationSet, d, "exact calibration scores");
+                }
+            }
+            // the sketch: its m from the exact scores' spread, or from a pilot's
+            SketchChoice choice = exactScores != null ? sketchFromExact(graph, spec, k, d, calibrationSet, eps, exactScores)
+                    : chooseSketch(graph, spec, k, d, calibrationSet, eps);
+            warnOnSpread(choice, k, d);
             SketchJepaScore sketch = choice.sketch();
+            double[] calibration = exactScores != null ? exactScores : choice.calibrationScores();
+            Cost cost = measureCost(graph, spec, exact, sketch, calibrationSet, k);
+            String mode = cost.defaultMode();
+            log.printf(Locale.ROOT, "cost per image on this machine (%d cores): embedding only %.2f ms, exact %s, "
+                    + "sketch (m=%d) %.1f ms; default mode %s%n", Runtime.getRuntime().availableProcessors(),
+                    cost.embeddingMs(), exact == null ? "not available" : String.format(Locale.ROOT, "%.1f ms",
+                            cost.exactMs()), sketch.directions(), cost.sketchMs(), mode);
 
             ObjectNode manifest = JSON.createObjectNode();
             String id = options.id() != null ? options.id()
@@ -172,29 +337,56 @@ final class ModelPackager {
             manifest.put("id", id);
             manifest.put("version", previous != null ? previous.path("version").asText("1.0.0") : "1.0.0");
             manifest.put("description", previous != null ? previous.path("description").asText()
-                    : "encoder " + encoderFile.getFileName() + " packaged by package-model (sketch JEPA-SCORE)");
+                    : "encoder " + encoderFile.getFileName() + " packaged by package-model ("
+                            + (exact != null ? "exact JEPA-SCORE from the differentiated graph, and the sketch"
+                                    : "sketch JEPA-SCORE") + ")");
             manifest.set("input", JSON.valueToTree(spec));
             ObjectNode encoder = manifest.putObject("encoder");
             encoder.put("file", "encoder.onnx");
             encoder.put("input", graph.inputName());
             encoder.put("output", graph.outputName());
+            if (exact != null) {
+                Files.write(out.resolve("scorer.onnx"), exact.graph().graph());
+                ObjectNode sc = manifest.putObject("scorer");
+                sc.put("file", "scorer.onnx");
+                sc.put("input", graph.inputName());
+                sc.put("embedding", Differentiator.EMBEDDING);
+                sc.put("output", Differentiator.JACOBIAN);
+                sc.put("kind", "jacobian");
+                sc.put("generatedBy", "package-model: reverse-mode differentiation of encoder.onnx for input "
+                        + spec.channels() + "x" + spec.height() + "x" + spec.width() + " (docs/byo-encoder.md)");
+                sc.put("opset", exact.graph().opset());
+                exact.graph().ops().forEach(sc.withArray("ops")::add);
+                sc.set("check", exactCheck);
+            } else {
+                manifest.putObject("differentiation").put("unavailable", exactUnavailable);
+            }
             manifest.put("embeddingDim", k);
             manifest.put("eps", eps);
-            manifest.put("defaultMode", "sketch");
+            manifest.put("defaultMode", mode);
+            manifest.set("cost", cost.node(sketch.directions()));
             ObjectNode sk = manifest.putObject("sketch");
             sk.put("directions", sketch.directions());
+            writeFloats(out.resolve(DIRECTIONS_FILE), sketch.directionVectors());
+            sk.put("directionsFile", DIRECTIONS_FILE);
             sk.put("step", options.step());
             sk.put("seed", options.seed());
             sk.put("scoreSpread", choice.spread());
             sk.put("predictedSd", SketchMath.scoreSd(k, sketch.directions(), d));
             sk.put("predictedSpearman", SketchMath.predictedSpearman(choice.spread(),
                     SketchMath.scoreSd(k, sketch.directions(), d)));
-            sk.put("pilotDirections", choice.pilotDirections());
+            if (choice.pilotDirections() > 0) {
+                sk.put("pilotDirections", choice.pilotDirections());
+            }
+            if (choice.agreement() != null) {
+                sk.set("agreementWithExact", choice.agreement());
+            }
             sk.put("rule", "smallest m in [K, D] with (6/pi) asin(rho/2) >= " + SketchMath.SELECTION_SPEARMAN
                     + " (target " + SketchMath.TARGET_SPEARMAN + " with a margin)"
-                    + ", rho = s / sqrt(s^2 + e(m)^2), s = sd of the calibration scores at the pilot m with the pilot's "
-                    + "own variance removed, e(m) = the estimator's sd (DESIGN.md, Sketch)");
-            manifest.set("calibration", calibrationNode(calibration, calibrationSet.size()));
+                    + ", rho = s / sqrt(s^2 + e(m)^2), s = " + (exactScores != null ? "sd of the exact calibration scores"
+                            : "sd of the calibration scores at the pilot m with the pilot's own variance removed")
+                    + ", e(m) = the estimator's sd (DESIGN.md, Sketch)");
+            manifest.set("calibration", calibrationNode(calibration, calibrationSet.size(), exactScores != null));
             float[] calibrationEmbeddings = embedAll(graph, spec, calibrationSet, k, "calibration embeddings");
             manifest.set("signals", signalCalibrations(spec, reference, referenceSet.size(), images.size(), k,
                     new ModelRun(tensors(calibrationSet, 0, calibrationSet.size(), d), calibrationSet.size(), d,
@@ -202,12 +394,12 @@ final class ModelPackager {
             manifest.set("embeddingReference", embeddingReference(reference, referenceSet.size(), k));
             manifest.set("provenance", provenance(encoderFile, images.size(), previous));
 
-            writeFixtures(out, fixtureSet, sketch, graph, spec, k);
+            writeFixtures(out, fixtureSet, "exact".equals(mode) ? exact : null, sketch, graph, spec, k);
             Files.writeString(out.resolve("model.json"), JSON.writeValueAsString(manifest) + "\n");
             ModelManifest read = ModelManifest.read(out);
-            log.printf(Locale.ROOT, "wrote %s: id %s, K=%d, sketch m=%d (predicted Spearman %.4f at score spread %.3f)%n",
-                    out.resolve("model.json"), read.id(), k, sketch.directions(),
-                    read.sketch().predictedSpearman(), choice.spread());
+            log.printf(Locale.ROOT, "wrote %s: id %s, K=%d, default mode %s, exact %s, sketch m=%d (predicted Spearman "
+                    + "%.4f at score spread %.3f)%n", out.resolve("model.json"), read.id(), k, mode,
+                    exact != null ? "yes" : "no", sketch.directions(), read.sketch().predictedSpearman(), choice.spread());
             return read;
         }
     }
@@ -252,7 +444,7 @@ final class ModelPackager {
         int n = calibration.count();
         ObjectNode cal = signals.putObject("calibration");
         cal.put("set", "package-model: " + n + " images of " + options.images().getFileName()
-                + " (seeded split, not in the reference set; JEPA-SCORE by the sketch)");
+                + " (seeded split, not in the reference set; JEPA-SCORE in the default mode)");
         cal.put("count", n);
         putAll(cal.putArray("percentiles"), SIGNAL_GRID);
         ObjectNode values = cal.putObject("values");
@@ -298,7 +490,222 @@ final class ModelPackager {
         }
     }
 
-    record SketchChoice(SketchJepaScore sketch, double[] calibrationScores, double spread, int pilotDirections) {
+    /** The sketch chosen: its scores of the calibration images (null when m came from exact scores). */
+    record SketchChoice(SketchJepaScore sketch, double[] calibrationScores, double spread, int pilotDirections,
+            ObjectNode agreement) {
+
+        SketchChoice(SketchJepaScore sketch, double[] calibrationScores, double spread, int pilotDirections) {
+            this(sketch, calibrationScores, spread, pilotDirections, null);
+        }
+    }
+
+    /** The sketch directions in the package, so the function never orthonormalises them at start-up. */
+    static final String DIRECTIONS_FILE = "sketch-directions.f32";
+
+    /** Calibration images the sketch scores to compare with the exact scores (each costs 2m + 1 encoder images). */
+    static final int AGREEMENT_IMAGES = 24;
+    /** Encoder images the comparison may cost at most (fewer images, at least 2, when m is large). */
+    static final long AGREEMENT_ENCODER_IMAGES = 50_000;
+    /** Calibration images whose generated Jacobian is checked against central differences through encoder.onnx. */
+    static final int CHECK_IMAGES = 3;
+    /**
+     * Score spread below which JEPA-SCORE does not tell this encoder's images apart: the sd of the calibration
+     * scores, in log units (a factor e^1e-3 in the product of singular values).
+     */
+    static final double ZERO_SPREAD = 1e-3;
+
+    /**
+     * The generated scorer's Jacobian against central differences through encoder.onnx on the first calibration
+     * images; null (with the reason printed and recorded) when it is off by more than
+     * {@link ExactScorer#CHECK_TOLERANCE}.
+     */
+    private ObjectNode checkExact(ExactScorer exact, byte[] encoderBytes, EncoderGraph graph, List<Image> calibration) {
+        int images = Math.min(CHECK_IMAGES, calibration.size());
+        double worst = 0;
+        try (GraphRunner encoder = GraphRunner.open(encoderBytes, "encoder.onnx", 0, false)) {
+            for (int i = 0; i < images; i++) {
+                worst = Math.max(worst, exact.check(encoder, graph.inputName(), graph.outputName(),
+                        calibration.get(i).tensor(), options.seed() + i));
+            }
+        }
+        log.printf(Locale.ROOT, "exact scorer: J against central differences through encoder.onnx (h=%.0e and h/2, "
+                + "Richardson, float32, "
+                + "%d coordinates of %d images): max relative error %.2e%n", ExactScorer.CHECK_STEP,
+                ExactScorer.CHECK_COLUMNS, images, worst);
+        if (!(worst <= ExactScorer.CHECK_TOLERANCE)) {
+            exactUnavailable = "the differentiated graph's Jacobian is " + worst + " (relative) off central differences "
+                    + "through encoder.onnx, above " + ExactScorer.CHECK_TOLERANCE;
+            log.println("exact scorer: not kept, the package offers the sketch: " + exactUnavailable);
+            return null;
+        }
+        ObjectNode check = JSON.createObjectNode();
+        check.put("method", "central differences through encoder.onnx, float32, steps " + ExactScorer.CHECK_STEP
+                + " and half of it, Richardson-extrapolated, seeded input coordinates; error = max |J - J_fd| / max "
+                + "|J_fd|");
+        check.put("images", images);
+        check.put("coordinatesPerImage", ExactScorer.CHECK_COLUMNS);
+        check.put("maxRelativeError", worst);
+        return check;
+    }
+
+    private double[] scoreAllExact(ExactScorer exact, List<Image> images, int d, String what) {
+        double[] scores = new double[images.size()];
+        Progress progress = new Progress(log, what, images.size());
+        for (int from = 0; from < images.size(); from += ExactScorer.BATCH) {
+            int b = Math.min(ExactScorer.BATCH, images.size() - from);
+            double[] s = exact.scores(tensors(images, from, b, d), b);
+            for (int i = 0; i < b; i++) {
+                if (!Double.isFinite(s[i])) {
+                    throw new PackagingException("the exact score of " + images.get(from + i).file()
+                            + " is not finite (" + s[i] + ")");
+                }
+            }
+            System.arraycopy(s, 0, scores, from, b);
+            progress.advance(b);
+        }
+        progress.done();
+        return scores;
+    }
+
+    /**
+     * The sketch when exact scores exist: m from their spread (no pilot), and its agreement with them on up to
+     * {@link #AGREEMENT_IMAGES} calibration images (Spearman, mean absolute difference).
+     */
+    private SketchChoice sketchFromExact(EncoderGraph graph, InputSpec spec, int k, int d, List<Image> calibration,
+            double eps, double[] exactScores) {
+        int limit = graph.fixedBatch() > 0 ? graph.fixedBatch() : Integer.MAX_VALUE;
+        double spread = Math.sqrt(variance(exactScores));
+        int m;
+        if (options.sketchDirections() != null) {
+            m = options.sketchDirections();
+            try {
+                SketchMath.checkDirections(k, m, d);
+            } catch (IllegalArgumentException e) {
+                throw new PackagingException("--sketch-directions: " + e.getMessage());
+            }
+        } else {
+            m = SketchMath.chooseDirections(k, d, spread, SketchMath.SELECTION_SPEARMAN);
+        }
+        log.printf(Locale.ROOT, "score spread %.3f (sd of the exact calibration scores): sketch m = %d%n", spread, m);
+        SketchJepaScore sketch = new SketchJepaScore(encoder(graph, spec), k, d, m, options.step(), options.seed(), eps,
+                limit);
+        int affordable = (int) Math.max(2, Math.min(AGREEMENT_IMAGES, AGREEMENT_ENCODER_IMAGES / (2L * m + 1)));
+        List<Image> subset = calibration.subList(0, Math.min(affordable, calibration.size()));
+        double[] sketched = scoreAll(sketch, subset, d, k, "sketch scores to compare (m=" + m + ")");
+        double[] exactSubset = Arrays.copyOf(exactScores, subset.size());
+        double rho = spearman(sketched, exactSubset);
+        double mad = 0;
+        for (int i = 0; i < sketched.length; i++) {
+            mad += Math.abs(sketched[i] - exactSubset[i]) / sketched.length;
+        }
+        log.printf(Locale.ROOT, "sketch against exact on %d calibration images: Spearman %.4f, mean |difference| "
+                + "%.3f%n", subset.size(), rho, mad);
+        ObjectNode agreement = JSON.createObjectNode();
+        agreement.put("images", subset.size());
+        agreement.put("spearman", rho);
+        agreement.put("meanAbsoluteDifference", mad);
+        return new SketchChoice(sketch, null, spread, 0, agreement);
+    }
+
+    /** Spearman rank correlation (no ties expected among continuous scores; ties get their order's ranks). */
+    static double spearman(double[] a, double[] b) {
+        double[] ra = ranks(a);
+        double[] rb = ranks(b);
+        double ma = Arrays.stream(ra).average().orElse(0);
+        double mb = Arrays.stream(rb).average().orElse(0);
+        double num = 0;
+        double da = 0;
+        double db = 0;
+        for (int i = 0; i < ra.length; i++) {
+            num += (ra[i] - ma) * (rb[i] - mb);
+            da += (ra[i] - ma) * (ra[i] - ma);
+            db += (rb[i] - mb) * (rb[i] - mb);
+        }
+        return da == 0 || db == 0 ? 0 : num / Math.sqrt(da * db);
+    }
+
+    private static double[] ranks(double[] v) {
+        Integer[] order = new Integer[v.length];
+        for (int i = 0; i < v.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparingDouble(i -> v[i]));
+        double[] r = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            r[order[i]] = i;
+        }
+        return r;
+    }
+
+    /** Says what a score spread indistinguishable from zero means, and what the sketch then costs. */
+    private void warnOnSpread(SketchChoice choice, int k, int d) {
+        if (choice.spread() >= ZERO_SPREAD) {
+            return;
+        }
+        log.printf(Locale.ROOT, "WARNING: the JEPA-SCOREs of the calibration images spread by %.2e (sd), "
+                + "indistinguishable from zero: this encoder's Jacobian has about the same volume at every image, so "
+                + "JEPA-SCORE cannot rank them (the verdict then rests on k-NN, Mahalanobis and complexity); the sketch "
+                + "needs m = D = %d directions to rank them at all (m = %d chosen)%n", choice.spread(), d,
+                choice.sketch().directions());
+    }
+
+    /** Per-image times on this machine, and the default mode they give. */
+    record Cost(double embeddingMs, double exactMs, double sketchMs, boolean exact) {
+
+        /**
+         * Exact when the package has it and it costs at most {@link #EXACT_OVER_SKETCH} times the sketch: it is
+         * exact, where the sketch only ranks to the predicted Spearman.
+         */
+        String defaultMode() {
+            return exact && exactMs <= EXACT_OVER_SKETCH * sketchMs ? "exact" : "sketch";
+        }
+
+        ObjectNode node(int m) {
+            ObjectNode c = JSON.createObjectNode();
+            c.put("measured", "package-model on " + Runtime.getRuntime().availableProcessors()
+                    + " cores, per image, one run of " + COST_IMAGES + " images after a warm-up run");
+            c.put("embeddingMsPerImage", embeddingMs);
+            if (exact) {
+                c.put("exactMsPerImage", exactMs);
+            }
+            c.put("sketchMsPerImage", sketchMs);
+            c.put("sketchDirections", m);
+            c.put("rule", "defaultMode exact when the package has it and it costs at most " + EXACT_OVER_SKETCH
+                    + " x the sketch, else sketch");
+            return c;
+        }
+    }
+
+    static final double EXACT_OVER_SKETCH = 3;
+    /** Images per timed run of the cost model (a sketch run of 2m + 1 copies each). */
+    static final int COST_IMAGES = 8;
+
+    private Cost measureCost(EncoderGraph graph, InputSpec spec, ExactScorer exact, SketchJepaScore sketch,
+            List<Image> calibration, int k) {
+        int d = spec.size();
+        int n = Math.min(COST_IMAGES, calibration.size());
+        float[] pixels = tensors(calibration, 0, n, d);
+        double embed = timePerImage(n, () -> graph.embed(pixels, n, spec.channels(), spec.height(), spec.width()));
+        double ex = exact == null ? Double.NaN : timePerImage(n, () -> exact.scores(pixels, n));
+        // one image, once: the sketch's code is warm from the calibration or comparison runs, and at large m one
+        // image is 2m + 1 encoder images
+        float[] one = Arrays.copyOf(pixels, d);
+        long start = System.nanoTime();
+        sketch.scores(new ModelRun(one, 1, d, new float[k], k, null));
+        double sk = (System.nanoTime() - start) / 1e6;
+        return new Cost(embed, ex, sk, exact != null);
+    }
+
+    /** Milliseconds per image of {@code run} over {@code images} images: a warm-up run, then the best of two. */
+    private static double timePerImage(int images, Runnable run) {
+        run.run();
+        double best = Double.MAX_VALUE;
+        for (int i = 0; i < 2; i++) {
+            long start = System.nanoTime();
+            run.run();
+            best = Math.min(best, (System.nanoTime() - start) / 1e6 / images);
+        }
+        return best;
     }
 
     private SketchChoice chooseSketch(EncoderGraph graph, InputSpec spec, int k, int d, List<Image> calibration,
@@ -495,7 +902,7 @@ final class ModelPackager {
         };
     }
 
-    private ObjectNode calibrationNode(double[] scores, int count) {
+    private ObjectNode calibrationNode(double[] scores, int count, boolean exact) {
         ObjectNode c = JSON.createObjectNode();
         c.put("set", "package-model: " + count + " images of " + options.images().getFileName()
                 + " (seeded split, not in the reference set)");
@@ -514,8 +921,9 @@ final class ModelPackager {
         c.put("rationale", "Default two-sided bands (package-model): 'unusual' below the " + UNUSUAL_LOW + " or above the "
                 + UNUSUAL_HIGH + " percentile of the calibration images, 'outlier' below " + OUTLIER_LOW + " or above "
                 + OUTLIER_HIGH + "; re-run with --recalibrate on more images to tighten them.");
-        c.put("method", "sketch: central differences through encoder.onnx along seeded orthonormal directions, "
-                + "matrix-Beta bias correction");
+        c.put("method", exact ? "exact: J from scorer.onnx (the encoder differentiated by package-model), Gram and "
+                + "eigenvalues in double" : "sketch: central differences through encoder.onnx along seeded orthonormal "
+                + "directions, matrix-Beta bias correction");
         return c;
     }
 
@@ -572,8 +980,8 @@ final class ModelPackager {
         return p;
     }
 
-    private void writeFixtures(Path out, List<Image> fixtures, SketchJepaScore sketch, EncoderGraph graph, InputSpec spec,
-            int k) throws IOException {
+    private void writeFixtures(Path out, List<Image> fixtures, ExactScorer exact, SketchJepaScore sketch,
+            EncoderGraph graph, InputSpec spec, int k) throws IOException {
         Path dir = out.resolve("fixtures");
         Files.createDirectories(dir);
         int d = spec.size();
@@ -581,7 +989,8 @@ final class ModelPackager {
         for (Image f : fixtures) {
             String name = f.file().getFileName().toString();
             Files.copy(f.file(), dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
-            double score = sketch.scores(new ModelRun(f.tensor(), 1, d, new float[k], k, null))[0];
+            double score = exact != null ? exact.scores(f.tensor(), 1)[0]
+                    : sketch.scores(new ModelRun(f.tensor(), 1, d, new float[k], k, null))[0];
             float[] e = graph.embed(f.tensor(), 1, spec.channels(), spec.height(), spec.width());
             ObjectNode entry = list.addObject();
             entry.put("file", name);
@@ -589,7 +998,9 @@ final class ModelPackager {
             entry.put("embeddingNorm", norm(e));
         }
         ObjectNode ref = JSON.createObjectNode();
-        ref.put("description", "images held out of the reference and calibration sets, with the sketch JEPA-SCORE "
+        ref.put("description", exact != null ? "images held out of the reference and calibration sets, with the exact "
+                + "JEPA-SCORE package-model computed for them through scorer.onnx (the default mode)"
+                : "images held out of the reference and calibration sets, with the sketch JEPA-SCORE "
                 + "package-model computed for them (same directions as the function: same score)");
         ref.set("fixtures", list);
         Files.writeString(dir.resolve("reference.json"), JSON.writeValueAsString(ref) + "\n");

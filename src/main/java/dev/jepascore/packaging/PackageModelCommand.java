@@ -48,7 +48,11 @@ public final class PackageModelCommand {
 
     private static int runPackager(PackageOptions options, PrintStream out, PrintStream err) {
         try {
-            new ModelPackager(options, out).run();
+            if (options.scorerOnly()) {
+                new ModelPackager(options, out).writeScorerOnly();
+            } else {
+                new ModelPackager(options, out).run();
+            }
             return 0;
         } catch (JepaException e) {
             err.println("package-model: error (" + e.code() + "): " + e.getMessage());

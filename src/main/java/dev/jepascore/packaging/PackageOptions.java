@@ -10,7 +10,8 @@ import java.util.Locale;
  * from the graph (channels, size) or from the defaults named in {@link #USAGE}.
  */
 record PackageOptions(Path encoder, Path images, Path out, String id, Integer channels, Integer height, Integer width,
-        double[] mean, double[] std, Double scale, Integer sketchDirections, double step, long seed, boolean recalibrate) {
+        double[] mean, double[] std, Double scale, Integer sketchDirections, double step, long seed, boolean recalibrate,
+        boolean force, boolean scorerOnly) {
 
     /** Default finite-difference step: the most accurate of 1e-3..1 measured in docs/sketch-accuracy.md. */
     static final double DEFAULT_STEP = 0.1;
@@ -20,11 +21,13 @@ record PackageOptions(Path encoder, Path images, Path out, String id, Integer ch
     static final String USAGE = """
             usage: package-model --encoder FILE --images DIR --out DIR [--id NAME] [--channels 1|3] [--size HxW]
                                  [--mean a[,b,c]] [--std a[,b,c]] [--scale s] [--sketch-directions m]
-                                 [--step h] [--seed n] [--recalibrate]
+                                 [--step h] [--seed n] [--recalibrate] [--force]
+                   package-model --scorer-only --out DIR
               --encoder   encoder.onnx: one float input [N,C,H,W] -> embedding [N,K] (names, C, H, W, K read from it)
               --images    folder of in-distribution images (PNG, JPEG, GIF, BMP, WebP), split without overlap into
                           reference, calibration and fixture images
-              --out       the model package to write (created; with --recalibrate: an existing package)
+              --out       the model package to write (created; refused if it holds files, unless --force, which
+                          empties it first; with --recalibrate: an existing package)
               --id        model id (default: the --out folder's name)
               --channels, --size  needed only where the graph leaves them dynamic
               --scale, --mean, --std  the encoder sees (pixel * scale - mean) / std (default 1/255, 0, 1)
@@ -32,7 +35,9 @@ record PackageOptions(Path encoder, Path images, Path out, String id, Integer ch
                           with exact scores is >= 0.999 for the spread measured on the calibration images)
               --step      finite-difference step in normalised input units (default 0.1)
               --recalibrate  keep the package's encoder and input spec; recompute the reference set,
-                          calibration and fixtures from --images""";
+                          calibration and fixtures from --images
+              --scorer-only  (re)write the exact scorer.onnx of the package at --out from its encoder.onnx and
+                          model.json, checked on its fixtures; calibration and everything else kept""";
 
     /** Parses the arguments after {@code package-model}; throws {@link UsageException} naming the bad flag. */
     static PackageOptions parse(String[] args) {
@@ -50,10 +55,20 @@ record PackageOptions(Path encoder, Path images, Path out, String id, Integer ch
         double step = DEFAULT_STEP;
         long seed = DEFAULT_SEED;
         boolean recalibrate = false;
+        boolean force = false;
+        boolean scorerOnly = false;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             if (flag.equals("--recalibrate")) {
                 recalibrate = true;
+                continue;
+            }
+            if (flag.equals("--force")) {
+                force = true;
+                continue;
+            }
+            if (flag.equals("--scorer-only")) {
+                scorerOnly = true;
                 continue;
             }
             if (flag.equals("--help") || flag.equals("-h")) {
@@ -97,10 +112,10 @@ record PackageOptions(Path encoder, Path images, Path out, String id, Integer ch
             }
         }
         List<String> missing = new ArrayList<>();
-        if (encoder == null && !recalibrate) {
+        if (encoder == null && !recalibrate && !scorerOnly) {
             missing.add("--encoder");
         }
-        if (images == null) {
+        if (images == null && !scorerOnly) {
             missing.add("--images");
         }
         if (out == null) {
@@ -117,7 +132,7 @@ record PackageOptions(Path encoder, Path images, Path out, String id, Integer ch
             }
         }
         return new PackageOptions(encoder, images, out, id, channels, height, width, mean, std, scale, directions, step,
-                seed, recalibrate);
+                seed, recalibrate, force, scorerOnly);
     }
 
     private static int integer(String flag, String value) {

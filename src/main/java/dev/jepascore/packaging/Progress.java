@@ -3,10 +3,18 @@ package dev.jepascore.packaging;
 import java.io.PrintStream;
 import java.util.Locale;
 
-/** One progress line per stage on the terminal: count, rate, ETA; rewritten in place at most twice a second. */
+/**
+ * Progress of one stage: count, rate, ETA. On a terminal one line rewritten in place at most twice a second;
+ * otherwise (a log, a pipe) a whole line at most every {@link #LOG_INTERVAL_NANOS} and one when done, so a log
+ * holds no carriage returns and no flood of lines.
+ */
 final class Progress {
 
     private static final long MIN_INTERVAL_NANOS = 500_000_000L;
+    /** Between lines when the output is not a terminal. */
+    static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
+    /** Whether this process writes to a terminal (no console: output redirected). */
+    private static final boolean TERMINAL = System.console() != null;
 
     private final PrintStream out;
     private final String what;
@@ -15,24 +23,36 @@ final class Progress {
     private long lastPrint;
     private int done;
 
+    private final boolean terminal;
+
     Progress(PrintStream out, String what, int total) {
+        this(out, what, total, TERMINAL && out == System.out);
+    }
+
+    Progress(PrintStream out, String what, int total, boolean terminal) {
         this.out = out;
         this.what = what;
         this.total = total;
+        this.terminal = terminal;
+        this.lastPrint = terminal ? 0 : start;
     }
 
     void advance(int n) {
         done += n;
         long now = System.nanoTime();
-        if (now - lastPrint >= MIN_INTERVAL_NANOS) {
+        if (terminal && now - lastPrint >= MIN_INTERVAL_NANOS) {
             lastPrint = now;
             out.print("\r" + line(now));
             out.flush();
+        } else if (!terminal && now - lastPrint >= LOG_INTERVAL_NANOS && done < total) {
+            lastPrint = now;
+            out.println(line(now).stripTrailing());
         }
     }
 
     void done() {
-        out.println("\r" + line(System.nanoTime()));
+        String line = line(System.nanoTime());
+        out.println(terminal ? "\r" + line : line.stripTrailing());
     }
 
     String line(long now) {

@@ -88,7 +88,27 @@ public class ModelScorer {
             return null;
         }
         return new SketchJepaScore(model::embed, m.embeddingDim(), m.input().size(), s.directions(), s.step(), s.seed(),
-                m.eps(), model.encoderRunLimit());
+                m.eps(), model.encoderRunLimit(), s.directionsFile() == null ? null
+                        : readDirections(model.packageDir().resolve(s.directionsFile()),
+                                (long) s.directions() * m.input().size()));
+    }
+
+    /** The package's stored sketch directions: {@code count} float32 little-endian values. */
+    static float[] readDirections(java.nio.file.Path file, long count) {
+        try {
+            long size = java.nio.file.Files.size(file);
+            if (size != count * Float.BYTES) {
+                throw new dev.jepascore.model.ModelException(ErrorCode.MODEL_MANIFEST_INVALID, file + " holds " + size
+                        + " bytes; sketch.directions x D float32 values are " + count * Float.BYTES);
+            }
+            float[] v = new float[(int) count];
+            java.nio.ByteBuffer.wrap(java.nio.file.Files.readAllBytes(file)).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                    .asFloatBuffer().get(v);
+            return v;
+        } catch (IOException e) {
+            throw new dev.jepascore.model.ModelException(ErrorCode.MODEL_MISSING, "cannot read sketch directions " + file
+                    + ": " + e.getMessage(), e);
+        }
     }
 
     /** Warm-up inputs, encoded once at build time (32x32 RGB gradients) so start-up never loads an image writer. */

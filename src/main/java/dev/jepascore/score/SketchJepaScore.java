@@ -23,7 +23,9 @@ public final class SketchJepaScore implements ScoringMethod {
     private final double step;
     private final double eps;
     private final int maxRunImages;
-    private final float[] directions;
+    private final long seed;
+    /** The m directions, row-major {@code [m, D]}: given, or made on first use (a QR of D x m, O(D m^2)). */
+    private volatile float[] directions;
 
     /**
      * @param encoder      the forward pass
@@ -36,7 +38,21 @@ public final class SketchJepaScore implements ScoringMethod {
      * @param maxRunImages most images per encoder run (1 for graphs whose batch axis is fixed at 1)
      */
     public SketchJepaScore(Encoder encoder, int k, int d, int m, double step, long seed, double eps, int maxRunImages) {
+        this(encoder, k, d, m, step, seed, eps, maxRunImages, null);
+    }
+
+    /**
+     * As above with the directions given ({@code [m * D]}, as {@link #directionVectors()} returns them for the same
+     * seed, e.g. read from the package), or null to make them on first use: a package's directions are never
+     * orthonormalised at start-up.
+     */
+    public SketchJepaScore(Encoder encoder, int k, int d, int m, double step, long seed, double eps, int maxRunImages,
+            float[] directions) {
         SketchMath.checkDirections(k, m, d);
+        if (directions != null && directions.length != (long) m * d) {
+            throw new IllegalArgumentException("sketch directions hold " + directions.length + " values; m x D = "
+                    + (long) m * d);
+        }
         if (!(step > 0)) {
             throw new IllegalArgumentException("sketch step must be positive, found " + step);
         }
@@ -47,11 +63,27 @@ public final class SketchJepaScore implements ScoringMethod {
         this.step = step;
         this.eps = eps;
         this.maxRunImages = Math.max(1, Math.min(maxRunImages, MAX_RUN_FLOATS / d));
-        double[] v = SketchMath.orthonormalDirections(d, m, seed);
-        this.directions = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            directions[i] = (float) v[i];
+        this.seed = seed;
+        this.directions = directions;
+    }
+
+    /** The m orthonormal directions, row-major {@code [m * D]} float32 (made now if not yet). */
+    public float[] directionVectors() {
+        float[] v = directions;
+        if (v == null) {
+            synchronized (this) {
+                v = directions;
+                if (v == null) {
+                    double[] q = SketchMath.orthonormalDirections(d, m, seed);
+                    v = new float[q.length];
+                    for (int i = 0; i < q.length; i++) {
+                        v[i] = (float) q[i];
+                    }
+                    directions = v;
+                }
+            }
         }
+        return v;
     }
 
     @Override
@@ -79,6 +111,7 @@ public final class SketchJepaScore implements ScoringMethod {
                     + "built for D=" + d);
         }
         int n = run.count();
+        float[] vectors = directionVectors();
         long rows = (long) n * 2 * m;
         double[] jv = new double[n * k * m];
         float[] pixels = run.pixels();
@@ -95,7 +128,7 @@ public final class SketchJepaScore implements ScoringMethod {
                 int dir = j * d;
                 int dst = r * d;
                 for (int i = 0; i < d; i++) {
-                    batch[dst + i] = pixels[src + i] + sign * directions[dir + i];
+                    batch[dst + i] = pixels[src + i] + sign * vectors[dir + i];
                 }
             }
             float[] out = encoder.embed(batch, b);

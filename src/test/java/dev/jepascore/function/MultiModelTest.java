@@ -141,12 +141,10 @@ class MultiModelTest {
     }
 
     @Test
-    void exact_mode_for_the_model_without_a_scorer_graph_is_400_naming_it() {
+    void exact_mode_of_photo_vit_runs_its_generated_scorer_graph() {
         byte[] png = Fixtures.all().get(0).png();
         given().contentType("image/png").body(png).when().post("/v1/score?model=photo-vit&mode=exact")
-                .then().statusCode(400)
-                .body("error.code", equalTo("mode_unavailable"))
-                .body("error.message", containsString("model photo-vit has no scorer graph"));
+                .then().statusCode(200).body("mode", equalTo("exact")).body("model.id", equalTo("photo-vit"));
         given().contentType("image/png").body(png).when().post("/v1/score?model=fmnist-lejepa&mode=exact")
                 .then().statusCode(200).body("mode", equalTo("exact"));
     }
@@ -162,7 +160,7 @@ class MultiModelTest {
                 .body("models.embeddingDim", equalTo(List.of(64, 32)))
                 .body("models.input.channels", equalTo(List.of(1, 3)))
                 .body("models.input.height", equalTo(List.of(28, 64)))
-                .body("models.modes", equalTo(List.of(List.of("exact", "sketch"), List.of("sketch"))))
+                .body("models.modes", equalTo(List.of(List.of("exact", "sketch"), List.of("exact", "sketch"))))
                 .body("models.defaultMode", equalTo(List.of("exact", "sketch")))
                 .body("models.sketchDirections", equalTo(List.of(116, 83)))
                 .body("models.calibrationSize", equalTo(List.of(5000, 346)));

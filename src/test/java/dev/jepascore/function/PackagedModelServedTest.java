@@ -30,7 +30,7 @@ import io.restassured.path.json.JsonPath;
  * encoder.onnx alone, served by the function: sketch mode by default, the score package-model
  * recorded for each of its fixtures (same seeded directions; tolerance 1e-3, against a sketch
  * error sd of model.json {@code sketch.predictedSd}), the verdict from the {@code signals} section
- * package-model wrote, and a clear 400 for {@code mode=exact}. Served as the default model next to the
+ * package-model wrote, and {@code mode=exact} through the scorer graph package-model differentiated. Served as the default model next to the
  * bundled Fashion-MNIST model ({@link MultiModelTest.TwoModels}).
  */
 @QuarkusTest
@@ -90,14 +90,29 @@ class PackagedModelServedTest {
                 .body("reasons", hasItems("knn", "mahalanobis", "complexity"));
     }
 
+    /**
+     * mode=exact runs the scorer graph package-model differentiated from the encoder: the fixtures with a float64
+     * listing (models/photo-vit/exact_check.json: torch.autograd.functional.jacobian + svdvals) score within 1e-3
+     * relative of it.
+     */
     @Test
-    void exact_mode_is_refused_for_a_model_without_a_scorer_graph() throws IOException {
-        JsonNode first = new ObjectMapper().readTree(MODEL.resolve("fixtures").resolve("reference.json").toFile())
-                .get("fixtures").get(0);
-        given().contentType("image/png").body(Files.readAllBytes(MODEL.resolve("fixtures").resolve(first.get("file").asText())))
-                .when().post("/v1/score?mode=exact")
-                .then().statusCode(400)
-                .body("error.code", equalTo("mode_unavailable"))
-                .body("error.message", containsString("model photo-vit has no scorer graph"));
+    void exact_mode_scores_the_fixtures_as_the_float64_listing() throws IOException {
+        JsonNode listing = new ObjectMapper().readTree(MODEL.resolve("exact_check.json").toFile()).get("scores");
+        int compared = 0;
+        for (JsonNode e : listing) {
+            Path file = MODEL.resolve("fixtures").resolve(e.get("file").asText());
+            if (!Files.isRegularFile(file)) {
+                continue;
+            }
+            float score = given().contentType("image/png").body(Files.readAllBytes(file))
+                    .when().post("/v1/score?mode=exact")
+                    .then().statusCode(200)
+                    .body("mode", equalTo("exact"))
+                    .extract().path("jepaScore");
+            double expected = e.get("jepaScore").asDouble();
+            org.junit.jupiter.api.Assertions.assertEquals(expected, score, 1e-3 * Math.abs(expected), file.toString());
+            compared++;
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(compared >= 2, "fixtures with a listing: " + compared);
     }
 }
