@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -167,6 +168,15 @@ public class ObjectActions {
      *                                                fails as it would for its first write)
      */
     public List<ActionRecord> complete(ObjectRef version, String documentBucket, String documentKey, ObjectStore store) {
+        return complete(version, documentBucket, documentKey, store, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #complete(ObjectRef, String, String, ObjectStore)}, writing the document as {@code asStored} makes it
+     * (signed, where result documents are signed: the document with its actions must verify like the first one).
+     */
+    public List<ActionRecord> complete(ObjectRef version, String documentBucket, String documentKey, ObjectStore store,
+            UnaryOperator<ObjectNode> asStored) {
         if (!configured(version.bucket())) {
             return List.of();
         }
@@ -191,8 +201,8 @@ public class ObjectActions {
             }
             if (ran) {
                 document.set("actions", json.valueToTree(new ArrayList<>(records.values())));
-                store.put(documentBucket, documentKey, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(document),
-                        "application/json");
+                store.put(documentBucket, documentKey,
+                        json.writerWithDefaultPrettyPrinter().writeValueAsBytes(asStored.apply(document)), "application/json");
             }
             return List.copyOf(records.values());
         } catch (IOException e) {

@@ -274,7 +274,7 @@ public class ObjectScoringJob {
             return outcome;
         }
         List<ActionRecord> recorded = actions.complete(version.object(), version.resultBucket(), version.resultKey(),
-                store);
+                store, seal::sign);
         return recorded.isEmpty() ? outcome : outcome.withActions(recorded);
     }
 

@@ -37,6 +37,16 @@ import io.restassured.path.json.JsonPath;
 @TestProfile(MultiModelTest.TwoModels.class)
 class PackagedModelServedTest {
 
+    /**
+     * How far a sketch score may lie from the one package-model recorded on another machine: the sketch is float32
+     * central differences through the encoder, and ONNX Runtime's float32 kernels round differently on different CPUs
+     * (its MLAS library picks AVX-512 or AVX2 code), which the differences amplify. Measured: photo-vit's fixtures,
+     * recorded on an AVX-512 machine, score 3.9e-3 and 1.3e-3 apart on an AMD EPYC (AVX2) one (scores about -125,
+     * spread over its calibration images 1.19). Exact scores stay within 1e-3 of their float64 listings everywhere.
+     */
+    static final double SKETCH_ACROSS_CPUS = 1e-2;
+
+
     private static final Path MODEL = Path.of("models", "photo-vit");
 
     /**
@@ -60,7 +70,7 @@ class PackagedModelServedTest {
                     .body("signals.mahalanobis.distance", notNullValue())
                     .body("signals.complexity.bytes", notNullValue())
                     .extract().jsonPath();
-            assertEquals(f.get("jepaScore").asDouble(), r.getDouble("jepaScore"), 1e-3, f.get("file").asText());
+            assertEquals(f.get("jepaScore").asDouble(), r.getDouble("jepaScore"), SKETCH_ACROSS_CPUS, f.get("file").asText());
             double outlierScore = r.getDouble("outlierScore");
             double percentile = r.getDouble("outlierPercentile");
             assertTrue(outlierScore > 0 && percentile >= 0 && percentile <= 100, f + ": " + outlierScore + " " + percentile);

@@ -50,7 +50,8 @@ class TracingTest {
 
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("jepa.actions.traced.notify.min-label", "unusual",
+            return Map.of("jepa.storage.buckets", "uploads,traced",
+                    "jepa.actions.traced.notify.min-label", "unusual",
                     "jepa.actions.traced.notify.url", "${jepa.test.sink.url}");
         }
     }
