@@ -28,7 +28,7 @@ import io.restassured.path.json.JsonPath;
 /**
  * models/photo-vit, a ViT nobody wrote a Jacobian for, packaged by {@code package-model} from its
  * encoder.onnx alone, served by the function: sketch mode by default, the score package-model
- * recorded for each of its fixtures (same seeded directions; tolerance 1e-3, against a sketch
+ * recorded for each of its fixtures (same seeded directions; tolerance {@link #SKETCH_ACROSS_CPUS}, against a sketch
  * error sd of model.json {@code sketch.predictedSd}), the verdict from the {@code signals} section
  * package-model wrote, and {@code mode=exact} through the scorer graph package-model differentiated. Served as the default model next to the
  * bundled Fashion-MNIST model ({@link MultiModelTest.TwoModels}).
