@@ -7,6 +7,8 @@
 #define _GNU_SOURCE
 #include <cpuid.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <limits.h>
 #include <locale.h>
 #include <semaphore.h>
@@ -173,9 +175,27 @@ void *cSunMiscSignal_signalHandlerFunctionPointer(void) {
     return (void *) count_signal;
 }
 
+/* ---- fixed-argument wrappers for variadic libc functions (a call from an image passes no vararg count) ---- */
+
+int openSII(const char *path, int flags, int mode) {
+    return open(path, flags, mode);
+}
+
+int openatISII(int dirfd, const char *path, int flags, int mode) {
+    return openat(dirfd, path, flags, mode);
+}
+
+int fprintfSD(FILE *stream, const char *format, const char *s, int d) {
+    return fprintf(stream, format, s, d);
+}
+
+void *mremapP(void *old_address, size_t old_size, size_t new_size, int flags, void *new_address) {
+    return mremap(old_address, old_size, new_size, flags, new_address);
+}
+
 /* ---- code cache ------------------------------------------------------------------------------------------ */
 
-void clearCache(long start, long end) {
+void codeSynchronization_clearCache(long start, long end) {
     __builtin___clear_cache((char *) start, (char *) end);
 }
 

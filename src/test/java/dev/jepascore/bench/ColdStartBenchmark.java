@@ -89,15 +89,28 @@ public final class ColdStartBenchmark {
             throw new IllegalStateException(aot + " is missing: build with JAVA_HOME at JDK 25 and -Paot");
         }
 
-        List<Variant> variants = new ArrayList<>(List.of(
-                new Variant("Java 17", javaCommand(JAVA_17, List.of(ONE_MODEL), runner), http, false),
-                new Variant("JDK 25", javaCommand(JDK_25, List.of(ONE_MODEL), runner), http, false),
-                new Variant("JDK 25 + AOT cache", javaCommand(JDK_25, List.of("-XX:AOTCache=" + aot, ONE_MODEL), runner),
-                        http, false),
-                new Variant("JDK 25 + AOT cache, " + C1_ONLY, javaCommand(JDK_25, List.of("-XX:AOTCache=" + aot,
-                        C1_ONLY, ONE_MODEL), runner), http, false),
-                new Variant("JDK 25 + AOT cache, " + C1_ONLY + ", both bundled models", javaCommand(JDK_25,
-                        List.of("-XX:AOTCache=" + aot, C1_ONLY), runner), http, false)));
+        // default configuration (both bundled models) first; the image's JVM flags are deploy/docker/Dockerfile.jvm's
+        List<String> imageFlags = List.of("-XX:TieredStopAtLevel=1", "-XX:MaxRAMPercentage=75", "-XX:AOTCache=" + aot);
+        List<Variant> variants = new ArrayList<>();
+        Path nativeBinary = System.getenv("NATIVE_BINARY") == null ? null
+                : Path.of(System.getenv("NATIVE_BINARY")).toAbsolutePath();
+        if (nativeBinary != null) {
+            variants.add(new Variant("native, both bundled models", List.of(nativeBinary.toString()),
+                    nativeBinary.getParent(), false));
+        }
+        variants.add(new Variant("JDK 25 + AOT cache + image flags, both bundled models", javaCommand(JDK_25,
+                imageFlags, runner), http, false));
+        variants.add(new Variant("Java 17, both bundled models", javaCommand(JAVA_17, List.of(), runner), http, false));
+        if (nativeBinary != null) {
+            variants.add(new Variant("native, one model", List.of(nativeBinary.toString(), ONE_MODEL),
+                    nativeBinary.getParent(), false));
+        }
+        List<String> imageFlagsOneModel = new ArrayList<>(imageFlags);
+        imageFlagsOneModel.add(ONE_MODEL);
+        variants.add(new Variant("JDK 25 + AOT cache + image flags, one model", javaCommand(JDK_25, imageFlagsOneModel,
+                runner), http, false));
+        variants.add(new Variant("Java 17, one model", javaCommand(JAVA_17, List.of(ONE_MODEL), runner), http, false));
+        variants.add(new Variant("JDK 25, one model", javaCommand(JDK_25, List.of(ONE_MODEL), runner), http, false));
         if (lambda != null) {
             variants.add(new Variant("Lambda build, Java 17, via handler", javaCommand(JAVA_17, List.of(ONE_MODEL), lambda),
                     lambda, true));
@@ -124,7 +137,13 @@ public final class ColdStartBenchmark {
         }
         System.out.printf(Locale.ROOT, "load average at the end %s%n",
                 Files.readString(Path.of("/proc/loadavg")).strip());
-        double plain25 = median(results.get(1).stream().mapToDouble(Run::firstScoreMs).toArray());
+        int plainIndex = 0;
+        for (int j = 0; j < variants.size(); j++) {
+            if (variants.get(j).name().equals("JDK 25, one model")) {
+                plainIndex = j;
+            }
+        }
+        double plain25 = median(results.get(plainIndex).stream().mapToDouble(Run::firstScoreMs).toArray());
         System.out.println();
         System.out.println("| variant | first score, median ms | min-max ms | vs JDK 25 | CPU used by then, median ms "
                 + "| peak RSS, median MB | Quarkus 'started in', median ms | model load, median ms |");
@@ -156,8 +175,10 @@ public final class ColdStartBenchmark {
     private static Run httpRun(Variant v, byte[] image) throws Exception {
         int port = freePort();
         List<String> command = new ArrayList<>(v.command());
-        command.add(command.size() - 2, "-Dquarkus.http.port=" + port);
-        command.add(command.size() - 2, "-Djepa.storage.local.poll-interval=off");
+        // system properties go before "-jar" (JVM) or anywhere after the binary (native image)
+        int at = command.contains("-jar") ? command.indexOf("-jar") : command.size();
+        command.add(at, "-Dquarkus.http.port=" + port);
+        command.add(at, "-Djepa.storage.local.poll-interval=off");
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofMillis(200)).build();
         HttpRequest score = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/score"))
