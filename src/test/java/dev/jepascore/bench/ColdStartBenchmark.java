@@ -32,6 +32,8 @@ import java.util.regex.Pattern;
  *
  * The variants take turns (run 1 of every variant, then run 2, ...), so a machine whose load changes during the run
  * weighs on all of them alike; each median is also given as a ratio to plain JDK 25's of the same run.
+ * The environment variable NATIVE_BINARY, when set, names the native executable of {@code -Pnative} (with its shared
+ * libraries and {@code onnxruntime/} beside it, as the build leaves them), launched as the "native" rows.
  * BEFORE_HTTP_APP, when given, is another build's {@code quarkus-app} (with its own {@code app.aot}, e.g. of the main
  * branch: {@code BEFORE=main bench/cold-start.sh}), launched as "before" in the same run.
  *
@@ -78,19 +80,22 @@ public final class ColdStartBenchmark {
             System.err.println("usage: ColdStartBenchmark HTTP_APP LAMBDA_JAR [RUNS] [BEFORE_HTTP_APP]");
             System.exit(2);
         }
-        Path http = Path.of(args[0]).toAbsolutePath();
+        Path http = "-".equals(args[0]) ? null : Path.of(args[0]).toAbsolutePath(); // "-": native rows only
         Path lambda = "-".equals(args[1]) ? null : Path.of(args[1]).toAbsolutePath(); // "-": no Lambda variant
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         Path before = args.length > 3 ? Path.of(args[3]).toAbsolutePath() : null;
         byte[] image = Files.readAllBytes(FIXTURE);
-        Path aot = http.resolve("app.aot");
-        Path runner = http.resolve("quarkus-run.jar");
-        if (!Files.isRegularFile(aot)) {
+        Path aot = http == null ? null : http.resolve("app.aot");
+        Path runner = http == null ? null : http.resolve("quarkus-run.jar");
+        if (http != null && !Files.isRegularFile(aot)) {
             throw new IllegalStateException(aot + " is missing: build with JAVA_HOME at JDK 25 and -Paot");
         }
 
         // default configuration (both bundled models) first; the image's JVM flags are deploy/docker/Dockerfile.jvm's
         List<String> imageFlags = List.of("-XX:TieredStopAtLevel=1", "-XX:MaxRAMPercentage=75", "-XX:AOTCache=" + aot);
+        if (http == null && System.getenv("NATIVE_BINARY") == null) {
+            throw new IllegalStateException("nothing to launch: HTTP_APP is - and NATIVE_BINARY is not set");
+        }
         List<Variant> variants = new ArrayList<>();
         Path nativeBinary = System.getenv("NATIVE_BINARY") == null ? null
                 : Path.of(System.getenv("NATIVE_BINARY")).toAbsolutePath();
@@ -98,19 +103,26 @@ public final class ColdStartBenchmark {
             variants.add(new Variant("native, both bundled models", List.of(nativeBinary.toString()),
                     nativeBinary.getParent(), false));
         }
-        variants.add(new Variant("JDK 25 + AOT cache + image flags, both bundled models", javaCommand(JDK_25,
-                imageFlags, runner), http, false));
-        variants.add(new Variant("Java 17, both bundled models", javaCommand(JAVA_17, List.of(), runner), http, false));
+        if (http != null) {
+            variants.add(new Variant("JDK 25 + AOT cache + image flags, both bundled models", javaCommand(JDK_25,
+                    imageFlags, runner), http, false));
+            variants.add(new Variant("Java 17, both bundled models", javaCommand(JAVA_17, List.of(), runner), http,
+                    false));
+        }
         if (nativeBinary != null) {
             variants.add(new Variant("native, one model", List.of(nativeBinary.toString(), ONE_MODEL),
                     nativeBinary.getParent(), false));
         }
-        List<String> imageFlagsOneModel = new ArrayList<>(imageFlags);
-        imageFlagsOneModel.add(ONE_MODEL);
-        variants.add(new Variant("JDK 25 + AOT cache + image flags, one model", javaCommand(JDK_25, imageFlagsOneModel,
-                runner), http, false));
-        variants.add(new Variant("Java 17, one model", javaCommand(JAVA_17, List.of(ONE_MODEL), runner), http, false));
-        variants.add(new Variant("JDK 25, one model", javaCommand(JDK_25, List.of(ONE_MODEL), runner), http, false));
+        if (http != null) {
+            List<String> imageFlagsOneModel = new ArrayList<>(imageFlags);
+            imageFlagsOneModel.add(ONE_MODEL);
+            variants.add(new Variant("JDK 25 + AOT cache + image flags, one model", javaCommand(JDK_25,
+                    imageFlagsOneModel, runner), http, false));
+            variants.add(new Variant("Java 17, one model", javaCommand(JAVA_17, List.of(ONE_MODEL), runner), http,
+                    false));
+            variants.add(new Variant("JDK 25, one model", javaCommand(JDK_25, List.of(ONE_MODEL), runner), http,
+                    false));
+        }
         if (lambda != null) {
             variants.add(new Variant("Lambda build, Java 17, via handler", javaCommand(JAVA_17, List.of(ONE_MODEL), lambda),
                     lambda, true));
