@@ -369,8 +369,10 @@ void determineCPUFeatures(CPUFeatures *f) {
 }
 
 /*
- * The image records the features it was compiled for as a CPUFeatures-shaped byte mask. 0 when this CPU has
- * every one of them, 1 when it lacks one (the answer is computed once).
+ * The image records the features it was compiled for as a CPUFeatures-shaped byte mask, over-allocated to a multiple
+ * of 8 bytes and filled with 0xFF, where the byte of every feature the code needs is 0 (the builder's
+ * CPUFeatureAccessFeatureBase writes it so). 0 when this CPU has every feature whose byte is 0, 1 when it lacks one
+ * (the answer is computed once).
  */
 int checkCPUFeatures(const unsigned char *buildtime) {
     static int checked = -1;
@@ -382,7 +384,7 @@ int checkCPUFeatures(const unsigned char *buildtime) {
     const unsigned char *h = (const unsigned char *) &host;
     int missing = 0;
     for (size_t i = 0; i < sizeof host; i++) {
-        if (buildtime[i] && !h[i]) {
+        if (buildtime[i] == 0 && h[i] == 0) {
             missing = 1;
         }
     }
