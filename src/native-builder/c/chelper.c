@@ -212,8 +212,9 @@ static char *part_or_null(const char *s, size_t n) {
 
 static int parse_locale(int category, char **language, char **script, char **country, char **variant) {
     const char *lc = setlocale(category, NULL);
-    if (lc == NULL || strcmp(lc, "C") == 0 || strcmp(lc, "POSIX") == 0) {
-        lc = "en_US";
+    size_t name_len = lc == NULL ? 0 : strcspn(lc, ".@");
+    if (lc == NULL || (name_len == 1 && lc[0] == 'C') || (name_len == 5 && strncmp(lc, "POSIX", 5) == 0)) {
+        lc = "en_US"; /* also C.UTF-8 */
     }
     size_t lang_len = strcspn(lc, "_.@");
     *language = part_or_null(lc, lang_len);
