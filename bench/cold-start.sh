@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Cold-start benchmark (docs/performance.md, "Cold start"): builds the Lambda app (in a copy of the sources, so target/ keeps the
-# default build) and the default app with its JDK 25 AOT cache, then launches every variant RUNS times (default 5)
-# and prints the table. Needs Temurin 25 at JDK25. Not a test: it prints figures. About 8 minutes on 2 cores, most
+# Cold-start benchmark (docs/performance.md, "Cold start"): builds the native image and the Lambda app (each in a copy of the
+# sources, so target/ keeps the default build) and the default app with its JDK 25 AOT cache, then launches every
+# variant RUNS times (default 5) and prints the table, the default configuration (both bundled models) first.
+# NATIVE=0 leaves the native rows out (the native build takes 5-25 minutes on 2 cores; docs/native.md). Needs Temurin 25 at JDK25. Not a test: it prints figures. About 8 minutes on 2 cores, most
 # of it the two builds; SKIP_BUILD=1 reuses them. BEFORE=<git ref> (e.g. main) also builds that commit's -Paot app in
 # a copy and launches it in the same run ("before: ..." rows), for a before/after on the same machine state.
 set -euo pipefail
@@ -14,6 +15,11 @@ if [ "${SKIP_BUILD:-}" != 1 ]; then
   rm -rf "$OUT" && mkdir -p "$OUT/src"
   cp -r pom.xml mvnw .mvn src models "$OUT/src/"
   (cd "$OUT/src" && ./mvnw -B -ntp -q package -Plambda -DskipTests)
+  if [ "${NATIVE:-1}" != 0 ]; then
+    rm -rf "$OUT/native" && mkdir -p "$OUT/native"
+    cp -r pom.xml mvnw .mvn src models "$OUT/native/"
+    (cd "$OUT/native" && ./mvnw -B -ntp -q package -Pnative -DskipTests)
+  fi
   # The AOT cache is only valid for the class path it was trained with: used in place.
   JAVA_HOME=$JDK25 ./mvnw -B -ntp -q clean verify -Paot
   if [ -n "${BEFORE:-}" ]; then
@@ -23,6 +29,10 @@ if [ "${SKIP_BUILD:-}" != 1 ]; then
   fi
 fi
 LAMBDA_JAR=$(ls "$OUT"/src/target/*-runner.jar)
+if [ "${NATIVE:-1}" != 0 ]; then
+  NATIVE_BINARY=$(ls "$OUT"/native/target/*-runner)
+  export NATIVE_BINARY
+fi
 BEFORE_APP=()
 if [ -n "${BEFORE:-}" ]; then
   BEFORE_APP=("$OUT/before/target/quarkus-app")

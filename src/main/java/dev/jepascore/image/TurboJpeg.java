@@ -40,6 +40,9 @@ final class TurboJpeg {
     /** TJ.ERR_WARNING: the data was decoded but the library complained (e.g. ended early). */
     private static final int ERR_WARNING = 0;
 
+    /** Set to "runtime" by a native image in its own process (GraalVM's ImageInfo.PROPERTY_IMAGE_CODE_KEY). */
+    private static final String NATIVE_IMAGE_CODE = "org.graalvm.nativeimage.imagecode";
+
     private static final String LOADER_KEY = "dev.jepascore.image.TurboJpeg.loader|";
 
     private final MethodHandle open;
@@ -88,6 +91,10 @@ final class TurboJpeg {
      * @throws IllegalStateException naming what is missing or failed
      */
     static TurboJpeg load(Path jar, Path library) {
+        if ("runtime".equals(System.getProperty(NATIVE_IMAGE_CODE))) {
+            throw new IllegalStateException("a native image cannot load the TurboJPEG Java bindings from " + jar
+                    + " (classes from a jar at run time)");
+        }
         if (!Files.isReadable(jar)) {
             throw new IllegalStateException("no TurboJPEG Java bindings at " + jar);
         }

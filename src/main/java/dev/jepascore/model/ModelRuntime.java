@@ -97,27 +97,44 @@ public class ModelRuntime implements AutoCloseable {
 
     /** Runs {@code work} on a thread with {@link #LOADER_STACK_BYTES} of stack and waits for it. */
     static void onLoaderThread(Runnable work) {
-        RuntimeException[] failure = new RuntimeException[1];
-        Thread loader = new Thread(null, () -> {
-            try {
-                work.run();
-            } catch (RuntimeException e) {
-                failure[0] = e;
-            } catch (Error e) {
-                // e.g. ONNX Runtime's native library failing to load (ExceptionInInitializerError): without this the
-                // thread would die silently and the caller would go on with a half-open model
-                failure[0] = new ModelException(ErrorCode.MODEL_LOAD_FAILED, "loading the model failed: " + e, e);
-            }
-        }, "jepa-model-loader", LOADER_STACK_BYTES);
-        loader.start();
-        try {
-            loader.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ModelException(ErrorCode.MODEL_LOAD_FAILED, "interrupted while loading the model", e);
+        onLoaderThreads(List.of(work));
+    }
+
+    /**
+     * Runs each of {@code works} on a thread of its own with {@link #LOADER_STACK_BYTES} of stack, all at once, and
+     * waits for all of them; then throws the failure of the first (in list order) that failed, if any.
+     */
+    static void onLoaderThreads(List<Runnable> works) {
+        RuntimeException[] failures = new RuntimeException[works.size()];
+        Thread[] loaders = new Thread[works.size()];
+        for (int i = 0; i < works.size(); i++) {
+            int index = i;
+            Runnable work = works.get(i);
+            loaders[i] = new Thread(null, () -> {
+                try {
+                    work.run();
+                } catch (RuntimeException e) {
+                    failures[index] = e;
+                } catch (Error e) {
+                    // e.g. ONNX Runtime's native library failing to load (ExceptionInInitializerError): without this
+                    // the thread would die silently and the caller would go on with a half-open model
+                    failures[index] = new ModelException(ErrorCode.MODEL_LOAD_FAILED, "loading the model failed: " + e, e);
+                }
+            }, "jepa-model-loader-" + i, LOADER_STACK_BYTES);
+            loaders[i].start();
         }
-        if (failure[0] != null) {
-            throw failure[0];
+        for (Thread loader : loaders) {
+            try {
+                loader.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ModelException(ErrorCode.MODEL_LOAD_FAILED, "interrupted while loading the model", e);
+            }
+        }
+        for (RuntimeException failure : failures) {
+            if (failure != null) {
+                throw failure;
+            }
         }
     }
 

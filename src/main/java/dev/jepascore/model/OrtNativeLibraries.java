@@ -18,6 +18,8 @@ import org.jboss.logging.Logger;
  * <li>{@value #PROPERTY} already set (e.g. {@code -Donnxruntime.native.path=...}): left alone;</li>
  * <li>{@code jepa.model.native-path}: must hold the libraries, else start-up fails naming the key;</li>
  * <li>a directory {@value #APP_DIR} beside {@code quarkus-run.jar} holding the libraries;</li>
+ * <li>in a native image: {@value #APP_DIR} beside the binary, which must hold them (the native build puts them
+ * there; the image does not carry them), else start-up fails naming the directory it looked in;</li>
  * <li>otherwise ONNX Runtime's own unpacking (tests, benchmarks, {@code java -cp}).</li>
  * </ol>
  */
@@ -32,6 +34,8 @@ final class OrtNativeLibraries {
     /** What the CPU and GPU builds both need (the GPU build also has provider libraries beside them). */
     static final List<String> LIBRARIES = List.of("libonnxruntime.so", "libonnxruntime4j_jni.so");
     private static final String RUNNER = "quarkus-run.jar";
+    /** Set to "runtime" by a native image in its own process (GraalVM's ImageInfo.PROPERTY_IMAGE_CODE_KEY). */
+    static final String IMAGE_CODE = "org.graalvm.nativeimage.imagecode";
 
     private OrtNativeLibraries() {
     }
@@ -42,7 +46,10 @@ final class OrtNativeLibraries {
         if (already != null) {
             return Optional.of(Path.of(already));
         }
-        Optional<Path> dir = choose(configured, System.getProperty("java.class.path", ""));
+        Optional<Path> binary = "runtime".equals(System.getProperty(IMAGE_CODE))
+                ? ProcessHandle.current().info().command().map(Path::of)
+                : Optional.empty();
+        Optional<Path> dir = choose(configured, System.getProperty("java.class.path", ""), binary);
         dir.ifPresent(d -> {
             System.setProperty(PROPERTY, d.toAbsolutePath().toString());
             LOG.debugf("ONNX Runtime native libraries from %s", d.toAbsolutePath());
@@ -51,13 +58,23 @@ final class OrtNativeLibraries {
     }
 
     /** The directory to load from, without side effects. */
-    static Optional<Path> choose(Optional<String> configured, String classPath) {
+    static Optional<Path> choose(Optional<String> configured, String classPath, Optional<Path> nativeBinary) {
         if (configured.isPresent()) {
             Path dir = Path.of(configured.get());
             List<String> missing = missing(dir);
             if (!missing.isEmpty()) {
                 throw new ModelException(ErrorCode.MODEL_CONFIG, "jepa.model.native-path=" + configured.get()
                         + " must be a directory holding " + LIBRARIES + "; missing: " + missing);
+            }
+            return Optional.of(dir);
+        }
+        if (nativeBinary.isPresent()) {
+            Path dir = nativeBinary.get().toAbsolutePath().resolveSibling(APP_DIR);
+            List<String> missing = missing(dir);
+            if (!missing.isEmpty()) {
+                throw new ModelException(ErrorCode.MODEL_CONFIG, "ONNX Runtime's libraries " + missing + " are not in " + dir
+                        + " (a native image loads them from " + APP_DIR + "/ beside the binary; "
+                        + "jepa.model.native-path names another directory)");
             }
             return Optional.of(dir);
         }

@@ -55,18 +55,31 @@ public class ServedModels implements AutoCloseable {
         long start = System.nanoTime();
         List<Path> packages = packageDirs(config);
         defaultId = checkIds(config, packages);
-        ModelRuntime.onLoaderThread(() -> {
-            try {
-                for (Path dir : packages) {
-                    ModelRuntime model = new ModelRuntime(config, dir);
-                    model.load();
-                    models.put(model.manifest().id(), model);
+        // every package on a loader thread of its own, at once (sessions of different models share nothing but the
+        // environment); served in package order
+        ModelRuntime[] loaded = new ModelRuntime[packages.size()];
+        List<Runnable> loads = new ArrayList<>();
+        for (int i = 0; i < packages.size(); i++) {
+            int index = i;
+            loads.add(() -> {
+                ModelRuntime model = new ModelRuntime(config, packages.get(index));
+                model.load();
+                loaded[index] = model;
+            });
+        }
+        try {
+            ModelRuntime.onLoaderThreads(loads);
+        } catch (RuntimeException e) {
+            for (ModelRuntime model : loaded) {
+                if (model != null) {
+                    model.close();
                 }
-            } catch (RuntimeException e) {
-                close();
-                throw e;
             }
-        });
+            throw e;
+        }
+        for (ModelRuntime model : loaded) {
+            models.put(model.manifest().id(), model);
+        }
         LOG.infof("serving %d model(s) %s, default %s, loaded in %d ms", models.size(), models.keySet(), defaultId,
                 (System.nanoTime() - start) / 1_000_000);
     }

@@ -1,16 +1,21 @@
 package dev.jepascore.score;
 
-import dev.jepascore.ErrorCode;
+import java.util.ArrayList;
 
+import dev.jepascore.ErrorCode;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import dev.jepascore.ErrorCode;
 import dev.jepascore.image.ImageConfig;
 import dev.jepascore.image.ImageDecoder;
 import dev.jepascore.model.ModelRuntime;
@@ -36,22 +41,67 @@ public class ScoringService {
             Admission admission) {
         this.models = models;
         this.metrics = metrics;
-        for (ModelRuntime model : models.all()) {
-            scorers.put(model.manifest().id(), new ModelScorer(model, decoder, imageConfig, metrics, admission));
+        // each model's signals (reference set, fits, calibration) on a thread of its own, at once
+        List<ModelRuntime> all = List.copyOf(models.all());
+        List<ModelScorer> built = inParallel(all, "jepa-signals-",
+                model -> new ModelScorer(model, decoder, imageConfig, metrics, admission));
+        for (ModelScorer scorer : built) {
+            scorers.put(scorer.model().manifest().id(), scorer);
         }
     }
 
     /**
-     * Runs every model's whole scoring path once, so the first request to any model finds it warm; called once at
+     * {@code work} applied to every item, each on a thread of its own, all at once; the results in item order. Throws
+     * the failure of the first item (in order) that failed, after every thread has ended.
+     */
+    static <T, R> List<R> inParallel(List<T> items, String threadPrefix, Function<T, R> work) {
+        List<CompletableFuture<R>> futures = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            T item = items.get(i);
+            CompletableFuture<R> f = new CompletableFuture<>();
+            Thread t = new Thread(() -> {
+                try {
+                    f.complete(work.apply(item));
+                } catch (Throwable e) {
+                    f.completeExceptionally(e);
+                }
+            }, threadPrefix + i);
+            t.setDaemon(true);
+            t.start();
+            futures.add(f);
+        }
+        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+                .exceptionally(e -> null).join();
+        List<R> results = new ArrayList<>();
+        for (CompletableFuture<R> f : futures) {
+            try {
+                results.add(f.join());
+            } catch (CompletionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof RuntimeException re) {
+                    throw re;
+                }
+                if (cause instanceof Error err) {
+                    throw err;
+                }
+                throw e;
+            }
+        }
+        return results;
+    }
+
+    /**
+     * Runs every model's whole scoring path once (the models at once, each on a thread of its own), so the first request to any model finds it warm; called once at
      * start-up by {@link dev.jepascore.startup.StartupWork}, which reports ready after it.
      */
     public void warmUp() {
-        for (ModelScorer scorer : scorers.values()) {
+        inParallel(List.copyOf(scorers.values()), "jepa-warmup-", scorer -> {
             long start = System.nanoTime();
             scorer.warmUp();
             LOG.infof("model %s: scoring path warmed up in %d ms", scorer.model().manifest().id(),
                     (System.nanoTime() - start) / 1_000_000);
-        }
+            return scorer;
+        });
         warm = true;
     }
 

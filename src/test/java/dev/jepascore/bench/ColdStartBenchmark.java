@@ -32,6 +32,8 @@ import java.util.regex.Pattern;
  *
  * The variants take turns (run 1 of every variant, then run 2, ...), so a machine whose load changes during the run
  * weighs on all of them alike; each median is also given as a ratio to plain JDK 25's of the same run.
+ * The environment variable NATIVE_BINARY, when set, names the native executable of {@code -Pnative} (with its shared
+ * libraries and {@code onnxruntime/} beside it, as the build leaves them), launched as the "native" rows.
  * BEFORE_HTTP_APP, when given, is another build's {@code quarkus-app} (with its own {@code app.aot}, e.g. of the main
  * branch: {@code BEFORE=main bench/cold-start.sh}), launched as "before" in the same run.
  *
@@ -78,26 +80,49 @@ public final class ColdStartBenchmark {
             System.err.println("usage: ColdStartBenchmark HTTP_APP LAMBDA_JAR [RUNS] [BEFORE_HTTP_APP]");
             System.exit(2);
         }
-        Path http = Path.of(args[0]).toAbsolutePath();
+        Path http = "-".equals(args[0]) ? null : Path.of(args[0]).toAbsolutePath(); // "-": native rows only
         Path lambda = "-".equals(args[1]) ? null : Path.of(args[1]).toAbsolutePath(); // "-": no Lambda variant
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         Path before = args.length > 3 ? Path.of(args[3]).toAbsolutePath() : null;
         byte[] image = Files.readAllBytes(FIXTURE);
-        Path aot = http.resolve("app.aot");
-        Path runner = http.resolve("quarkus-run.jar");
-        if (!Files.isRegularFile(aot)) {
+        Path aot = http == null ? null : http.resolve("app.aot");
+        Path runner = http == null ? null : http.resolve("quarkus-run.jar");
+        if (http != null && !Files.isRegularFile(aot)) {
             throw new IllegalStateException(aot + " is missing: build with JAVA_HOME at JDK 25 and -Paot");
         }
 
-        List<Variant> variants = new ArrayList<>(List.of(
-                new Variant("Java 17", javaCommand(JAVA_17, List.of(ONE_MODEL), runner), http, false),
-                new Variant("JDK 25", javaCommand(JDK_25, List.of(ONE_MODEL), runner), http, false),
-                new Variant("JDK 25 + AOT cache", javaCommand(JDK_25, List.of("-XX:AOTCache=" + aot, ONE_MODEL), runner),
-                        http, false),
-                new Variant("JDK 25 + AOT cache, " + C1_ONLY, javaCommand(JDK_25, List.of("-XX:AOTCache=" + aot,
-                        C1_ONLY, ONE_MODEL), runner), http, false),
-                new Variant("JDK 25 + AOT cache, " + C1_ONLY + ", both bundled models", javaCommand(JDK_25,
-                        List.of("-XX:AOTCache=" + aot, C1_ONLY), runner), http, false)));
+        // default configuration (both bundled models) first; the image's JVM flags are deploy/docker/Dockerfile.jvm's
+        List<String> imageFlags = List.of("-XX:TieredStopAtLevel=1", "-XX:MaxRAMPercentage=75", "-XX:AOTCache=" + aot);
+        if (http == null && System.getenv("NATIVE_BINARY") == null) {
+            throw new IllegalStateException("nothing to launch: HTTP_APP is - and NATIVE_BINARY is not set");
+        }
+        List<Variant> variants = new ArrayList<>();
+        Path nativeBinary = System.getenv("NATIVE_BINARY") == null ? null
+                : Path.of(System.getenv("NATIVE_BINARY")).toAbsolutePath();
+        if (nativeBinary != null) {
+            variants.add(new Variant("native, both bundled models", List.of(nativeBinary.toString()),
+                    nativeBinary.getParent(), false));
+        }
+        if (http != null) {
+            variants.add(new Variant("JDK 25 + AOT cache + image flags, both bundled models", javaCommand(JDK_25,
+                    imageFlags, runner), http, false));
+            variants.add(new Variant("Java 17, both bundled models", javaCommand(JAVA_17, List.of(), runner), http,
+                    false));
+        }
+        if (nativeBinary != null) {
+            variants.add(new Variant("native, one model", List.of(nativeBinary.toString(), ONE_MODEL),
+                    nativeBinary.getParent(), false));
+        }
+        if (http != null) {
+            List<String> imageFlagsOneModel = new ArrayList<>(imageFlags);
+            imageFlagsOneModel.add(ONE_MODEL);
+            variants.add(new Variant("JDK 25 + AOT cache + image flags, one model", javaCommand(JDK_25,
+                    imageFlagsOneModel, runner), http, false));
+            variants.add(new Variant("Java 17, one model", javaCommand(JAVA_17, List.of(ONE_MODEL), runner), http,
+                    false));
+            variants.add(new Variant("JDK 25, one model", javaCommand(JDK_25, List.of(ONE_MODEL), runner), http,
+                    false));
+        }
         if (lambda != null) {
             variants.add(new Variant("Lambda build, Java 17, via handler", javaCommand(JAVA_17, List.of(ONE_MODEL), lambda),
                     lambda, true));
@@ -124,7 +149,13 @@ public final class ColdStartBenchmark {
         }
         System.out.printf(Locale.ROOT, "load average at the end %s%n",
                 Files.readString(Path.of("/proc/loadavg")).strip());
-        double plain25 = median(results.get(1).stream().mapToDouble(Run::firstScoreMs).toArray());
+        int plainIndex = 0;
+        for (int j = 0; j < variants.size(); j++) {
+            if (variants.get(j).name().equals("JDK 25, one model")) {
+                plainIndex = j;
+            }
+        }
+        double plain25 = median(results.get(plainIndex).stream().mapToDouble(Run::firstScoreMs).toArray());
         System.out.println();
         System.out.println("| variant | first score, median ms | min-max ms | vs JDK 25 | CPU used by then, median ms "
                 + "| peak RSS, median MB | Quarkus 'started in', median ms | model load, median ms |");
@@ -156,8 +187,10 @@ public final class ColdStartBenchmark {
     private static Run httpRun(Variant v, byte[] image) throws Exception {
         int port = freePort();
         List<String> command = new ArrayList<>(v.command());
-        command.add(command.size() - 2, "-Dquarkus.http.port=" + port);
-        command.add(command.size() - 2, "-Djepa.storage.local.poll-interval=off");
+        // system properties go before "-jar" (JVM) or anywhere after the binary (native image)
+        int at = command.contains("-jar") ? command.indexOf("-jar") : command.size();
+        command.add(at, "-Dquarkus.http.port=" + port);
+        command.add(at, "-Djepa.storage.local.poll-interval=off");
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofMillis(200)).build();
         HttpRequest score = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/score"))

@@ -60,9 +60,12 @@ class DeployFilesTest {
      * LambdaTemplateHandlerTest checks that the extension documents it and that its values name handlers).
      */
     private static final Set<String> LAMBDA_ENV = Set.of("QUARKUS_LAMBDA_HANDLER");
-    /** Files the build leaves that images copy (JVM app with its AOT cache and ORT libraries; native binary). */
+    /**
+     * Files the build leaves that images copy (JVM app with its AOT cache and ORT libraries; native binary, the shared
+     * libraries beside it and ORT's libraries in onnxruntime/ beside it).
+     */
     private static final List<String> BUILD_OUTPUTS = List.of("target/quarkus-app/", "target/*-runner",
-            "target/quarkus-app/onnxruntime/");
+            "target/quarkus-app/onnxruntime/", "target/*.so", "target/onnxruntime/");
 
     private static Set<String> knownEnv;
     private static int httpPort;
