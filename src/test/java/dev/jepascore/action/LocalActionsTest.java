@@ -65,7 +65,9 @@ class LocalActionsTest {
 
     @BeforeAll
     static void emptyBuckets() throws IOException {
-        for (String bucket : List.of("inbox", "held", "strict", "strict-held", "moving")) {
+        // the buckets and their documents in the results location of its own (jepa-results/jepa-scores/<bucket>/)
+        for (String bucket : List.of("inbox", "held", "strict", "strict-held", "moving", "jepa-results/jepa-scores/inbox",
+                "jepa-results/jepa-scores/strict", "jepa-results/jepa-scores/moving")) {
             Path dir = ROOT.resolve(bucket);
             if (Files.exists(dir)) {
                 try (Stream<Path> files = Files.walk(dir)) {

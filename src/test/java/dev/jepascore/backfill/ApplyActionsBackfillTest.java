@@ -72,9 +72,12 @@ class ApplyActionsBackfillTest {
 
     @Test
     void apply_actions_acts_on_documents_written_before_without_rescoring() throws IOException {
-        if (Files.exists(DIR)) {
-            try (Stream<Path> files = Files.walk(DIR)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        // the bucket, and its documents in the results location of its own
+        for (Path dir : List.of(DIR, DIR.resolveSibling("jepa-results").resolve("jepa-scores").resolve(BUCKET))) {
+            if (Files.exists(dir)) {
+                try (Stream<Path> files = Files.walk(dir)) {
+                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
             }
         }
         Files.createDirectories(DIR);
