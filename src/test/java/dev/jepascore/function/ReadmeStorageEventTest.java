@@ -51,7 +51,9 @@ class ReadmeStorageEventTest {
         Files.createDirectories(object.getParent());
         Files.deleteIfExists(object);
         Files.copy(Path.of(cp.group(1)), object);
-        try (var results = Files.walk(ROOT.resolve(shown.path("resultBucket").asText()))) {
+        Path resultBucket = ROOT.resolve(shown.path("resultBucket").asText());
+        Files.createDirectories(resultBucket);
+        try (var results = Files.walk(resultBucket)) {
             results.filter(p -> p.toString().contains("jepa-scores")).sorted(java.util.Comparator.reverseOrder())
                     .forEach(p -> p.toFile().delete());
         }
