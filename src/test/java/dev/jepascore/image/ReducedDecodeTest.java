@@ -163,7 +163,7 @@ class ReducedDecodeTest {
         byte[] cut = java.util.Arrays.copyOf(jpeg, jpeg.length / 2);
         BadImageException e = org.junit.jupiter.api.Assertions.assertThrows(BadImageException.class,
                 () -> turbo.decode(cut, SPEC));
-        assertEquals("image_corrupt", e.code());
+        assertEquals(dev.jepascore.ErrorCode.IMAGE_CORRUPT, e.code());
     }
 
     /** Luma as the reference reads each type: grey from the raster (16-bit by its high byte), colour via sRGB. */

@@ -220,7 +220,7 @@ class ObjectScoringJobTest {
         store.readFailures.put("uploads/private.png", StorageException.forbidden("read", "uploads", "private.png", null));
         ObjectOutcome outcome = job.process(ref("private.png", "v1"));
         assertEquals(Outcome.FAILED, outcome.outcome());
-        assertEquals(ErrorCode.ACCESS_DENIED, outcome.error().code());
+        assertEquals("access_denied", outcome.error().code());
         JsonNode document = JSON.readTree(store.objects.get("jepa-results/jepa-scores/uploads/private.png@v1.json"));
         assertEquals("access_denied", document.path("error").path("code").asText());
         assertEquals("private.png", document.path("object").path("key").asText());
@@ -258,7 +258,7 @@ class ObjectScoringJobTest {
         assertEquals(1, store.puts);
         ObjectOutcome again = job.process(ref("huge.png", "v1"));
         assertEquals(Outcome.DUPLICATE, again.outcome());
-        assertEquals(ErrorCode.OBJECT_TOO_LARGE, again.error().code());
+        assertEquals("object_too_large", again.error().code());
         assertEquals(1, store.puts);
         assertEquals(1.0, registry.counter("jepa.storage.objects", "outcome", "failed").count());
         assertEquals(1.0, registry.counter("jepa.storage.objects", "outcome", "duplicate").count());
