@@ -35,6 +35,7 @@ import dev.jepascore.testing.TestS3;
 class BackfillIT {
 
     private static final String BUCKET = "bulk";
+    private static final String VIT_BUCKET = "backfill-vit";
     private static final int OBJECTS = 2000;
     /** The first run is killed once this many documents exist. */
     private static final int KILL_AFTER = 300;
@@ -91,9 +92,10 @@ class BackfillIT {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx1g",
                 "-Djepa.storage.kind=s3",
-                // documents beside the objects (jepa-scores/ in the bucket), signed; the one bucket served
+                // documents beside the objects (jepa-scores/ in the bucket), signed; the buckets served: the bulk one
+                // and the one --model scores with photo-vit
                 "-Djepa.storage.results-signing-key=" + dev.jepascore.testing.S3ProxyResource.SIGNING_KEY,
-                "-Djepa.storage.buckets=" + BUCKET,
+                "-Djepa.storage.buckets=" + BUCKET + "," + VIT_BUCKET,
                 "-Dquarkus.s3.endpoint-override=" + server.endpoint(),
                 "-Dquarkus.s3.path-style-access=true",
                 "-Dquarkus.s3.aws.region=us-east-1",
@@ -148,7 +150,7 @@ class BackfillIT {
 
     @Test
     void model_flag_scores_the_bucket_with_the_named_model_and_an_unknown_one_stops_start_up() throws Exception {
-        String bucket = "backfill-vit";
+        String bucket = VIT_BUCKET;
         s3.createBucket(b -> b.bucket(bucket));
         for (int i = 0; i < 3; i++) {
             S3BackfillTest.upload(s3, bucket, "crops/c-" + i + ".png", image(i));
