@@ -39,7 +39,8 @@ class KnativeSinkTest {
     public static class Profile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("jepa.actions.kn-photos.notify.min-label", "outlier", "K_SINK", "${jepa.test.sink.url}");
+            return Map.of("jepa.storage.buckets", "uploads,kn-photos", "jepa.actions.kn-photos.notify.min-label", "outlier",
+                    "K_SINK", "${jepa.test.sink.url}");
         }
     }
 
