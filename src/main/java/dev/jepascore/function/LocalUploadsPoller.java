@@ -64,7 +64,8 @@ public class LocalUploadsPoller {
             return;
         }
         String bucket = config.uploadsBucket();
-        announce(local.root().resolve(bucket));
+        announce(local.root().resolve(bucket), local.root().resolve(job.keys().documentsBucket(bucket))
+                .resolve(job.keys().documentsPrefix(bucket, "")));
         long settled = System.currentTimeMillis() - config.local().settleTime().toMillis();
         java.util.Set<String> listed = new java.util.HashSet<>();
         for (LocalObjectStore.Entry entry : local.list(bucket, job.keys().prefix())) {
@@ -98,7 +99,7 @@ public class LocalUploadsPoller {
         previous.keySet().retainAll(listed);
     }
 
-    private void announce(Path uploads) {
+    private void announce(Path uploads, Path documents) {
         if (announced) {
             return;
         }
@@ -109,7 +110,6 @@ public class LocalUploadsPoller {
             return;
         }
         announced = true;
-        LOG.infof("Watching %s: files copied in are scored, results appear under %s", uploads,
-                uploads.resolve(job.keys().prefix()));
+        LOG.infof("Watching %s: files copied in are scored, results appear under %s", uploads, documents);
     }
 }

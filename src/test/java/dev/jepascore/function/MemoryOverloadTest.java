@@ -50,6 +50,12 @@ class MemoryOverloadTest {
      * decode is now charged its rows, so the slots and the wait are what turns clients away.
      */
     public static class OneLargeImageAtATime implements QuarkusTestProfile {
+        /** The test configuration also when the packaged app runs it (the native integration test). */
+        @Override
+        public String getConfigProfile() {
+            return dev.jepascore.testing.ConfiguredAsTests.PROFILE;
+        }
+
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("jepa.storage.local.root", ROOT.toString(),

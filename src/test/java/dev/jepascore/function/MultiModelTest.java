@@ -47,6 +47,12 @@ class MultiModelTest {
 
     /** Both bundled packages, photo-vit the default, bucket {@code garments} scored by the Fashion-MNIST model. */
     public static final class TwoModels implements QuarkusTestProfile {
+        /** The test configuration also when the packaged app runs it (the native integration test). */
+        @Override
+        public String getConfigProfile() {
+            return dev.jepascore.testing.ConfiguredAsTests.PROFILE;
+        }
+
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("jepa.model.packages", "fmnist-lejepa,photo-vit", "jepa.model.id", "photo-vit",
