@@ -359,8 +359,11 @@ public record ModelManifest(String id, String version, String description, Input
 
     private void validateSketch(List<String> problems) {
         String mode = effectiveDefaultMode();
-        if (!"exact".equals(mode) && !"sketch".equals(mode)) {
-            problems.add("defaultMode must be exact or sketch, found " + mode);
+        if (!"exact".equals(mode) && !"sketch".equals(mode) && !"signals".equals(mode)) {
+            problems.add("defaultMode must be exact, sketch or signals, found " + mode);
+        }
+        if ("signals".equals(mode) && signals == null) {
+            problems.add("defaultMode is signals but there is no signals section");
         }
         if ("exact".equals(mode) && scorer == null) {
             problems.add("defaultMode is exact but there is no scorer graph");

@@ -653,11 +653,16 @@ final class ModelPackager {
     record Cost(double embeddingMs, double exactMs, double sketchMs, boolean exact) {
 
         /**
-         * Exact when the package has it and it costs at most {@link #EXACT_OVER_SKETCH} times the sketch: it is
-         * exact, where the sketch only ranks to the predicted Spearman.
+         * Exact when the package has it, it fits {@link #MS_PER_IMAGE_BUDGET} and costs at most
+         * {@link #EXACT_OVER_SKETCH} times the sketch (it is exact, where the sketch only ranks to the predicted
+         * Spearman); else the sketch when it fits the budget; else {@code signals} (one forward pass: k-NN,
+         * Mahalanobis and complexity, no JEPA-SCORE), for encoders too large for any Jacobian on this hardware.
          */
         String defaultMode() {
-            return exact && exactMs <= EXACT_OVER_SKETCH * sketchMs ? "exact" : "sketch";
+            if (exact && exactMs <= MS_PER_IMAGE_BUDGET && exactMs <= EXACT_OVER_SKETCH * sketchMs) {
+                return "exact";
+            }
+            return sketchMs <= MS_PER_IMAGE_BUDGET ? "sketch" : "signals";
         }
 
         ObjectNode node(int m) {
@@ -670,13 +675,21 @@ final class ModelPackager {
             }
             c.put("sketchMsPerImage", sketchMs);
             c.put("sketchDirections", m);
-            c.put("rule", "defaultMode exact when the package has it and it costs at most " + EXACT_OVER_SKETCH
-                    + " x the sketch, else sketch");
+            c.put("budgetMsPerImage", MS_PER_IMAGE_BUDGET);
+            c.put("rule", "defaultMode exact when the package has it, it costs at most " + MS_PER_IMAGE_BUDGET
+                    + " ms per image and at most " + EXACT_OVER_SKETCH + " x the sketch; else sketch when it costs at "
+                    + "most " + MS_PER_IMAGE_BUDGET + " ms per image; else signals (embedding only)");
             return c;
         }
     }
 
     static final double EXACT_OVER_SKETCH = 3;
+    /**
+     * Per-image time above which a mode is not chosen as the default: 900 ms, so that a request of 32 images (the
+     * batch the benchmarks use) answers within 29 s, the integration timeout of AWS API Gateway in front of a Lambda
+     * and below the 30 s many HTTP clients and load balancers wait by default. A client may still ask for the mode.
+     */
+    static final double MS_PER_IMAGE_BUDGET = 900;
     /** Images per timed run of the cost model (a sketch run of 2m + 1 copies each). */
     static final int COST_IMAGES = 8;
 
