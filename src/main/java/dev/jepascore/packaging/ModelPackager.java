@@ -548,25 +548,6 @@ final class ModelPackager {
         return check;
     }
 
-    private double[] scoreAllExact(ExactScorer exact, List<Image> images, int d, String what) {
-        double[] scores = new double[images.size()];
-        Progress progress = new Progress(log, what, images.size());
-        for (int from = 0; from < images.size(); from += ExactScorer.BATCH) {
-            int b = Math.min(ExactScorer.BATCH, images.size() - from);
-            double[] s = exact.scores(tensors(images, from, b, d), b);
-            for (int i = 0; i < b; i++) {
-                if (!Double.isFinite(s[i])) {
-                    throw new PackagingException("the exact score of " + images.get(from + i).file()
-                            + " is not finite (" + s[i] + ")");
-                }
-            }
-            System.arraycopy(s, 0, scores, from, b);
-            progress.advance(b);
-        }
-        progress.done();
-        return scores;
-    }
-
     /**
      * The sketch when exact scores exist: m from their spread (no pilot), and its agreement with them on up to
      * {@link #AGREEMENT_IMAGES} calibration images (Spearman, mean absolute difference).
@@ -759,17 +740,32 @@ final class ModelPackager {
         return (pixels, batch) -> graph.embed(pixels, batch, spec.channels(), spec.height(), spec.width());
     }
 
+    /** Scores one batch of {@code b} images' pixels. */
+    private interface BatchScores {
+        double[] scores(float[] pixels, int b);
+    }
+
     private double[] scoreAll(SketchJepaScore sketch, List<Image> images, int d, int k, String what) {
+        return scoreAll(SKETCH_BATCH, (pixels, b) -> sketch.scores(new ModelRun(pixels, b, d, new float[b * k], k,
+                null)), images, d, what, "sketch score", ": the encoder's output is NaN or infinite near this image");
+    }
+
+    private double[] scoreAllExact(ExactScorer exact, List<Image> images, int d, String what) {
+        return scoreAll(ExactScorer.BATCH, exact::scores, images, d, what, "exact score", "");
+    }
+
+    /** Scores {@code images} in batches of {@code batch}, with progress lines; a score that is not finite stops it. */
+    private double[] scoreAll(int batch, BatchScores method, List<Image> images, int d, String what, String kind,
+            String meaning) {
         double[] scores = new double[images.size()];
         Progress progress = new Progress(log, what, images.size());
-        for (int from = 0; from < images.size(); from += SKETCH_BATCH) {
-            int b = Math.min(SKETCH_BATCH, images.size() - from);
-            float[] pixels = tensors(images, from, b, d);
-            double[] s = sketch.scores(new ModelRun(pixels, b, d, new float[b * k], k, null));
+        for (int from = 0; from < images.size(); from += batch) {
+            int b = Math.min(batch, images.size() - from);
+            double[] s = method.scores(tensors(images, from, b, d), b);
             for (int i = 0; i < b; i++) {
                 if (!Double.isFinite(s[i])) {
-                    throw new PackagingException("the sketch score of " + images.get(from + i).file()
-                            + " is not finite (" + s[i] + "): the encoder's output is NaN or infinite near this image");
+                    throw new PackagingException("the " + kind + " of " + images.get(from + i).file()
+                            + " is not finite (" + s[i] + ")" + meaning);
                 }
             }
             System.arraycopy(s, 0, scores, from, b);
