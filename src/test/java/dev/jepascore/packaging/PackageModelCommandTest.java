@@ -297,7 +297,7 @@ class PackageModelCommandTest {
         ModelManifest m = ModelManifest.read(vit);
         assertEquals("jacobian", m.scorer().kind(), r.out());
         JsonNode manifest = JSON.readTree(vit.resolve("model.json").toFile());
-        assertTrue(manifest.path("scorer").path("check").path("maxRelativeError").asDouble(1) < 2e-2, manifest.path(
+        assertTrue(manifest.path("scorer").path("check").path("p90RelativeError").asDouble(1) < 2e-2, manifest.path(
                 "scorer").toString());
         JsonNode listing = JSON.readTree(dir.resolve("vit-images-listing.json").toFile()).get("scores");
         double worst = 0;

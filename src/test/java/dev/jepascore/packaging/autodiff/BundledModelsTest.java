@@ -115,15 +115,16 @@ class BundledModelsTest {
      * nn.MultiheadAttention (sequence-first; the attention views [T, N, dim] as [T, N * heads, head_dim], the batch
      * folded into the heads' axis, so its scorer runs per image in a Scan). Their 4 seeded inputs, scored as one batch
      * through the differentiated graph (float32 J, Gram and eigenvalues in double): within 1e-3 relative of the float64
-     * listing in &lt;name&gt;-reference.json.
+     * listing in &lt;name&gt;-reference.json. And the benchmark's ReLU CNN shaped like issue 19's hidden one (K = 40,
+     * D = 784, three 3x3 convolutions, two strided; models/tools/make_bench_cnn.py).
      */
     @Test
     void encoders_made_in_the_tests_match_their_float64_listing() throws Exception {
-        for (String name : List.of("cnn", "vit")) {
-            Path dir = Path.of("src/test/resources/onnx/autodiff");
-            byte[] encoder = Files.readAllBytes(dir.resolve(name + ".onnx"));
+        for (String name : List.of("cnn", "vit", "cnn40")) {
+            Path dir = Path.of(name.equals("cnn40") ? "src/test/resources/bench/cnn40" : "src/test/resources/onnx/autodiff");
+            byte[] encoder = Files.readAllBytes(dir.resolve(name.equals("cnn40") ? "encoder.onnx" : name + ".onnx"));
             JsonNode ref = new ObjectMapper().readTree(dir.resolve(name + "-reference.json").toFile());
-            long[] chw = { 3, 16, 16 };
+            long[] chw = new ObjectMapper().convertValue(ref.get("shape"), long[].class);
             Differentiator.Scorer scorer = Differentiator.differentiate(encoder, "pixels", "embedding", chw);
             int d = scorer.inputSize();
             int k = scorer.embeddingDim();
@@ -136,7 +137,7 @@ class BundledModelsTest {
             }
             double worst = 0;
             try (GraphRunner runner = GraphRunner.open(scorer.graph(), name + " scorer", 0, false)) {
-                double[] j64 = runner.run("pixels", x, new long[] { n, 3, 16, 16 }, false,
+                double[] j64 = runner.run("pixels", x, Differentiator.concat(new long[] { n }, chw), false,
                         List.of(Differentiator.JACOBIAN)).get(Differentiator.JACOBIAN).reals();
                 float[] jf = new float[j64.length];
                 for (int j = 0; j < jf.length; j++) {
