@@ -5,6 +5,8 @@
 # NATIVE=0 leaves the native rows out (the native build takes 5-25 minutes on 2 cores; docs/native.md). Needs Temurin 25 at JDK25. Not a test: it prints figures. About 8 minutes on 2 cores, most
 # of it the two builds; SKIP_BUILD=1 reuses them. BEFORE=<git ref> (e.g. main) also builds that commit's -Paot app in
 # a copy and launches it in the same run ("before: ..." rows), for a before/after on the same machine state.
+# BYO_PACKAGES=<folder>[,<folder>] (packages written by package-model) adds rows serving them beside the bundled models;
+# ONLY=<text> launches only the variants whose name contains it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-5}

@@ -1,9 +1,11 @@
-"""Time PyTorch's batched reverse mode, functorch vmap(jacrev), float32, on the fmnist-lejepa module:
+"""Time PyTorch's batched reverse mode, functorch vmap(jacrev), float32, on the fmnist-lejepa module (or the
+module --module FILE.py builds with its build_encoder(), e.g. models/tools/make_bench_cnn.py):
 the per-image Jacobian [K, D] of a batch, then the scores (svdvals, float64) as scorer.onnx's consumer
 does. Prints ms per image (best of --rounds). The baseline the differentiated scorer.onnx is compared
 with (ScorerGraphBenchmark times the graph on the same batch size and threads).
 
-Usage: /usr/bin/python3 models/bench_vmap_jacrev.py [--batch 32] [--threads 2] [--rounds 7]
+Usage: /usr/bin/python3 models/bench_vmap_jacrev.py [--batch 32] [--threads 2] [--rounds 7] [--module FILE.py]
+       [--shape 1,28,28]
 """
 import argparse
 import os
@@ -21,10 +23,20 @@ def main():
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--rounds", type=int, default=7)
+    ap.add_argument("--module", help="a Python file whose build_encoder() returns the module (default: fmnist-lejepa)")
+    ap.add_argument("--shape", default="1,28,28", help="per-image input shape C,H,W")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
-    model = common.load_model_module().build_encoder()
-    x = torch.randn(args.batch, 1, 28, 28, generator=torch.Generator().manual_seed(1))
+    if args.module:
+        import importlib.util
+        spec = importlib.util.spec_from_file_location("bench_module", args.module)
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        model = mod.build_encoder()
+    else:
+        model = common.load_model_module().build_encoder()
+    shape = tuple(int(v) for v in args.shape.split(","))
+    x = torch.randn(args.batch, *shape, generator=torch.Generator().manual_seed(1))
     common.jacobians(model, x)  # warm-up
     best_j, best_s = float("inf"), float("inf")
     for _ in range(args.rounds):

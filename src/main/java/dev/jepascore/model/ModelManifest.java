@@ -10,6 +10,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.jepascore.image.InputSpec;
@@ -36,8 +37,23 @@ import dev.jepascore.image.InputSpec;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ModelManifest(String id, String version, String description, InputSpec input, Graph encoder,
-        Scorer scorer, Integer embeddingDim, Double eps, Calibration calibration, List<String> transforms,
-        Signals signals, Sketch sketch, String defaultMode) {
+        Scorer scorer, Differentiation differentiation, Integer embeddingDim, Double eps, Calibration calibration,
+        List<String> transforms, Signals signals, Sketch sketch, String defaultMode, Cost cost,
+        JsonNode embeddingReference, JsonNode provenance) {
+
+    /** Why {@code package-model} wrote no exact scorer. @param unavailable the reason it gave */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Differentiation(String unavailable) {
+    }
+
+    /**
+     * Per-image times {@code package-model} measured and the default mode it chose from them (not read by the
+     * function).
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Cost(String measured, Double embeddingMsPerImage, Double exactMsPerImage, Double sketchMsPerImage,
+            Integer sketchDirections, Double budgetMsPerImage, String rule) {
+    }
 
     /** Names a manifest's {@code transforms} may use (pixel permutations; see score.InputTransforms). */
     public static final List<String> TRANSFORMS = List.of("identity", "h-flip", "shift-right-1", "shift-left-1");
@@ -135,8 +151,9 @@ public record ModelManifest(String id, String version, String description, Input
      *                          on first use
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Sketch(Integer directions, Double step, Long seed, Double scoreSpread, Double predictedSd,
-            Double predictedSpearman, String directionsFile) {
+    public record Sketch(Integer directions, String directionsFile, Double step, Long seed, Double scoreSpread,
+            Double predictedSd, Double predictedSpearman, Integer pilotDirections, JsonNode agreementWithExact,
+            String rule) {
     }
 
     /** {@code exact} or {@code sketch}, as {@link #defaultMode} or its implied value. */
@@ -156,7 +173,8 @@ public record ModelManifest(String id, String version, String description, Input
      * @param kind {@code jacobian}: {@code output} is J of shape [N,K,D]; {@code gram}: J J^T of shape [N,K,K]
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Scorer(String file, String input, String embedding, String output, String kind) {
+    public record Scorer(String file, String input, String embedding, String output, String kind, String generatedBy,
+            Long opset, List<String> ops, JsonNode check) {
     }
 
     /**
@@ -166,7 +184,7 @@ public record ModelManifest(String id, String version, String description, Input
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Calibration(String set, Integer count, List<Double> percentiles, List<Double> scores,
-            Thresholds thresholds, List<String> transforms) {
+            Thresholds thresholds, List<String> transforms, String rationale, String method) {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -359,8 +377,11 @@ public record ModelManifest(String id, String version, String description, Input
 
     private void validateSketch(List<String> problems) {
         String mode = effectiveDefaultMode();
-        if (!"exact".equals(mode) && !"sketch".equals(mode)) {
-            problems.add("defaultMode must be exact or sketch, found " + mode);
+        if (!"exact".equals(mode) && !"sketch".equals(mode) && !"signals".equals(mode)) {
+            problems.add("defaultMode must be exact, sketch or signals, found " + mode);
+        }
+        if ("signals".equals(mode) && signals == null) {
+            problems.add("defaultMode is signals but there is no signals section");
         }
         if ("exact".equals(mode) && scorer == null) {
             problems.add("defaultMode is exact but there is no scorer graph");

@@ -26,6 +26,13 @@ final class ExactScorer implements AutoCloseable {
      * Richardson from 1e-1 5.4e-3; on fmnist-lejepa 4.5e-4.
      */
     static final double CHECK_STEP = 1e-1;
+    /**
+     * Plain central differences at these steps too, for piecewise-linear encoders: on a ReLU CNN (K = 40, D = 784,
+     * three 3x3 convolutions; src/test/resources/bench/cnn40) the Richardson estimate from h = 0.1 is 0.157 off J,
+     * because steps that large cross ReLU kinks in many columns, while J matches the float64 listing; each column is
+     * compared with the estimate closest to J.
+     */
+    static final double[] SMALL_STEPS = { 1e-2, 1e-3 };
     /** Input coordinates checked per image (all of them when D is smaller). */
     static final int CHECK_COLUMNS = 96;
     /**
@@ -33,6 +40,15 @@ final class ExactScorer implements AutoCloseable {
      * h = 1e-2 are themselves this far off on smooth encoders; a wrong rule is off by O(1).
      */
     static final double CHECK_TOLERANCE = 2e-2;
+    /**
+     * The check holds when the 90th percentile of the per-coordinate errors is within {@link #CHECK_TOLERANCE} (the
+     * largest is recorded too). On the ReLU CNN of {@link #SMALL_STEPS} (J's largest entry 1.8e-3, so float32
+     * round-off of the embedding is large against it), J matches the float64 listing within 1.1e-9 while the
+     * per-coordinate errors of its best estimates reach 2.4e-2 (median 2.3e-3): a few coordinates sit within a
+     * step of a kink or in round-off. A wrong rule is off by O(1) on most coordinates it touches; one that touched
+     * fewer than a tenth of them would pass this check, and is what the per-op gradient tests are for.
+     */
+    static final double CHECK_QUANTILE = 0.9;
 
     private final Differentiator.Scorer scorer;
     private final GraphRunner runner;
@@ -81,10 +97,11 @@ final class ExactScorer implements AutoCloseable {
     }
 
     /**
-     * Max relative error of the generated J against central differences through {@code encoder} at
-     * {@code image}, over {@link #CHECK_COLUMNS} seeded input coordinates.
+     * Relative error of the generated J against central differences through {@code encoder} at {@code image}, for
+     * each of {@link #CHECK_COLUMNS} seeded input coordinates: max over the K rows of |J - J_fd| over J_fd's largest
+     * entry at this image.
      */
-    double check(GraphRunner encoder, String input, String output, float[] image, long seed) {
+    double[] check(GraphRunner encoder, String input, String output, float[] image, long seed) {
         int d = scorer.inputSize();
         int k = scorer.embeddingDim();
         float[] j = jacobians(image, 1);
@@ -100,13 +117,42 @@ final class ExactScorer implements AutoCloseable {
         for (int i = 0; i < cd.length; i++) {
             cd[i] = (4 * cd[i] - coarse[i]) / 3;
         }
+        List<double[]> estimates = new java.util.ArrayList<>(List.of(cd));
+        for (double h : SMALL_STEPS) {
+            estimates.add(CentralDifferences.jacobian(encoder, input, output, chw, x, h, false, columns));
+        }
+        int n = columns.length;
         for (int r = 0; r < k; r++) {
-            for (int c = 0; c < columns.length; c++) {
-                ours[r * columns.length + c] = j[r * d + columns[c]];
-                fd[r * columns.length + c] = cd[r * columns.length + c];
+            for (int c = 0; c < n; c++) {
+                ours[r * n + c] = j[r * d + columns[c]];
             }
         }
-        return CentralDifferences.relativeError(ours, fd);
+        // per input coordinate, the estimate closest to J over its K rows (a ReLU kink within one step spoils that
+        // step's estimate of the whole column; a wrong rule is far from every estimate)
+        double scale = 0;
+        for (double v : cd) {
+            scale = Math.max(scale, Math.abs(v));
+        }
+        double[] errors = new double[n];
+        for (int c = 0; c < n; c++) {
+            double[] best = null;
+            double bestDiff = Double.MAX_VALUE;
+            for (double[] e : estimates) {
+                double diff = 0;
+                for (int r = 0; r < k; r++) {
+                    diff = Math.max(diff, Math.abs(ours[r * n + c] - e[r * n + c]));
+                }
+                if (diff < bestDiff) {
+                    bestDiff = diff;
+                    best = e;
+                }
+            }
+            for (int r = 0; r < k; r++) {
+                fd[r * n + c] = best[r * n + c];
+            }
+            errors[c] = bestDiff / Math.max(scale, 1e-300);
+        }
+        return errors;
     }
 
     private static int[] columns(int d, long seed) {

@@ -106,6 +106,7 @@ public final class ColdStartBenchmark {
         if (http != null) {
             variants.add(new Variant("JDK 25 + AOT cache + image flags, both bundled models", javaCommand(JDK_25,
                     imageFlags, runner), http, false));
+            variants.addAll(byoVariants(imageFlags, runner, http));
             variants.add(new Variant("Java 17, both bundled models", javaCommand(JAVA_17, List.of(), runner), http,
                     false));
         }
@@ -134,6 +135,10 @@ public final class ColdStartBenchmark {
                     List.of("-XX:AOTCache=" + before.resolve("app.aot")), beforeRunner), before, false));
         }
 
+        String only = System.getenv("ONLY");
+        if (only != null && !only.isBlank()) {
+            variants.removeIf(v -> !v.name().contains(only));
+        }
         System.out.printf(Locale.ROOT, "cold starts: %d launches per variant, %d cores, load average %s%n", runs,
                 Runtime.getRuntime().availableProcessors(), Files.readString(Path.of("/proc/loadavg")).strip());
         List<List<Run>> results = new ArrayList<>();
@@ -182,6 +187,44 @@ public final class ColdStartBenchmark {
         command.add("-jar");
         command.add(jar.toString());
         return command;
+    }
+
+    /**
+     * With BYO_PACKAGES (comma-separated folders written by {@code package-model}): the image's flags serving the two
+     * bundled models and each of those packages (a models folder of links made here), and the same with one package
+     * at a time beside the bundled fmnist-lejepa alone, so what a bring-your-own package adds to readiness is the
+     * difference to the "one model" row.
+     */
+    private static List<Variant> byoVariants(List<String> imageFlags, Path runner, Path http) throws IOException {
+        String byo = System.getenv("BYO_PACKAGES");
+        List<Variant> out = new ArrayList<>();
+        if (byo == null || byo.isBlank()) {
+            return out;
+        }
+        Path dir = Files.createTempDirectory("jepa-coldstart-models");
+        List<String> names = new ArrayList<>(List.of("fmnist-lejepa", "photo-vit"));
+        for (String name : names) {
+            Files.createSymbolicLink(dir.resolve(name), Path.of("models", name).toAbsolutePath());
+        }
+        List<String> packages = new ArrayList<>();
+        for (String p : byo.split(",")) {
+            Path pkg = Path.of(p.strip()).toAbsolutePath();
+            String name = pkg.getFileName().toString();
+            Files.createSymbolicLink(dir.resolve(name), pkg);
+            packages.add(name);
+            List<String> flags = new ArrayList<>(imageFlags);
+            flags.add("-Djepa.model.dir=" + dir);
+            flags.add("-Djepa.model.packages=fmnist-lejepa," + name);
+            out.add(new Variant("JDK 25 + AOT cache + image flags, fmnist-lejepa + BYO " + name, javaCommand(JDK_25,
+                    flags, runner), http, false));
+        }
+        names.addAll(packages);
+        List<String> flags = new ArrayList<>(imageFlags);
+        flags.add("-Djepa.model.dir=" + dir);
+        flags.add("-Djepa.model.packages=" + String.join(",", names));
+        out.add(0, new Variant("JDK 25 + AOT cache + image flags, both bundled + BYO " + String.join(" + ", packages),
+                javaCommand(JDK_25, flags, runner), http, false));
+        return out;
     }
 
     private static Run httpRun(Variant v, byte[] image) throws Exception {

@@ -281,6 +281,42 @@ class PackageModelCommandTest {
         }
     }
 
+    /**
+     * A small ViT with torch's nn.MultiheadAttention (src/test/resources/onnx/autodiff/vit.onnx, its batch folded into
+     * the heads' axis) packaged from 48 RGB images: package-model writes an exact scorer, and the package scores every
+     * image (as the function does: decoded, preprocessed, the package's scorer.onnx, Gram and eigenvalues in double)
+     * within 1e-3 relative of the float64 listing in vit-images-listing.json (models/tools/make_vit_package_images.py).
+     */
+    @Test
+    void packages_a_vit_with_torch_multihead_attention_with_an_exact_scorer() throws IOException {
+        Path dir = Path.of("src/test/resources/onnx/autodiff");
+        Path vit = work.resolve("vit-mha");
+        Result r = run("--encoder", dir.resolve("vit.onnx").toString(), "--images", dir.resolve("vit-images").toString(),
+                "--out", vit.toString(), "--scale", "0.00392156862745098", "--mean", "0.5", "--std", "0.25");
+        assertEquals(0, r.code(), r.err() + r.out());
+        ModelManifest m = ModelManifest.read(vit);
+        assertEquals("jacobian", m.scorer().kind(), r.out());
+        JsonNode manifest = JSON.readTree(vit.resolve("model.json").toFile());
+        assertTrue(manifest.path("scorer").path("check").path("p90RelativeError").asDouble(1) < 2e-2, manifest.path(
+                "scorer").toString());
+        JsonNode listing = JSON.readTree(dir.resolve("vit-images-listing.json").toFile()).get("scores");
+        double worst = 0;
+        try (ModelRuntime runtime = ModelRuntime.open(ModelConfig.forPackage(vit, 8))) {
+            ExactJacobianScore exact = new ExactJacobianScore(runtime);
+            for (JsonNode e : listing) {
+                float[] pixels = new float[m.input().size()];
+                Preprocessor.toTensor(TestImages.decode(dir.resolve("vit-images").resolve(e.get("file").asText()),
+                        m.input()), m.input(), pixels, 0);
+                double score = exact.scores(ModelRun.of(pixels, runtime.score(pixels, 1)))[0];
+                double expected = e.get("jepaScore").asDouble();
+                worst = Math.max(worst, Math.abs(score - expected) / Math.abs(expected));
+            }
+        }
+        System.out.printf("vit (torch MultiheadAttention) packaged: %d images, exact vs the float64 listing: worst "
+                + "relative error %.1e%n", listing.size(), worst);
+        assertTrue(worst < 1e-3, "worst relative error " + worst);
+    }
+
     /** Uniform grey-level noise, seeded: nothing like a clothing photograph. */
     static byte[] noise(int w, int h, long seed) {
         java.util.Random random = new java.util.Random(seed);

@@ -97,7 +97,8 @@ public final class Differentiator {
         for (long c : chw) {
             d *= (int) c;
         }
-        return new Scorer(OnnxWire.write(b.scorer), input, k, d, b.opsUsed, b.scorer.opset());
+        OnnxModel scorer = b.foldedBatch ? b.overTheBatch(chw, d) : b.scorer;
+        return new Scorer(OnnxWire.write(scorer), input, k, d, b.opsUsed, scorer.opset());
     }
 
     public static long[] concat(long[] a, long[] b) {
@@ -125,6 +126,11 @@ public final class Differentiator {
         final Map<String, String> lifted = new HashMap<>();
         final Map<String, String> cache = new HashMap<>();
         final List<String> opsUsed = new ArrayList<>();
+        /**
+         * Some tensor has the batch folded into another axis: the graph is then differentiated for one image (where
+         * such a tensor's per-image shape is its whole shape) and run over the batch by a Scan.
+         */
+        boolean foldedBatch;
         private final Set<String> taken = new HashSet<>();
         private final String prefix;
         private int counter;
@@ -179,11 +185,14 @@ public final class Differentiator {
                 for (String o : n.outputs()) {
                     if (!o.isEmpty() && probe.has(o) && probe.get(o).one().reals() != null) {
                         GraphProbe.Probed p = probe.get(o);
-                        if (!p.followsBatch()) {
+                        if (p.folded()) {
+                            foldedBatch = true;
+                        } else if (!p.followsBatch()) {
                             throw new UnsupportedGraphException("tensor '" + o + "' (output of " + n.describe()
                                     + ") is " + Arrays.toString(p.one().shape()) + " at batch 1 and "
                                     + Arrays.toString(p.two().shape()) + " at batch 2: the differentiator needs the "
-                                    + "batch as one axis of every tensor that depends on the image");
+                                    + "batch as one axis, or folded into one axis, of every tensor that depends on the "
+                                    + "image");
                         }
                         if (!p.one().type().equals(typeName())) {
                             throw new UnsupportedGraphException("tensor '" + o + "' (output of " + n.describe()
@@ -255,6 +264,52 @@ public final class Differentiator {
             String emb = output.equals(EMBEDDING) ? output : nodeNamed("Identity", List.of(output), EMBEDDING);
             scorer.outputs.add(new ValueInfo(emb, type, new long[] { -1, k }, new String[] { "N", null }));
             scorer.outputs.add(new ValueInfo(jac, type, new long[] { -1, k, d }, new String[] { "N", null, null }));
+        }
+
+        /**
+         * The graph built for one image (the batch folded into another axis somewhere, so batch 1 is what it was
+         * differentiated for) run over the batch by a Scan: each image {@code [C, H, W]} becomes {@code [1, C, H, W]},
+         * goes through the encoder and its backward pass, and the per-image embedding {@code [K]} and Jacobian
+         * {@code [K, D]} are stacked to {@code [N, K]} and {@code [N, K, D]}. The weights stay in the outer graph.
+         */
+        OnnxModel overTheBatch(long[] chw, int d) {
+            String image = fresh("image");
+            String inner = fresh("input");
+            String innerEmbedding = fresh("embedding");
+            String innerJacobian = fresh("jacobian");
+            Map<String, String> renamed = Map.of(input, inner, EMBEDDING, innerEmbedding, JACOBIAN, innerJacobian);
+            OnnxModel body = new OnnxModel();
+            body.graphName = "per_image";
+            body.inputs.add(new ValueInfo(image, type, chw, null));
+            body.nodes.add(new Node(inner, "Unsqueeze", "", List.of(image, ints(0)), List.of(inner), List.of()));
+            for (Node n : scorer.nodes) {
+                body.nodes.add(new Node(n.name(), n.opType(), n.domain(),
+                        n.inputs().stream().map(v -> renamed.getOrDefault(v, v)).toList(),
+                        n.outputs().stream().map(v -> renamed.getOrDefault(v, v)).toList(), n.attrs()));
+            }
+            String embeddingOut = fresh("embedding_out");
+            String jacobianOut = fresh("jacobian_out");
+            body.nodes.add(new Node(embeddingOut, "Reshape", "", List.of(innerEmbedding, ints(k)),
+                    List.of(embeddingOut), List.of()));
+            body.nodes.add(new Node(jacobianOut, "Reshape", "", List.of(innerJacobian, ints(k, d)),
+                    List.of(jacobianOut), List.of()));
+            body.outputs.add(new ValueInfo(embeddingOut, type, new long[] { k }, null));
+            body.outputs.add(new ValueInfo(jacobianOut, type, new long[] { k, d }, null));
+
+            OnnxModel outer = new OnnxModel();
+            outer.irVersion = scorer.irVersion;
+            outer.producerName = scorer.producerName;
+            outer.graphName = scorer.graphName;
+            outer.opsets.putAll(scorer.opsets);
+            outer.initializers.addAll(scorer.initializers);
+            outer.inputs.addAll(scorer.inputs);
+            outer.outputs.addAll(scorer.outputs);
+            outer.nodes.add(new Node(prefix + "over_the_batch", "Scan", "", List.of(input), List.of(EMBEDDING, JACOBIAN),
+                    List.of(Attr.of("num_scan_inputs", 1L), OnnxWire.graphAttr("body", body))));
+            if (!opsUsed.contains("Scan")) {
+                opsUsed.add("Scan");
+            }
+            return outer;
         }
 
         String typeName() {
@@ -371,12 +426,17 @@ public final class Differentiator {
                 throw new UnsupportedGraphException(user.describe() + " works along axis " + axis + " of '" + tensor
                         + "' " + Arrays.toString(shape(tensor)) + ": the batch axis (or out of range)");
             }
-            return (a < batch ? a : a - 1) + 2;
+            return (batch < 0 || a < batch ? a : a - 1) + 2;
+        }
+
+        /** Rank of the backward tensor of {@code tensor}: {@code [N, K, per-image shape]}. */
+        int backwardRank(String tensor) {
+            return perImage(tensor).length + 2;
         }
 
         /** A forward tensor made to broadcast against backward tensors: batch-following ones become [N, 1, ...]. */
         String lift(String tensor) {
-            if (active.contains(tensor) || probe.get(tensor).followsBatch()) {
+            if (active.contains(tensor) || probe.get(tensor).followsBatch() || probe.get(tensor).folded()) {
                 return liftLike(tensor, tensor);
             }
             if (probe.get(tensor).one().shape().length > 0 && hasBatchInside()) {
@@ -401,6 +461,9 @@ public final class Differentiator {
             return lifted.computeIfAbsent(tensor, t -> {
                 int batch = batchAxis(like);
                 String front = t;
+                if (batch < 0) {
+                    return node("Unsqueeze", List.of(t, ints(0, 1))); // folded batch: one image, the whole shape
+                }
                 if (batch != 0) {
                     int rank = rank(like);
                     long[] perm = new long[rank];

@@ -47,15 +47,41 @@ final class GraphProbe {
             return batchAxis() >= 0;
         }
 
+        /**
+         * The batch folded into another axis: one axis twice as long at batch 2, the rest equal (torch's
+         * nn.MultiheadAttention views {@code [T, N, dim]} as {@code [T, N * heads, head_dim]}). Such a tensor is
+         * differentiated one image at a time ({@link Differentiator}), where its per-image shape is its whole shape.
+         */
+        boolean folded() {
+            long[] a = one.shape();
+            long[] b = two.shape();
+            if (a.length != b.length || batchAxis() >= 0) {
+                return false;
+            }
+            int differing = 0;
+            for (int i = 0; i < a.length; i++) {
+                if (a[i] != b[i]) {
+                    if (b[i] != 2 * a[i]) {
+                        return false;
+                    }
+                    differing++;
+                }
+            }
+            return differing == 1;
+        }
+
         boolean batchIndependent() {
             return Arrays.equals(one.shape(), two.shape())
                     && (one.ints() == null || Arrays.equals(one.ints(), two.ints()));
         }
 
-        /** Shape without the batch axis. */
+        /** Shape without the batch axis; the whole shape at batch 1 when the batch is folded into another axis. */
         long[] perImage() {
             int axis = batchAxis();
             long[] a = one.shape();
+            if (axis < 0) {
+                return a.clone();
+            }
             long[] r = new long[a.length - 1];
             for (int i = 0, j = 0; i < a.length; i++) {
                 if (i != axis) {

@@ -299,6 +299,19 @@ public final class OnnxWire {
         });
     }
 
+    /** A graph-valued attribute (a Scan or Loop body): {@code body}'s nodes, initializers, inputs and outputs. */
+    static Attr graphAttr(String name, OnnxModel body) {
+        byte[] encoded = message(o -> {
+            o.writeString(1, name);
+            o.writeByteArray(6, message(g -> writeGraph(body, g)));
+            o.writeInt32(20, ATTR_GRAPH);
+        });
+        return new Attr(name, ATTR_GRAPH, 0, 0, null, null, null, null, encoded);
+    }
+
+    /** AttributeProto.AttributeType GRAPH (onnx.proto). */
+    private static final int ATTR_GRAPH = 5;
+
     private static void writeGraph(OnnxModel model, CodedOutputStream g) throws IOException {
         for (Node n : model.nodes) {
             g.writeByteArray(1, message(o -> writeNode(n, o)));

@@ -175,7 +175,8 @@ final class Rules {
             return;
         }
         b.currentBatchAxis = b.isActive(y) ? b.batchAxis(y) : 0;
-        if (BATCH_FIRST.contains(n.opType()) && b.batchAxis(x) != 0) {
+        if (BATCH_FIRST.contains(n.opType()) && b.batchAxis(x) != 0
+                && !(n.opType().equals("Gemm") && b.probe.get(x).folded())) {
             throw new UnsupportedGraphException(n.describe() + " takes '" + x + "' " + Arrays.toString(b.shape(x))
                     + " whose batch is not its first axis");
         }
@@ -271,7 +272,7 @@ final class Rules {
             case "LayerNormalization" -> layerNorm(n, g);
             case "ReduceMean", "ReduceSum" -> reduce(n, g);
             case "Reshape", "Flatten", "Squeeze", "Unsqueeze" -> {
-                if (outer(x) != outer(y)) {
+                if (!b.foldedBatch && outer(x) != outer(y)) {
                     throw new UnsupportedGraphException(n.describe() + " reshapes " + Arrays.toString(b.shape(x))
                             + " to " + Arrays.toString(b.shape(y)) + ", mixing the batch with other axes");
                 }
@@ -391,22 +392,25 @@ final class Rules {
         }
         long[] py = b.perImage(y);
         for (String operand : List.of(a, c)) {
+            // the batch as the rows of a left operand times a constant matrix is a row-wise product: allowed
+            boolean rowsTimesWeights = operand.equals(a) && !b.isActive(c) && rc == 2
+                    && b.batchAxis(operand) == ra - 2;
             if (b.isActive(operand) && (b.batchAxis(operand) != b.batchAxis(y)
-                    || b.batchAxis(operand) >= b.rank(operand) - 2)) {
+                    || (b.batchAxis(operand) >= b.rank(operand) - 2 && !rowsTimesWeights))) {
                 throw new UnsupportedGraphException(n.describe() + ": operand '" + operand + "' "
                         + Arrays.toString(b.shape(operand)) + " has its batch among the multiplied axes or apart "
                         + "from the output's");
             }
         }
         if (b.isActive(a)) {
-            String ct = b.isActive(c) ? swapLast(b.lift(c), rc + 1) : swapLast(c, rc);
+            String ct = b.isActive(c) ? swapLast(b.lift(c), b.backwardRank(c)) : swapLast(c, rc);
             String ga = b.node("MatMul", List.of(g, ct));
             long[] pga = py.clone();
             pga[pga.length - 1] = b.perImage(a)[b.perImage(a).length - 1];
             b.accumulate(a, b.unbroadcast(ga, pga, a));
         }
         if (b.isActive(c)) {
-            String at = b.isActive(a) ? swapLast(b.lift(a), ra + 1) : swapLast(a, ra);
+            String at = b.isActive(a) ? swapLast(b.lift(a), b.backwardRank(a)) : swapLast(a, ra);
             String gc = b.node("MatMul", List.of(at, g));
             long[] pc = b.perImage(c);
             long[] pgc = py.clone();
@@ -652,14 +656,14 @@ final class Rules {
         }
         // per-image permutation: output per-image axis q comes from input per-image axis pi[q]
         int inBatch = b.batchAxis(x);
-        long[] pi = new long[rank - 1];
-        for (int j = 0, q = 0; j < rank; j++) {
+        long[] pi = inBatch < 0 ? perm : new long[rank - 1];
+        for (int j = 0, q = 0; j < rank && inBatch >= 0; j++) {
             if (perm[j] == inBatch) {
                 continue;
             }
             pi[q++] = perm[j] < inBatch ? perm[j] : perm[j] - 1;
         }
-        long[] back = new long[rank + 1];
+        long[] back = new long[pi.length + 2];
         back[0] = 0;
         back[1] = 1;
         for (int q = 0; q < pi.length; q++) {
@@ -709,7 +713,8 @@ final class Rules {
         long[] ends = b.constInts(n.in(2), n);
         long[] axes = n.in(3).isEmpty() ? null : b.constInts(n.in(3), n);
         long[] steps = n.in(4).isEmpty() ? null : b.constInts(n.in(4), n);
-        long[] pads = new long[2 * (rank + 1)];
+        int backRank = b.backwardRank(x);
+        long[] pads = new long[2 * backRank];
         for (int i = 0; i < starts.length; i++) {
             long a = axes == null ? i : axes[i] < 0 ? axes[i] + rank : axes[i];
             long step = steps == null ? 1 : steps[i];
@@ -725,7 +730,7 @@ final class Rules {
             }
             int back = (int) b.backwardAxis(x, a, n);
             pads[back] = s;
-            pads[back + rank + 1] = dim - Math.max(s, e);
+            pads[back + backRank] = dim - Math.max(s, e);
         }
         b.accumulate(x, b.node("Pad", List.of(g, b.ints(pads), b.scalar(0)), Attr.of("mode", "constant")));
     }

@@ -388,6 +388,50 @@ class OpRulesTest {
         });
     }
 
+    /**
+     * torch's nn.MultiheadAttention as torch.onnx exports it (sequence-first): the batch moves to axis 1, the heads'
+     * views {@code [T, N * heads, head_dim]} fold it into another axis, the output projection runs on
+     * {@code [T * N, dim]} and a view brings {@code [T, N, dim]} back. Differentiated one image at a time in a Scan.
+     */
+    @Test
+    void attention_with_the_batch_folded_into_the_heads_axis() {
+        check(t -> {
+            G g = new G(t, 13, 3, 4);
+            String seq = g.node("Transpose", List.of("x"), Attr.of("perm", 1L, 0L, 2L));
+            String qkv = g.node("Add", List.of(g.node("MatMul", List.of(seq, g.init(new long[] { 4, 12 }))),
+                    g.init(new long[] { 12 })));
+            List<String> parts = g.nodes("Split", List.of(qkv, g.ints(4, 4, 4)), 3, Attr.of("axis", 2L));
+            List<String> heads = new ArrayList<>();
+            for (String p : parts) {
+                String folded = g.node("Reshape", List.of(p, g.ints(3, -1, 2)));
+                heads.add(g.node("Transpose", List.of(folded), Attr.of("perm", 1L, 0L, 2L)));
+            }
+            String q = g.node("Mul", List.of(heads.get(0), g.init(new long[0], 1 / Math.sqrt(2))));
+            String kt = g.node("Transpose", List.of(heads.get(1)), Attr.of("perm", 0L, 2L, 1L));
+            String att = g.node("Softmax", List.of(g.node("MatMul", List.of(q, kt))), Attr.of("axis", -1L));
+            String mixed = g.node("Transpose", List.of(g.node("MatMul", List.of(att, heads.get(2)))),
+                    Attr.of("perm", 1L, 0L, 2L));
+            String rows = g.node("Reshape", List.of(mixed, g.ints(-1, 4)));
+            String projected = g.node("Gemm", List.of(rows, g.init(new long[] { 4, 4 }), g.init(new long[] { 4 })),
+                    Attr.of("transB", 1L));
+            String back = g.node("Reshape", List.of(projected, g.ints(3, -1, 4)));
+            g.node("Transpose", List.of(back), Attr.of("perm", 1L, 0L, 2L));
+            return g;
+        });
+    }
+
+    @Test
+    void refuses_a_graph_that_mixes_the_images_of_a_batch() {
+        G g = new G(OnnxModel.FLOAT, 13, 4);
+        String mean = g.node("ReduceMean", List.of("x"), Attr.of("axes", new long[] { 0 }), Attr.of("keepdims", 1L));
+        g.node("Sub", List.of("x", g.node("Expand", List.of(g.node("Reshape", List.of(mean, g.ints(4))),
+                g.ints(1, 4)))));
+        byte[] model = g.finish(g.m.nodes.get(g.m.nodes.size() - 1).outputs().get(0));
+        UnsupportedGraphException e = assertThrows(UnsupportedGraphException.class,
+                () -> Differentiator.differentiate(model, "x", "y", new long[] { 4 }));
+        assertTrue(e.getMessage().contains("[1, 4] at batch 1 and [1, 4] at batch 2"), e.getMessage());
+    }
+
     @Test
     void names_the_op_it_cannot_differentiate() {
         G g = new G(OnnxModel.FLOAT, 13, 4);
