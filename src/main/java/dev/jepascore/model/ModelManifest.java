@@ -31,7 +31,8 @@ import dev.jepascore.image.InputSpec;
  * @param signals      the embedding-space signals (reference set, k-NN, Mahalanobis), input complexity and the
  *                     combined outlier score; {@code null}: the model serves JEPA-SCORE alone
  * @param sketch       how to score through the encoder alone (finite-difference sketch); absent: sketch mode not offered
- * @param defaultMode  {@code exact} or {@code sketch}: the mode of requests that name none; absent: {@code exact}
+ * @param defaultMode  {@code exact}, {@code sketch} or {@code signals}: the mode of requests that name none; absent:
+ *                     {@code exact} (with a scorer graph) or {@code sketch}
  *                     when a scorer graph exists, else {@code sketch}
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -139,7 +140,7 @@ public record ModelManifest(String id, String version, String description, Input
             Double predictedSpearman, String directionsFile) {
     }
 
-    /** {@code exact} or {@code sketch}, as {@link #defaultMode} or its implied value. */
+    /** {@code exact}, {@code sketch} or {@code signals}, as {@link #defaultMode} or its implied value. */
     public String effectiveDefaultMode() {
         if (defaultMode != null) {
             return defaultMode;
@@ -359,14 +360,17 @@ public record ModelManifest(String id, String version, String description, Input
 
     private void validateSketch(List<String> problems) {
         String mode = effectiveDefaultMode();
-        if (!"exact".equals(mode) && !"sketch".equals(mode)) {
-            problems.add("defaultMode must be exact or sketch, found " + mode);
+        if (!"exact".equals(mode) && !"sketch".equals(mode) && !"signals".equals(mode)) {
+            problems.add("defaultMode must be exact, sketch or signals, found " + mode);
         }
         if ("exact".equals(mode) && scorer == null) {
             problems.add("defaultMode is exact but there is no scorer graph");
         }
         if ("sketch".equals(mode) && sketch == null) {
             problems.add("defaultMode is sketch but there is no sketch section");
+        }
+        if ("signals".equals(mode) && signals == null) {
+            problems.add("defaultMode is signals but there is no signals section (k-NN and Mahalanobis need a reference set)");
         }
         if (sketch == null || input == null || embeddingDim == null) {
             return;
