@@ -1,5 +1,6 @@
 package dev.jepascore.function;
 
+import dev.jepascore.ErrorBody;
 import dev.jepascore.ErrorCode;
 
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package dev.jepascore.function;
 
+import dev.jepascore.ErrorBody;
 import dev.jepascore.ErrorCode;
 
 import java.util.concurrent.CompletionException;
@@ -21,7 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jepascore.JepaException;
 import dev.jepascore.OverloadedException;
 import dev.jepascore.event.CloudEventTypes;
-import dev.jepascore.score.AdmissionConfig;
+import dev.jepascore.admission.AdmissionConfig;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.ext.web.Router;

@@ -16,7 +16,7 @@ public class ScoreFunction {
 
     /**
      * @param image base64 image bytes (or a data: URL)
-     * @param mode  {@code exact} or {@code sketch}; absent: the model's default
+     * @param mode  {@code exact}, {@code sketch} or {@code signals}; absent: the model's default
      * @param model id of a served model ({@code GET /v1/models}); absent: the default model
      */
     public record ScoreRequest(String image, String mode, String model) {
@@ -24,7 +24,7 @@ public class ScoreFunction {
 
     /**
      * @param images base64 images, scored in shared ONNX runs
-     * @param mode   {@code exact} or {@code sketch}; absent: the model's default
+     * @param mode   {@code exact}, {@code sketch} or {@code signals}; absent: the model's default
      * @param model  id of a served model; absent: the default model
      */
     public record BatchScoreRequest(List<String> images, String mode, String model) {

@@ -45,12 +45,12 @@ public class ScoreResource {
 
     /**
      * {@code POST /v1/score} with the image as body ({@code Content-Type: image/png}, {@code image/jpeg}, ...);
-     * {@code ?model=} picks a served model (default {@code jepa.model.id}), {@code ?mode=} exact or sketch.
+     * {@code ?model=} picks a served model (default {@code jepa.model.id}), {@code ?mode=} exact, sketch or signals.
      */
     @POST
     @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Score one image sent as the request body",
-            description = "The body is the encoded image (PNG, JPEG, GIF, BMP, WebP); ?model= picks a served model, ?mode=exact|sketch.")
+            description = "The body is the encoded image (PNG, JPEG, GIF, BMP, WebP); ?model= picks a served model, ?mode=exact|sketch|signals.")
     @RequestBody(required = true, content = @Content(mediaType = "image/png",
             schema = @Schema(type = SchemaType.STRING, format = "binary")))
     @APIResponse(responseCode = "200", description = "The score and verdict", content = @Content(

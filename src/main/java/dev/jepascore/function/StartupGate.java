@@ -31,7 +31,7 @@ public class StartupGate {
         this.vertx = vertx;
     }
 
-    /** After the body handler (the body is buffered and charged by {@link RequestBodyGuard}), before the functions. */
+    /** After the body handler (the body is buffered and charged by {@link dev.jepascore.admission.RequestBodyGuard}), before the functions. */
     void install(@Observes Router router) {
         router.route().order(RouteConstants.ROUTE_ORDER_BEFORE_DEFAULT).handler(this::hold);
     }

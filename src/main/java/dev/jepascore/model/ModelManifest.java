@@ -32,7 +32,8 @@ import dev.jepascore.image.InputSpec;
  * @param signals      the embedding-space signals (reference set, k-NN, Mahalanobis), input complexity and the
  *                     combined outlier score; {@code null}: the model serves JEPA-SCORE alone
  * @param sketch       how to score through the encoder alone (finite-difference sketch); absent: sketch mode not offered
- * @param defaultMode  {@code exact} or {@code sketch}: the mode of requests that name none; absent: {@code exact}
+ * @param defaultMode  {@code exact}, {@code sketch} or {@code signals}: the mode of requests that name none; absent:
+ *                     {@code exact} (with a scorer graph) or {@code sketch}
  *                     when a scorer graph exists, else {@code sketch}
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -156,7 +157,7 @@ public record ModelManifest(String id, String version, String description, Input
             String rule) {
     }
 
-    /** {@code exact} or {@code sketch}, as {@link #defaultMode} or its implied value. */
+    /** {@code exact}, {@code sketch} or {@code signals}, as {@link #defaultMode} or its implied value. */
     public String effectiveDefaultMode() {
         if (defaultMode != null) {
             return defaultMode;
@@ -388,6 +389,9 @@ public record ModelManifest(String id, String version, String description, Input
         }
         if ("sketch".equals(mode) && sketch == null) {
             problems.add("defaultMode is sketch but there is no sketch section");
+        }
+        if ("signals".equals(mode) && signals == null) {
+            problems.add("defaultMode is signals but there is no signals section (k-NN and Mahalanobis need a reference set)");
         }
         if (sketch == null || input == null || embeddingDim == null) {
             return;

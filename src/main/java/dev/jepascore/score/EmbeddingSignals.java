@@ -116,6 +116,11 @@ public final class EmbeddingSignals {
                 toArray(c.percentiles()), toArray(c.scores()), c.unusual().score(), c.outlier().score());
     }
 
+    /** The names of {@link #methods()}, in order. */
+    public List<String> names() {
+        return methods.stream().map(ScoringMethod::name).toList();
+    }
+
     /** The scoring methods to run on every model run, besides JEPA-SCORE. */
     public List<ScoringMethod> methods() {
         return methods;
@@ -146,6 +151,37 @@ public final class EmbeddingSignals {
         double pct = SignalTable.interpolate(combinationPercentiles, combinationScores, score);
         Label label = Verdict.label(score, unusual, outlier);
         return new Assessment(score, pct, label, Verdict.reasons(combined, tails, reasonTail, label));
+    }
+
+    /**
+     * The verdict without JEPA-SCORE (mode {@code signals}): the tail probabilities of every embedding signal the
+     * package computes, their smallest Bonferroni-corrected ({@link Verdict#bonferroni}), labelled at the rates the
+     * combined score's thresholds flag ({@link Verdict#labelOfTail}). No combined outlier score: its table holds
+     * JEPA-SCORE's tails too, so {@code outlierScore} is NaN; {@code outlierPercentile} is {@code 100 (1 - p)}, a
+     * lower bound of the corrected p's own percentile among in-distribution images.
+     */
+    public Assessment assessWithoutJepa(Map<String, Double> raw) {
+        List<String> names = names();
+        double[] tails = new double[names.size()];
+        for (int i = 0; i < tails.length; i++) {
+            tails[i] = tables.get(names.get(i)).tail(raw.get(names.get(i)));
+        }
+        double corrected = Verdict.bonferroni(tails);
+        Label label = Verdict.labelOfTail(corrected);
+        return new Assessment(Double.NaN, 100 * (1 - corrected), label, Verdict.reasons(names, tails, reasonTail, label));
+    }
+
+    /** The embedding signals of one image as results show them (raw value and percentile), beside {@code jepa}. */
+    public ScoreResult.Signals describe(ScoreResult.JepaSignal jepa, Map<String, Double> raw, String absent) {
+        Double complexity = raw.get("complexity");
+        return new ScoreResult.Signals(jepa, distance("knn", raw), distance("mahalanobis", raw), complexity == null
+                ? null : new ScoreResult.Complexity((int) Math.round(complexity), percentile("complexity", complexity)),
+                absent);
+    }
+
+    private ScoreResult.Distance distance(String name, Map<String, Double> raw) {
+        double d = raw.get(name);
+        return new ScoreResult.Distance(d, percentile(name, d));
     }
 
     /** Two-sided for JEPA-SCORE and input complexity (outliers land in both tails), upper for distances. */

@@ -1,56 +1,42 @@
 package dev.jepascore.score;
 
-import dev.jepascore.ErrorCode;
-
+import dev.jepascore.admission.Admission;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.StatusCode;
-
+import dev.jepascore.ErrorCode;
 import dev.jepascore.JepaException;
-import dev.jepascore.image.BadImageException;
 import dev.jepascore.image.DecodeCost;
 import dev.jepascore.image.ImageConfig;
 import dev.jepascore.image.ImageDecoder;
 import dev.jepascore.image.InputSpec;
-import dev.jepascore.image.ModelImage;
-import dev.jepascore.image.Preprocessor;
 import dev.jepascore.model.ModelManifest;
 import dev.jepascore.model.ModelRuntime;
 
 /**
- * Bytes to JEPA-SCORE with one model: decode and preprocess every image to the model's input, run the scorer
- * graph (or the encoder, for the sketch) once per batch, hand the run to the scoring methods
- * ({@link ScoringMethod}), and place each score against the model's calibration set. {@link ScoringService} keeps
- * one per served model and routes every entry point's requests to it.
+ * Bytes to results with one model: one {@link ScorePipeline} per mode the model offers, built at start-up (decode ->
+ * one model run -> scoring methods -> verdict), each run inside {@link Admission} as the kind of work
+ * {@code <model>/<mode>}. {@link ScoringService} keeps one per served model and routes every entry point's requests to
+ * it. The modes: {@code exact} with a scorer graph, {@code sketch} with a {@code sketch} section, {@code signals}
+ * with a reference set ({@code signals} section).
  */
 public class ModelScorer {
 
     private final ModelRuntime model;
-    private final ImageDecoder decoder;
     private final ImageConfig imageConfig;
     private final ScoreMetrics metrics;
     private final Admission admission;
-    private final Calibration calibration;
     private final ScoreResult.ModelRef modelRef;
-    /** Name of the JEPA-SCORE signal, whichever method (exact or sketch) computed it. */
-    private static final String JEPA = "jepa";
-
-    private final ScoringMethod jepa;
-    /** k-NN, Mahalanobis, input complexity and their combination; {@code null} without a reference set. */
-    private final EmbeddingSignals signals;
-    private final String absent;
+    /** The pipeline of every mode the model offers. */
+    private final Map<ScoreMode, ScorePipeline> pipelines = new EnumMap<>(ScoreMode.class);
     private final SketchJepaScore sketch;
     private final ScoreMode defaultMode;
     private volatile boolean warm;
@@ -61,23 +47,56 @@ public class ModelScorer {
             Admission admission) {
         this.model = model;
         this.admission = admission;
-        this.decoder = decoder;
         this.decodeCost = image -> decoder.estimate(image, model.inputSpec());
         this.imageConfig = imageConfig;
         this.metrics = metrics;
         ModelManifest manifest = model.manifest();
-        this.calibration = Calibration.of(manifest.calibration());
+        Calibration calibration = Calibration.of(manifest.calibration());
         this.modelRef = new ScoreResult.ModelRef(manifest.id(), manifest.version());
         ScoringMethod exact = model.hasExactScorer() ? new ExactJacobianScore(model) : null;
-        this.jepa = exact == null || manifest.transformList().isEmpty() ? exact
+        ScoringMethod jepa = exact == null || manifest.transformList().isEmpty() ? exact
                 : new TransformAveragedScore(exact, model, manifest.transformList());
-        this.signals = manifest.signals() == null ? null
+        EmbeddingSignals signals = manifest.signals() == null ? null
                 : EmbeddingSignals.load(manifest, model.packageDir(), model.inputSpec());
-        this.absent = signals != null ? null
-                : "model " + manifest.id() + " has no reference set (no signals section in its model.json): "
-                        + "k-NN, Mahalanobis and the combined outlier score are not computed; label is from JEPA-SCORE";
         this.sketch = sketchOf(model);
         this.defaultMode = ScoreMode.ofManifest(manifest.effectiveDefaultMode());
+
+        DecodeStage decode = new DecodeStage(decoder, model.inputSpec(), metrics);
+        int size = model.inputSpec().size();
+        int k = manifest.embeddingDim();
+        Inference scorerGraph = (pixels, count) -> ModelRun.of(pixels, model.score(pixels, count));
+        Inference encoder = (pixels, count) -> new ModelRun(pixels, count, size, model.embed(pixels, count), k, null);
+        List<ScoringMethod> embedding = signals == null ? List.of() : signals.methods();
+        Judge withJepa = signals != null ? Judge.combined(calibration, signals)
+                : Judge.bands(calibration, "model " + manifest.id() + " has no reference set (no signals section in "
+                        + "its model.json): k-NN, Mahalanobis and the combined outlier score are not computed; label "
+                        + "is from JEPA-SCORE");
+        if (jepa != null) {
+            add(ScoreMode.EXACT, decode, scorerGraph, jepa, embedding, withJepa);
+        }
+        if (sketch != null) {
+            add(ScoreMode.SKETCH, decode, encoder, sketch, embedding, withJepa);
+        }
+        if (signals != null) {
+            add(ScoreMode.SIGNALS, decode, encoder, null, embedding, Judge.withoutJepa(signals));
+        }
+    }
+
+    private void add(ScoreMode mode, DecodeStage decode, Inference inference, ScoringMethod jepa,
+            List<ScoringMethod> signals, Judge judge) {
+        pipelines.put(mode, new ScorePipeline(mode, model.manifest().id(), decode, inference, model.inputSpec().size(),
+                model.maxRunBatch(), jepa, signals, judge, this::result));
+    }
+
+    /** The result of an image the pipeline of {@code mode} judged. */
+    private ScoreResult result(ScoreMode mode, ImageRecord r, double totalMs) {
+        Judge.Judgement v = r.verdict;
+        ScoreResult.JepaSignal jepa = v.jepa();
+        return new ScoreResult(jepa == null ? null : jepa.score(), jepa == null ? null : jepa.percentile(), v.label(),
+                jepa == null ? null : jepa.tail(), v.outlierScore(), v.outlierPercentile(), v.signals(), v.reasons(),
+                modelRef, mode, model.provider(), r.embeddingNorm, new ScoreResult.Timings(ScorePipeline.round(
+                        r.decodeMs), ScorePipeline.round(r.inferenceMs), ScorePipeline.round(r.jacobianMs),
+                        ScorePipeline.round(r.signalsMs), totalMs, r.batchSize));
     }
 
     /** The sketch scorer of the manifest's {@code sketch} section, or null when the model offers no sketch mode. */
@@ -147,13 +166,7 @@ public class ModelScorer {
     /** What the served model offers, for {@code GET /v1/models}; {@code isDefault}: requests naming no model get it. */
     public ModelInfo modelInfo(boolean isDefault) {
         ModelManifest m = model.manifest();
-        List<ScoreMode> modes = new ArrayList<>();
-        if (jepa != null) {
-            modes.add(ScoreMode.EXACT);
-        }
-        if (sketch != null) {
-            modes.add(ScoreMode.SKETCH);
-        }
+        List<ScoreMode> modes = List.copyOf(pipelines.keySet());
         return new ModelInfo(m.id(), m.version(), isDefault, m.input(), m.embeddingDim(), modes, defaultMode,
                 sketch != null ? sketch.directions() : null, m.calibration().count());
     }
@@ -162,7 +175,8 @@ public class ModelScorer {
      * One served model as {@code GET /v1/models} lists it.
      *
      * @param isDefault        whether requests that name no model get this one
-     * @param modes            how it can score: {@code exact} only where the package has a scorer graph
+     * @param modes            how it can score: {@code exact} only where the package has a scorer graph,
+     *                         {@code sketch} where it has sketch settings, {@code signals} where it has a reference set
      * @param sketchDirections m of the sketch mode, when offered
      * @param calibrationSize  images the calibration percentiles come from
      */
@@ -188,15 +202,17 @@ public class ModelScorer {
     public List<ScoreResult> scoreAll(List<byte[]> encodedImages, ScoreMode mode) {
         long start = System.nanoTime();
         try {
-            Scored scored = admission.admit(kind(mode), encodedImages, decodeCost,
+            List<ImageRecord> records = admission.admit(kind(mode), encodedImages, decodeCost,
                     () -> run(encodedImages, mode, start, false));
-            for (JepaException failure : scored.failures()) {
-                if (failure != null) {
-                    throw failure;
+            List<ScoreResult> results = new ArrayList<>(records.size());
+            for (ImageRecord r : records) {
+                if (r.failed()) {
+                    throw r.failure;
                 }
+                results.add(r.result);
             }
-            scored.results().forEach(metrics::scored);
-            return scored.results();
+            results.forEach(metrics::scored);
+            return results;
         } catch (JepaException e) {
             metrics.failed(e.code());
             throw e;
@@ -214,17 +230,16 @@ public class ModelScorer {
     public List<BatchEntry> scoreEach(List<byte[]> encodedImages, ScoreMode mode) {
         long start = System.nanoTime();
         try {
-            Scored scored = admission.admit(kind(mode), encodedImages, decodeCost,
+            List<ImageRecord> records = admission.admit(kind(mode), encodedImages, decodeCost,
                     () -> run(encodedImages, mode, start, true));
-            List<BatchEntry> entries = new ArrayList<>(scored.results().size());
-            for (int i = 0; i < scored.results().size(); i++) {
-                JepaException failure = scored.failures()[i];
-                if (failure != null) {
-                    metrics.failed(failure.code());
-                    entries.add(ImageFailure.of(i, failure));
+            List<BatchEntry> entries = new ArrayList<>(records.size());
+            for (ImageRecord r : records) {
+                if (r.failed()) {
+                    metrics.failed(r.failure.code());
+                    entries.add(ImageFailure.of(r.index, r.failure));
                 } else {
-                    metrics.scored(scored.results().get(i));
-                    entries.add(scored.results().get(i));
+                    metrics.scored(r.result);
+                    entries.add(r.result);
                 }
             }
             return entries;
@@ -236,36 +251,36 @@ public class ModelScorer {
         }
     }
 
-    /** Per image in request order: its result, or null with the failure that image alone met. */
-    private record Scored(List<ScoreResult> results, JepaException[] failures) {
-    }
-
     /** The kind of work admission times requests by: this model in the mode asked for (its default for null). */
     private String kind(ScoreMode requested) {
         return model.manifest().id() + "/" + (requested == null ? defaultMode : requested);
     }
 
-    /** The mode a request gets: the one it named, else the model's default; fails when the model lacks it. */
-    ScoreMode resolve(ScoreMode requested) {
+    /** The pipeline a request gets: of the mode it named, else the model's default; fails when the model lacks it. */
+    ScorePipeline resolve(ScoreMode requested) {
         ScoreMode mode = requested == null ? defaultMode : requested;
-        String id = model.manifest().id();
-        if (mode == ScoreMode.EXACT && jepa == null) {
-            throw new InvalidScoreRequestException(ErrorCode.MODE_UNAVAILABLE, "model " + id + " has no scorer graph, so "
-                    + "mode 'exact' is not offered; use mode 'sketch'");
+        ScorePipeline pipeline = pipelines.get(mode);
+        if (pipeline == null) {
+            String id = model.manifest().id();
+            String why = switch (mode) {
+                case EXACT -> "has no scorer graph, so mode 'exact' is not offered";
+                case SKETCH -> "has no sketch settings (model.json 'sketch'), so mode 'sketch' is not offered";
+                case SIGNALS -> "has no reference set (model.json 'signals'), so mode 'signals' is not offered";
+            };
+            throw new InvalidScoreRequestException(ErrorCode.MODE_UNAVAILABLE, "model " + id + " " + why + "; use "
+                    + (pipelines.size() == 1 ? "mode " : "one of modes ") + pipelines.keySet().stream()
+                            .map(m -> "'" + m.json() + "'").collect(java.util.stream.Collectors.joining(", ")));
         }
-        if (mode == ScoreMode.SKETCH && sketch == null) {
-            throw new InvalidScoreRequestException(ErrorCode.MODE_UNAVAILABLE, "model " + id + " has no sketch settings "
-                    + "(model.json 'sketch'), so mode 'sketch' is not offered; use mode 'exact'");
-        }
-        return mode;
+        return pipeline;
     }
 
     /**
-     * Decodes and scores {@code images}; {@code eachOnItsOwn}: an image that cannot be decoded is that image's failure
-     * and the others are scored, else the first such image (in request order) fails the request.
+     * Decodes and scores {@code images} with the pipeline of the mode asked for; {@code eachOnItsOwn}: an image that
+     * cannot be decoded is that image's failure and the others are scored, else the first such image (in request
+     * order) fails the request.
      */
-    private Scored run(List<byte[]> images, ScoreMode requested, long start, boolean eachOnItsOwn) {
-        ScoreMode mode = resolve(requested);
+    private List<ImageRecord> run(List<byte[]> images, ScoreMode requested, long start, boolean eachOnItsOwn) {
+        ScorePipeline pipeline = resolve(requested);
         if (images.isEmpty()) {
             throw new InvalidScoreRequestException(ErrorCode.NO_IMAGES, "the request holds no image");
         }
@@ -273,185 +288,6 @@ public class ModelScorer {
             throw new InvalidScoreRequestException(ErrorCode.BATCH_TOO_LARGE, "the request holds "
                     + images.size() + " images; the limit is " + imageConfig.maxBatch() + " (jepa.image.max-batch)", null);
         }
-        InputSpec spec = model.inputSpec();
-        int size = spec.size();
-        int n = images.size();
-        float[] decoded = new float[n * size];
-        double[] decodeMs = new double[n];
-        // decode in parallel; the first bad image in request order is the one reported
-        BadImageException[] failures = new BadImageException[n];
-        Span decodeSpan = metrics.span("decode", n);
-        IntStream.range(0, n).parallel().forEach(i -> {
-            long t = System.nanoTime();
-            try {
-                Preprocessor.toTensor(decode(images.get(i), spec, i, n), spec, decoded, i * size);
-            } catch (BadImageException e) {
-                failures[i] = e;
-            }
-            decodeMs[i] = millis(System.nanoTime() - t);
-        });
-        JepaException[] imageFailures = new JepaException[n];
-        int[] good = IntStream.range(0, n).filter(i -> failures[i] == null).toArray();
-        for (int i = 0; i < n; i++) {
-            if (failures[i] != null) {
-                if (!eachOnItsOwn) {
-                    decodeSpan.setStatus(StatusCode.ERROR, failures[i].code().code());
-                    decodeSpan.end();
-                    throw failures[i];
-                }
-                imageFailures[i] = failures[i];
-            }
-        }
-        decodeSpan.end();
-        // the model runs over the images that decoded, packed together; entries go back to their request positions
-        float[] pixels = good.length == n ? decoded : new float[good.length * size];
-        if (pixels != decoded) {
-            for (int j = 0; j < good.length; j++) {
-                System.arraycopy(decoded, good[j] * size, pixels, j * size, size);
-            }
-        }
-        Span scoreSpan = metrics.span("score", good.length);
-        try {
-            return infer(images.size(), mode, pixels, good, decodeMs, imageFailures, start);
-        } finally {
-            scoreSpan.end();
-        }
-    }
-
-    /**
-     * The model runs, the Jacobian math and the verdicts of the {@code good} images of a request of {@code n} (packed
-     * in {@code pixels}); entries go back to their request positions, failures into {@code imageFailures}.
-     */
-    private Scored infer(int n, ScoreMode mode, float[] pixels, int[] good, double[] decodeMs,
-            JepaException[] imageFailures, long start) {
-        int size = model.inputSpec().size();
-        double[] scores = new double[n];
-        double[] norms = new double[n];
-        double[] inferenceMs = new double[n];
-        double[] jacobianMs = new double[n];
-        double[] signalsMs = new double[n];
-        List<Map<String, Double>> raw = new ArrayList<>(java.util.Collections.nCopies(n, null));
-        int[] batchSizes = new int[n];
-        int chunk = model.maxRunBatch();
-        int m = good.length;
-        for (int from = 0; from < m; from += chunk) {
-            int b = Math.min(chunk, m - from);
-            float[] batch = b == m ? pixels : Arrays.copyOfRange(pixels, from * size, (from + b) * size);
-            long t = System.nanoTime();
-            ModelRun run = mode == ScoreMode.EXACT ? ModelRun.of(batch, model.score(batch, b))
-                    : new ModelRun(batch, b, size, model.embed(batch, b), model.manifest().embeddingDim(), null);
-            double perImageMs = millis(System.nanoTime() - t) / b;
-            long tj = System.nanoTime();
-            double[] chunkScores = (mode == ScoreMode.EXACT ? jepa : sketch).scores(run);
-            double perImageJacobianMs = millis(System.nanoTime() - tj) / b;
-            long ts = System.nanoTime();
-            Map<String, double[]> chunkSignals = new LinkedHashMap<>();
-            if (signals != null) {
-                for (ScoringMethod method : signals.methods()) {
-                    chunkSignals.put(method.name(), method.scores(run));
-                }
-            }
-            double perImageSignalsMs = millis(System.nanoTime() - ts) / b;
-            for (int i = 0; i < b; i++) {
-                int k = good[from + i]; // the image's position in the request
-                Map<String, Double> values = new LinkedHashMap<>();
-                values.put(JEPA, chunkScores[i]);
-                for (Map.Entry<String, double[]> e : chunkSignals.entrySet()) {
-                    values.put(e.getKey(), e.getValue()[i]);
-                }
-                raw.set(k, values);
-                signalsMs[k] = perImageSignalsMs;
-                scores[k] = chunkScores[i];
-                norms[k] = JacobianMath.norm(run.embeddings(), i * run.embeddingDim(), run.embeddingDim());
-                if (!Double.isFinite(chunkScores[i]) || !Double.isFinite(norms[k])) {
-                    imageFailures[k] = nonFinite(k, n, mode);
-                }
-                inferenceMs[k] = perImageMs;
-                jacobianMs[k] = perImageJacobianMs;
-                batchSizes[k] = b;
-            }
-        }
-        Judgement[] verdicts = new Judgement[n];
-        for (int i = 0; i < n; i++) {
-            if (imageFailures[i] != null) {
-                continue; // NaN signals have no tail probability
-            }
-            long ts = System.nanoTime();
-            verdicts[i] = verdict(raw.get(i));
-            signalsMs[i] += millis(System.nanoTime() - ts);
-        }
-        double totalMs = round(millis(System.nanoTime() - start) / n);
-        List<ScoreResult> results = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            Judgement v = verdicts[i];
-            if (v == null) {
-                results.add(null);
-                continue;
-            }
-            results.add(new ScoreResult(scores[i], v.signals().jepa().percentile(), v.label(), v.signals().jepa().tail(),
-                    v.outlierScore(), v.outlierPercentile(), v.signals(), v.reasons(), modelRef, mode,
-                    model.provider(), norms[i], new ScoreResult.Timings(round(decodeMs[i]), round(inferenceMs[i]),
-                            round(jacobianMs[i]), round(signalsMs[i]), totalMs, batchSizes[i])));
-        }
-        return new Scored(results, imageFailures);
-    }
-
-    /** What the result says about one image beyond its raw JEPA-SCORE. */
-    private record Judgement(Label label, Double outlierScore, Double outlierPercentile, ScoreResult.Signals signals,
-            List<String> reasons) {
-    }
-
-    private Judgement verdict(Map<String, Double> values) {
-        double score = values.get(JEPA);
-        ScoreResult.JepaSignal jepaSignal = new ScoreResult.JepaSignal(score, calibration.percentile(score),
-                calibration.tail(score));
-        if (signals == null) {
-            Label label = calibration.label(score);
-            return new Judgement(label, null, null, new ScoreResult.Signals(jepaSignal, null, null, null, absent),
-                    label == Label.TYPICAL ? List.of() : List.of(JEPA));
-        }
-        EmbeddingSignals.Assessment a = signals.assess(values);
-        return new Judgement(a.label(), a.outlierScore(), a.outlierPercentile(), new ScoreResult.Signals(jepaSignal,
-                distance("knn", values), distance("mahalanobis", values), complexity(values), null), a.reasons());
-    }
-
-    private ScoreResult.Distance distance(String name, Map<String, Double> values) {
-        double d = values.get(name);
-        return new ScoreResult.Distance(d, signals.percentile(name, d));
-    }
-
-    private ScoreResult.Complexity complexity(Map<String, Double> values) {
-        Double bytes = values.get("complexity");
-        return bytes == null ? null : new ScoreResult.Complexity((int) Math.round(bytes), signals.percentile("complexity", bytes));
-    }
-
-    /**
-     * The encoder's output (or the score from it) is NaN or infinite for one image: deterministic for
-     * that image, so it is recorded as that image's failure (a storage event is not redelivered for it).
-     */
-    private InvalidScoreRequestException nonFinite(int index, int count, ScoreMode mode) {
-        String which = count == 1 ? "the image" : "images[" + index + "]";
-        return new InvalidScoreRequestException(ErrorCode.NON_FINITE_SCORE, "model " + model.manifest().id() + " gives "
-                + which + " a NaN or infinite " + mode.json() + " score: the encoder's output is not finite at or near "
-                + "this image");
-    }
-
-    private ModelImage decode(byte[] bytes, InputSpec spec, int index, int count) {
-        try {
-            return decoder.decode(bytes, spec);
-        } catch (BadImageException e) {
-            if (count == 1) {
-                throw e;
-            }
-            throw new BadImageException(e.code(), "images[" + index + "]: " + e.getMessage(), e);
-        }
-    }
-
-    private static double millis(long nanos) {
-        return nanos / 1e6;
-    }
-
-    private static double round(double ms) {
-        return Math.round(ms * 1000) / 1000.0;
+        return pipeline.run(images, eachOnItsOwn, start, metrics);
     }
 }

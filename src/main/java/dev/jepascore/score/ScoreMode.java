@@ -7,19 +7,24 @@ import java.util.Locale;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 
-/** How JEPA-SCORE is computed. */
+/** How an image is scored: which JEPA-SCORE, if any, comes beside the embedding signals. */
 public enum ScoreMode {
     /** The model's scorer graph: the full Jacobian, singular values in double precision. */
     EXACT,
     /** The encoder alone: m random directions by finite differences, bias-corrected log-determinant. */
-    SKETCH;
+    SKETCH,
+    /**
+     * The encoder alone, one forward pass: k-NN and Mahalanobis distances and input complexity, no JEPA-SCORE (for
+     * encoders too large for any Jacobian on the hardware at hand); needs the package's reference set.
+     */
+    SIGNALS;
 
     @JsonValue
     public String json() {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** The mode named by a manifest's {@code defaultMode} ({@code exact} or {@code sketch}). */
+    /** The mode named by a manifest's {@code defaultMode} ({@code exact}, {@code sketch} or {@code signals}). */
     public static ScoreMode ofManifest(String mode) {
         return valueOf(mode.toUpperCase(Locale.ROOT));
     }

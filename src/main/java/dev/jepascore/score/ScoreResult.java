@@ -8,16 +8,20 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * What one scored image yields, on demand and in result documents.
  *
  * @param jepaScore         sum of the log singular values of the encoder's Jacobian (clipped at eps); higher is
- *                          denser
- * @param percentile        0-100, where the JEPA-SCORE falls among the model's calibration scores
+ *                          denser; {@code null} (absent) in mode {@code signals}
+ * @param percentile        0-100, where the JEPA-SCORE falls among the model's calibration scores; absent in mode
+ *                          {@code signals}
  * @param label             typical, unusual or outlier: from the combined outlier score (above its 95th / 99th
  *                          percentile of held-out in-distribution images); for a model without a reference set,
- *                          from JEPA-SCORE's two-sided bands
+ *                          from JEPA-SCORE's two-sided bands; in mode {@code signals}, from the smallest tail
+ *                          probability of the embedding signals, Bonferroni-corrected (see {@link Verdict})
  * @param tail              {@code low} or {@code high} when the JEPA-SCORE is outside its unusual band
  * @param outlierScore      higher = less like the training data: Fisher's {@code -2 sum ln p} over the signals' tail
- *                          probabilities; {@code null} when the model has no reference set
+ *                          probabilities; {@code null} when the model has no reference set, and in mode
+ *                          {@code signals} (its table was calibrated with JEPA-SCORE among the signals)
  * @param outlierPercentile 0-100, where the outlier score falls among held-out in-distribution images; {@code null}
- *                          when the model has no reference set
+ *                          when the model has no reference set; in mode {@code signals}, {@code 100 (1 - p)} for the
+ *                          Bonferroni-corrected smallest tail probability p, a lower bound of that percentile
  * @param signals           each signal's raw value and percentile
  * @param reasons           the signals that put the image outside its band (e.g. {@code ["knn"]}), empty when
  *                          typical
@@ -28,7 +32,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param timingsMs         where the time went, in milliseconds
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ScoreResult(double jepaScore, double percentile, Label label, String tail,
+public record ScoreResult(Double jepaScore, Double percentile, Label label, String tail,
         @JsonInclude(JsonInclude.Include.ALWAYS) Double outlierScore,
         @JsonInclude(JsonInclude.Include.ALWAYS) Double outlierPercentile, Signals signals, List<String> reasons,
         ModelRef model, ScoreMode mode, String provider, double embeddingNorm, Timings timingsMs) implements BatchEntry {
@@ -40,11 +44,13 @@ public record ScoreResult(double jepaScore, double percentile, Label label, Stri
     /**
      * The signals behind the verdict.
      *
-     * @param jepa        JEPA-SCORE, its percentile and tail (the same numbers as the top-level fields)
+     * @param jepa        JEPA-SCORE, its percentile and tail (the same numbers as the top-level fields); absent in
+     *                    mode {@code signals}
      * @param knn         distance to the k-th nearest reference embedding; {@code null} without a reference set
      * @param mahalanobis Mahalanobis distance to the reference set; {@code null} without a reference set
      * @param complexity  deflated size of the input image; absent when the model does not use it
-     * @param absent      why the embedding signals are missing, when they are
+     * @param absent      why some signals are missing, when they are (no reference set; no JEPA-SCORE in mode
+     *                    {@code signals})
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Signals(JepaSignal jepa, @JsonInclude(JsonInclude.Include.ALWAYS) Distance knn,
@@ -66,9 +72,11 @@ public record ScoreResult(double jepaScore, double percentile, Label label, Stri
     /**
      * @param decode    decoding and preprocessing this image
      * @param inference this image's share of the ONNX runs: the scorer graph (embedding and Jacobian J) and
-     *                  the Gram matrix J J^T formed in double precision
+     *                  the Gram matrix J J^T formed in double precision; the encoder alone in modes {@code sketch}
+     *                  and {@code signals}
      * @param jacobian  eigenvalues of J J^T and the clipped log-sum, in double precision (with the manifest's
-     *                  {@code transforms} on, Equation (4), also the scorer runs of the transformed images)
+     *                  {@code transforms} on, Equation (4), also the scorer runs of the transformed images; in mode
+     *                  {@code sketch}, the 2m perturbed encoder runs); 0 in mode {@code signals}
      * @param signals   k-NN and Mahalanobis distances, input complexity and the combination (0 without a
      *                  reference set)
      * @param total     wall time of the request divided by the images in it

@@ -1,5 +1,6 @@
 package dev.jepascore.score;
 
+import dev.jepascore.admission.Admission;
 import java.util.ArrayList;
 
 import dev.jepascore.ErrorCode;

@@ -17,7 +17,46 @@ import java.util.List;
  */
 public final class Verdict {
 
+    /**
+     * Corrected tail probability at or below which mode {@code signals} labels an image unusual: the rate at which the
+     * combined score's 95th-percentile threshold flags held-out in-distribution images.
+     */
+    public static final double UNUSUAL_TAIL = 0.05;
+    /** As {@link #UNUSUAL_TAIL} for outlier: the combined score's 99th-percentile threshold. */
+    public static final double OUTLIER_TAIL = 0.01;
+
     private Verdict() {
+    }
+
+    /**
+     * The smallest tail probability, Bonferroni-corrected: {@code min(1, m p_min)} over m signals. Whatever the
+     * signals' dependence, an in-distribution image gets a value at most a with probability at most a; mode
+     * {@code signals} uses it in place of the combined score, whose table was calibrated with JEPA-SCORE among the
+     * signals. Each p in (0, 1].
+     */
+    public static double bonferroni(double[] tails) {
+        if (tails.length == 0) {
+            throw new IllegalArgumentException("no tail probabilities to correct");
+        }
+        double min = 1;
+        for (double p : tails) {
+            if (!(p > 0 && p <= 1)) {
+                throw new IllegalArgumentException("tail probability must be in (0, 1], found " + p);
+            }
+            min = Math.min(min, p);
+        }
+        return Math.min(1, tails.length * min);
+    }
+
+    /** {@code outlier} at or below {@link #OUTLIER_TAIL}, {@code unusual} at or below {@link #UNUSUAL_TAIL}. */
+    public static Label labelOfTail(double corrected) {
+        if (corrected <= OUTLIER_TAIL) {
+            return Label.OUTLIER;
+        }
+        if (corrected <= UNUSUAL_TAIL) {
+            return Label.UNUSUAL;
+        }
+        return Label.TYPICAL;
     }
 
     /** {@code -2 sum ln p}; each p in (0, 1]. */

@@ -22,7 +22,7 @@ import dev.jepascore.model.ModelRuntime;
 import dev.jepascore.score.ScoreMetrics;
 import dev.jepascore.score.ScoreMode;
 import dev.jepascore.score.ScoreResult;
-import dev.jepascore.score.Admission;
+import dev.jepascore.admission.Admission;
 import dev.jepascore.score.ModelScorer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 

@@ -31,7 +31,7 @@ import dev.jepascore.model.ModelRuntime;
 import dev.jepascore.score.ScoreMetrics;
 import dev.jepascore.score.ScoreMode;
 import dev.jepascore.score.ScoreResult;
-import dev.jepascore.score.Admission;
+import dev.jepascore.admission.Admission;
 import dev.jepascore.score.ModelScorer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -372,7 +372,7 @@ public final class ScorerBenchmark {
                 ModelConfig.Provider.valueOf(System.getProperty("bench.provider", "AUTO")), 3, batch);
     }
 
-    private static ImageConfig imageConfig() {
+    static ImageConfig imageConfig() {
         return new ImageConfig() {
             public long maxBytes() {
                 return 20 << 20;

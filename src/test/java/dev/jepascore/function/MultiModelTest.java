@@ -167,7 +167,7 @@ class MultiModelTest {
                 .body("models.embeddingDim", equalTo(List.of(64, 32)))
                 .body("models.input.channels", equalTo(List.of(1, 3)))
                 .body("models.input.height", equalTo(List.of(28, 64)))
-                .body("models.modes", equalTo(List.of(List.of("exact", "sketch"), List.of("exact", "sketch"))))
+                .body("models.modes", equalTo(List.of(List.of("exact", "sketch", "signals"), List.of("exact", "sketch", "signals"))))
                 .body("models.defaultMode", equalTo(List.of("exact", "sketch")))
                 .body("models.sketchDirections", equalTo(List.of(116, 83)))
                 .body("models.calibrationSize", equalTo(List.of(5000, 346)));

@@ -68,7 +68,7 @@ class SketchModeTest {
     }
 
     @Test
-    void models_endpoint_lists_the_bundled_model_with_both_modes() {
+    void models_endpoint_lists_the_bundled_model_with_its_three_modes() {
         given().when().get("/v1/models")
                 .then().statusCode(200)
                 .body("defaultModel", equalTo("fmnist-lejepa"))
@@ -76,7 +76,7 @@ class SketchModeTest {
                 .body("models[0].embeddingDim", equalTo(64))
                 .body("models[0].input.channels", equalTo(1))
                 .body("models[0].input.height", equalTo(28))
-                .body("models[0].modes", equalTo(List.of("exact", "sketch")))
+                .body("models[0].modes", equalTo(List.of("exact", "sketch", "signals")))
                 .body("models[0].defaultMode", equalTo("exact"))
                 .body("models[0].sketchDirections", equalTo(116))
                 .body("models[0].calibrationSize", equalTo(5000));

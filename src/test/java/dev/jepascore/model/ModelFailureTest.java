@@ -15,7 +15,7 @@ import jakarta.inject.Inject;
 
 import dev.jepascore.image.ImageConfig;
 import dev.jepascore.image.ImageDecoder;
-import dev.jepascore.score.Admission;
+import dev.jepascore.admission.Admission;
 import dev.jepascore.score.ScoreMetrics;
 import dev.jepascore.score.ScoringService;
 

@@ -38,7 +38,7 @@ import dev.jepascore.model.ModelRuntime;
 import dev.jepascore.model.ReferenceSet;
 import dev.jepascore.image.ImageConfig;
 import dev.jepascore.image.ImageDecoder;
-import dev.jepascore.score.Admission;
+import dev.jepascore.admission.Admission;
 import dev.jepascore.score.EmbeddingMath;
 import dev.jepascore.score.Label;
 import dev.jepascore.score.ScoreMetrics;

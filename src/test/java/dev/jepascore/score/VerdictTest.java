@@ -45,4 +45,20 @@ class VerdictTest {
         assertEquals(List.of("mahalanobis"),
                 Verdict.reasons(NAMES, new double[] { 0.08, 0.07, 0.06, 0.09 }, 0.05, Label.UNUSUAL));
     }
+
+    @Test
+    void bonferroni_multiplies_the_smallest_tail_by_the_signal_count_and_caps_at_one() {
+        assertEquals(0.03, Verdict.bonferroni(new double[] { 0.2, 0.01, 0.5 }), 1e-15);
+        assertEquals(1.0, Verdict.bonferroni(new double[] { 0.6, 0.9, 0.5 }), 0);
+        assertThrows(IllegalArgumentException.class, () -> Verdict.bonferroni(new double[] { 0.2, 0 }));
+        assertThrows(IllegalArgumentException.class, () -> Verdict.bonferroni(new double[0]));
+    }
+
+    @Test
+    void signals_mode_labels_at_the_rates_the_combined_thresholds_flag() {
+        assertEquals(Label.OUTLIER, Verdict.labelOfTail(0.01));
+        assertEquals(Label.UNUSUAL, Verdict.labelOfTail(0.0100001));
+        assertEquals(Label.UNUSUAL, Verdict.labelOfTail(0.05));
+        assertEquals(Label.TYPICAL, Verdict.labelOfTail(0.0500001));
+    }
 }

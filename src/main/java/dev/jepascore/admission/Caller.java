@@ -1,4 +1,4 @@
-package dev.jepascore.score;
+package dev.jepascore.admission;
 
 /**
  * Whether whoever asked for the work on the current thread is still waiting for its answer. Work whose caller has

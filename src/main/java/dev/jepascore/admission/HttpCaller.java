@@ -1,9 +1,7 @@
-package dev.jepascore.function;
+package dev.jepascore.admission;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.jepascore.score.Admission;
-import dev.jepascore.score.Caller;
 import io.smallrye.common.vertx.ContextLocals;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;

@@ -1,4 +1,4 @@
-package dev.jepascore.score;
+package dev.jepascore.admission;
 
 import java.time.Duration;
 import java.util.Optional;

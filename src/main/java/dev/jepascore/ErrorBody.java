@@ -1,4 +1,4 @@
-package dev.jepascore.function;
+package dev.jepascore;
 
 import dev.jepascore.ErrorCode;
 

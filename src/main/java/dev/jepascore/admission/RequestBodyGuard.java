@@ -1,5 +1,6 @@
-package dev.jepascore.function;
+package dev.jepascore.admission;
 
+import dev.jepascore.ErrorBody;
 import dev.jepascore.ErrorCode;
 
 import java.util.concurrent.Semaphore;
@@ -15,8 +16,6 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.jepascore.score.Admission;
-import dev.jepascore.score.AdmissionConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.configuration.MemorySize;
