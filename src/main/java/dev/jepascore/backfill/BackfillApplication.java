@@ -7,7 +7,7 @@ import jakarta.inject.Inject;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.jepascore.JepaException;
-import dev.jepascore.report.ReportCommand;
+import dev.jepascore.report.ReportApplication;
 import dev.jepascore.report.ReportData;
 import dev.jepascore.report.ReportOptions;
 import dev.jepascore.report.ReportRenderer;
@@ -50,7 +50,7 @@ public class BackfillApplication implements QuarkusApplication {
         }
         // also after exit code 3 (some objects to retry): the page shows what is there, failures included
         try {
-            ReportData data = ReportCommand.write(reports, options.bucket(), options.prefix(), ReportOptions.defaults(),
+            ReportData data = ReportApplication.write(reports, options.bucket(), options.prefix(), ReportOptions.defaults(),
                     options.report());
             System.out.printf("backfill: report over %d result documents (%d failures) -> %s%n", data.documents(),
                     data.failureCount(), options.report().toAbsolutePath());

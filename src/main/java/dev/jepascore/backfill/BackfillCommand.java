@@ -4,12 +4,13 @@ import java.io.Console;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.jepascore.CommandLines;
 import dev.jepascore.event.ObjectRef;
 import dev.jepascore.result.ObjectOutcome;
 import dev.jepascore.result.ResultKeys;
@@ -21,7 +22,7 @@ import io.quarkus.runtime.Quarkus;
  * {@code java -jar quarkus-run.jar backfill ...}: scores the objects of a bucket that have no result document yet,
  * with the function's own configuration, store and job, then exits. The function starts without its HTTP listener
  * and without the local uploads poller, so a backfill runs beside a serving function. Exit codes in
- * {@link BackfillOptions#USAGE}.
+ * {@link BackfillOptions} (its {@code --help}).
  */
 public final class BackfillCommand {
 
@@ -31,41 +32,28 @@ public final class BackfillCommand {
     static final int EXIT_CANNOT_LIST = 1;
     static final int EXIT_USAGE = 2;
     static final int EXIT_RUN_AGAIN = 3;
-    /** Settings of the backfill process that the user may still override with {@code -D}. */
-    private static final Map<String, String> PROCESS_DEFAULTS = Map.of(
-            "quarkus.http.host-enabled", "false",
-            "jepa.storage.local.poll-interval", "off",
-            "quarkus.banner.enabled", "false",
-            // one line per object would bury the progress line; failures are logged by the backfill itself
-            "quarkus.log.category.\"dev.jepascore.result.ObjectScoringJob\".level", "WARN");
 
     private BackfillCommand() {
     }
 
-    /** Runs the command with the arguments after {@code backfill}; exits the process with its exit code. */
-    public static void main(String[] args) {
-        BackfillOptions options = null;
-        try {
-            options = BackfillOptions.parse(args);
-        } catch (BackfillOptions.UsageException e) {
-            if (e.getMessage() != null) {
-                System.err.println("backfill: " + e.getMessage());
-            }
-            System.err.println(BackfillOptions.USAGE);
-            System.exit(e.getMessage() == null ? EXIT_OK : EXIT_USAGE);
-        }
+    /**
+     * Starts the function for one backfill and exits the process with its exit code. The process settings (no HTTP
+     * listener, no uploads poller, no banner, no line per object) are the {@code backfill} configuration profile of
+     * application.properties, so {@code -D} still overrides each.
+     *
+     * @param args the arguments after {@code backfill}, checked already; {@link BackfillApplication} reads them again
+     */
+    static int launch(BackfillOptions options, List<String> args) {
+        CommandLines.activateProfile("backfill");
+        // --model M is configuration of this run: the bucket's model, as jepa.storage.bucket-models would name it
         options.configuration().forEach(System::setProperty);
-        PROCESS_DEFAULTS.forEach((key, value) -> {
-            if (System.getProperty(key) == null) {
-                System.setProperty(key, value);
-            }
-        });
         Quarkus.run(BackfillApplication.class, (code, failure) -> {
             if (failure != null) {
                 System.err.println("backfill: the function could not start: " + rootMessage(failure));
             }
             System.exit(code);
-        }, args);
+        }, args.toArray(String[]::new));
+        return EXIT_OK;
     }
 
     /**

@@ -2,110 +2,125 @@ package dev.jepascore.backfill;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import dev.jepascore.CommandLines;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
- * The flags of {@code backfill}, parsed. Exactly one mode: score here (default), {@code --dry-run},
- * {@code --emit-events URL} or {@code --s3-batch-manifest FILE}.
- *
- * @param concurrency objects scored (or events in flight) at once
- * @param report      where the HTML report over the documents is written once the backfill has run, or null
- * @param model       the served model that scores the bucket's objects ({@code --model}), or null: the bucket's
- *                    ({@code jepa.storage.bucket-models}) or the default model, as for storage events
+ * {@code backfill}: its flags (picocli) and the launch of the function without HTTP ({@link BackfillCommand}). Exactly
+ * one mode: score here (default), {@code --dry-run}, {@code --apply-actions}, {@code --emit-events URL} or
+ * {@code --s3-batch-manifest FILE}.
  */
-record BackfillOptions(String bucket, String prefix, int concurrency, boolean dryRun, URI emitEvents,
-        Path s3BatchManifest, Path report, String model, boolean applyActions) {
-
-    BackfillOptions(String bucket, String prefix, int concurrency, boolean dryRun, URI emitEvents, Path s3BatchManifest,
-            Path report, String model) {
-        this(bucket, prefix, concurrency, dryRun, emitEvents, s3BatchManifest, report, model, false);
-    }
+@Command(name = "backfill", sortOptions = false,
+        description = "Scores the objects of a bucket that have no result document yet, with the function's own "
+                + "configuration, store and job, then exits.",
+        footer = { "Storage is configured as for the function (jepa.storage.*, quarkus.s3.*)." },
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = { "0:every object has a document (or was sent)",
+            "1:the bucket or prefix cannot be listed (or the report cannot be written)",
+            "2:bad flags",
+            "3:some objects failed for a reason that may pass: run the same command again" })
+public final class BackfillOptions implements Callable<Integer>, CommandLines.Checked {
 
     /** Objects asked for per listing call: the most one S3 ListObjectsV2 call returns. */
     static final int PAGE_SIZE = 1000;
 
-    static final String USAGE = """
-            usage: backfill --bucket B [--prefix P] [--model M] [--concurrency N] [--report FILE.html]
-                            [--dry-run | --apply-actions | --emit-events URL | --s3-batch-manifest FILE]
-              --bucket       the bucket to go through (the local store: a directory below jepa.storage.local.root)
-              --prefix       only keys starting with this (default: the whole bucket); the results prefix is never scored
-              --model        the served model that scores them (GET /v1/models lists the ids; default: the bucket's
-                             model, jepa.storage.bucket-models.<bucket>, else jepa.model.id); an object that
-                             already has a document, from whichever model, is skipped
-              --concurrency  objects scored at once, or events in flight with --emit-events (default: the number of CPUs)
-              --dry-run      list and count what would be scored; score nothing, write nothing
-              --apply-actions  run the bucket's configured actions (jepa.actions.<bucket>.*: tag, notify,
-                             quarantine) on objects that already have a document, where it does not record them as
-                             done; score nothing (objects without a document are skipped)
-              --emit-events  post one S3-style storage event per object to this URL (a deployed function's
-                             /v1/events or /onObjectCreated) instead of scoring here; 429/503 answers are retried
-              --s3-batch-manifest  write the CSV manifest (bucket,key URL-encoded) for an S3 Batch Operations job
-                             that invokes the Lambda build, instead of scoring here
-              --report       then write the report over the prefix's result documents to this HTML file (as the
-                             report command does); not with --emit-events or --s3-batch-manifest, whose documents
-                             are written later by the deployed function
-            Storage is configured as for the function (jepa.storage.*, quarkus.s3.*).
-            Exit codes: 0 every object has a document (or was sent), 1 the bucket or prefix cannot be listed (or the
-            report cannot be written),
-            2 bad flags, 3 some objects failed for a reason that may pass: run the same command again.""";
+    @Option(names = "--bucket", paramLabel = "B",
+            description = "the bucket to go through (the local store: a directory below jepa.storage.local.root)")
+    private String bucket;
 
-    static BackfillOptions parse(String[] args) {
-        String bucket = null;
-        String prefix = "";
-        int concurrency = Runtime.getRuntime().availableProcessors();
-        boolean dryRun = false;
-        boolean applyActions = false;
-        URI emit = null;
-        Path manifest = null;
-        Path report = null;
-        String model = null;
-        for (int i = 0; i < args.length; i++) {
-            String flag = args[i];
-            if (flag.equals("--dry-run")) {
-                dryRun = true;
-                continue;
-            }
-            if (flag.equals("--apply-actions")) {
-                applyActions = true;
-                continue;
-            }
-            if (flag.equals("--help") || flag.equals("-h")) {
-                throw new UsageException(null);
-            }
-            if (i + 1 >= args.length) {
-                throw new UsageException(flag + " needs a value");
-            }
-            String value = args[++i];
-            switch (flag) {
-                case "--bucket" -> bucket = value;
-                case "--prefix" -> prefix = value;
-                case "--concurrency" -> concurrency = positive(flag, value);
-                case "--emit-events" -> emit = url(value);
-                case "--s3-batch-manifest" -> manifest = Path.of(value);
-                case "--report" -> report = Path.of(value);
-                case "--model" -> model = value;
-                default -> throw new UsageException("unknown flag " + flag);
-            }
-        }
+    @Option(names = "--prefix", paramLabel = "P", defaultValue = "",
+            description = "only keys starting with this (default: the whole bucket); the results prefix is never scored")
+    private String prefix;
+
+    @Option(names = "--model", paramLabel = "M", description = "the served model that scores them (GET /v1/models "
+            + "lists the ids; default: the bucket's model, jepa.storage.bucket-models.<bucket>, else jepa.model.id); "
+            + "an object that already has a document, from whichever model, is skipped")
+    private String model;
+
+    @Option(names = "--concurrency", paramLabel = "N", description = "objects scored at once, or events in flight "
+            + "with --emit-events (default: the number of CPUs)")
+    private int concurrency = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--report", paramLabel = "FILE.html", description = "then write the report over the prefix's "
+            + "result documents to this HTML file (as the report command does); not with --emit-events or "
+            + "--s3-batch-manifest, whose documents are written later by the deployed function")
+    private Path report;
+
+    @Option(names = "--dry-run", description = "list and count what would be scored; score nothing, write nothing")
+    private boolean dryRun;
+
+    @Option(names = "--apply-actions", description = "run the bucket's configured actions (jepa.actions.<bucket>.*: "
+            + "tag, notify, quarantine) on objects that already have a document, where it does not record them as "
+            + "done; score nothing (objects without a document are skipped)")
+    private boolean applyActions;
+
+    @Option(names = "--emit-events", paramLabel = "URL", description = "post one S3-style storage event per object to "
+            + "this URL (a deployed function's /v1/events or /onObjectCreated) instead of scoring here; 429/503 "
+            + "answers are retried")
+    private String emitEventsFlag;
+
+    @Option(names = "--s3-batch-manifest", paramLabel = "FILE", description = "write the CSV manifest (bucket,key "
+            + "URL-encoded) for an S3 Batch Operations job that invokes the Lambda build, instead of scoring here")
+    private Path s3BatchManifest;
+
+    @Mixin
+    CommandLines.Help help;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private URI emitEvents;
+
+    /** Parses the arguments after {@code backfill}; throws the {@link ParameterException} naming the bad flag. */
+    static BackfillOptions parse(String... args) {
+        return CommandLines.parse(new BackfillOptions(), args);
+    }
+
+    /** The command: checks the flags, then starts the function without HTTP for one backfill (never returns). */
+    @Override
+    public Integer call() {
+        check(spec.commandLine());
+        List<String> args = spec.commandLine().getParseResult().originalArgs();
+        return BackfillCommand.launch(this, args.subList(args.indexOf(spec.name()) + 1, args.size()));
+    }
+
+    @Override
+    public void check(CommandLine line) {
         if (bucket == null || bucket.isBlank()) {
-            throw new UsageException("missing --bucket");
+            throw new ParameterException(line, "missing --bucket");
         }
-        int modes = (dryRun ? 1 : 0) + (applyActions ? 1 : 0) + (emit != null ? 1 : 0) + (manifest != null ? 1 : 0);
+        if (concurrency <= 0) {
+            throw new ParameterException(line, "--concurrency must be a positive integer, found " + concurrency);
+        }
+        if (emitEventsFlag != null) {
+            emitEvents = url(line, emitEventsFlag);
+        }
+        int modes = (dryRun ? 1 : 0) + (applyActions ? 1 : 0) + (emitEvents != null ? 1 : 0)
+                + (s3BatchManifest != null ? 1 : 0);
         if (modes > 1) {
-            throw new UsageException("--dry-run, --apply-actions, --emit-events and --s3-batch-manifest exclude each "
-                    + "other");
+            throw new ParameterException(line, "--dry-run, --apply-actions, --emit-events and --s3-batch-manifest "
+                    + "exclude each other");
         }
         if (applyActions && model != null) {
-            throw new UsageException("--model applies to scoring; --apply-actions scores nothing");
+            throw new ParameterException(line, "--model applies to scoring; --apply-actions scores nothing");
         }
-        if (report != null && (emit != null || manifest != null)) {
-            throw new UsageException("--report needs the documents written here: not with --emit-events or "
+        if (report != null && (emitEvents != null || s3BatchManifest != null)) {
+            throw new ParameterException(line, "--report needs the documents written here: not with --emit-events or "
                     + "--s3-batch-manifest (run the report command once the deployed function has scored them)");
         }
-        if (model != null && (emit != null || manifest != null)) {
-            throw new UsageException("--model applies to scoring here: with --emit-events or --s3-batch-manifest the "
-                    + "deployed function scores with its own jepa.storage.bucket-models / jepa.model.id");
+        if (model != null && (emitEvents != null || s3BatchManifest != null)) {
+            throw new ParameterException(line, "--model applies to scoring here: with --emit-events or "
+                    + "--s3-batch-manifest the deployed function scores with its own jepa.storage.bucket-models / "
+                    + "jepa.model.id");
         }
-        return new BackfillOptions(bucket, prefix, concurrency, dryRun, emit, manifest, report, model, applyActions);
     }
 
     /**
@@ -123,19 +138,7 @@ record BackfillOptions(String bucket, String prefix, int concurrency, boolean dr
         return dryRun || applyActions ? "checked" : emitEvents != null ? "sent" : s3BatchManifest != null ? "listed" : "done";
     }
 
-    private static int positive(String flag, String value) {
-        try {
-            int n = Integer.parseInt(value.trim());
-            if (n > 0) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw new UsageException(flag + " must be a positive integer, found " + value);
-    }
-
-    private static URI url(String value) {
+    private static URI url(CommandLine line, String value) {
         try {
             URI uri = URI.create(value);
             if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
@@ -144,13 +147,48 @@ record BackfillOptions(String bucket, String prefix, int concurrency, boolean dr
         } catch (IllegalArgumentException e) {
             // answered below
         }
-        throw new UsageException("--emit-events needs an http(s) URL such as https://fn.example/v1/events, found " + value);
+        throw new ParameterException(line, "--emit-events needs an http(s) URL such as https://fn.example/v1/events, "
+                + "found " + value);
     }
 
-    /** A flag is missing or malformed: exit code 2 with the usage text. */
-    static final class UsageException extends RuntimeException {
-        UsageException(String message) {
-            super(message);
-        }
+    String bucket() {
+        return bucket;
+    }
+
+    String prefix() {
+        return prefix;
+    }
+
+    int concurrency() {
+        return concurrency;
+    }
+
+    boolean dryRun() {
+        return dryRun;
+    }
+
+    URI emitEvents() {
+        return emitEvents;
+    }
+
+    Path s3BatchManifest() {
+        return s3BatchManifest;
+    }
+
+    /** Where the HTML report over the documents is written once the backfill has run, or null. */
+    Path report() {
+        return report;
+    }
+
+    /**
+     * The served model that scores the bucket's objects ({@code --model}), or null: the bucket's
+     * ({@code jepa.storage.bucket-models}) or the default model, as for storage events.
+     */
+    String model() {
+        return model;
+    }
+
+    boolean applyActions() {
+        return applyActions;
     }
 }

@@ -2,15 +2,29 @@ package dev.jepascore.packaging;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
 
+import dev.jepascore.CommandLines;
 import dev.jepascore.JepaException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code java -jar quarkus-run.jar package-model ...}: a model package from an encoder.onnx and a
  * folder of images, without starting the function. Exit codes: 0 written, 1 the encoder, the
  * images or the package do not allow it (the message names the file and the problem), 2 bad flags.
  */
-public final class PackageModelCommand {
+@Command(name = "package-model", sortOptions = false,
+        description = { "Writes a model package from an encoder.onnx and a folder of images (the function does not start).",
+            "With --scorer-only --out DIR: (re)writes the exact scorer of an existing package." },
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = { "0:the package is written",
+            "1:the encoder, the images or the package do not allow it (the message names the file and the problem)",
+            "2:bad flags" })
+public final class PackageModelCommand implements Callable<Integer> {
 
     /**
      * Stack of the thread that creates the ONNX Runtime environment: a long class path overflowed
@@ -18,21 +32,33 @@ public final class PackageModelCommand {
      */
     private static final long STACK_BYTES = 64L << 20;
 
-    private PackageModelCommand() {
-    }
+    @Mixin
+    PackageOptions options = new PackageOptions();
+
+    @Mixin
+    CommandLines.Help help;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** Where the packager's progress and errors go (picocli's help and flag errors go to the command line's). */
+    private PrintStream out = System.out;
+    private PrintStream err = System.err;
 
     /** Runs the command with the arguments after {@code package-model}; returns the exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        PackageOptions options;
-        try {
-            options = PackageOptions.parse(args);
-        } catch (PackageOptions.UsageException e) {
-            if (e.getMessage() != null) {
-                err.println("package-model: " + e.getMessage());
-            }
-            err.println(PackageOptions.USAGE);
-            return e.getMessage() == null ? 0 : 2;
-        }
+        PackageModelCommand command = new PackageModelCommand();
+        command.out = out;
+        command.err = err;
+        CommandLine line = CommandLines.of(command);
+        line.setOut(new PrintWriter(out, true));
+        line.setErr(new PrintWriter(err, true));
+        return line.execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        options.check(spec.commandLine());
         int[] code = { 1 };
         Thread worker = new Thread(null, () -> code[0] = runPackager(options, out, err), "package-model", STACK_BYTES);
         worker.start();

@@ -121,7 +121,7 @@ class ApplyActionsBackfillTest {
     void apply_actions_excludes_the_other_modes() {
         for (String other : List.of("--dry-run", "--s3-batch-manifest")) {
             assertEquals("--dry-run, --apply-actions, --emit-events and --s3-batch-manifest exclude each other",
-                    org.junit.jupiter.api.Assertions.assertThrows(BackfillOptions.UsageException.class,
+                    org.junit.jupiter.api.Assertions.assertThrows(picocli.CommandLine.ParameterException.class,
                             () -> BackfillOptions.parse(other.equals("--dry-run")
                                     ? new String[] { "--bucket", "b", "--apply-actions", other }
                                     : new String[] { "--bucket", "b", "--apply-actions", other, "m.csv" }))

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class BackfillOptionsTest {
 
     private static String refusal(String... args) {
-        return assertThrows(BackfillOptions.UsageException.class, () -> BackfillOptions.parse(args)).getMessage();
+        return assertThrows(picocli.CommandLine.ParameterException.class, () -> BackfillOptions.parse(args)).getMessage();
     }
 
     @Test
@@ -34,7 +34,7 @@ class BackfillOptionsTest {
         assertEquals("--dry-run, --apply-actions, --emit-events and --s3-batch-manifest exclude each other",
                 refusal("--bucket", "b", "--dry-run", "--s3-batch-manifest", "m.csv"));
         assertTrue(refusal("--bucket", "b", "--emit-events", "localhost:8080").startsWith("--emit-events needs an http(s) URL"));
-        assertEquals("unknown flag --bukket", refusal("--bukket", "b"));
+        assertEquals("Unknown options: '--bukket', 'b'", refusal("--bukket", "b"));
     }
 
     @Test

@@ -205,8 +205,8 @@ class LocalBackfillTest {
 
     @Test
     void report_flag_is_refused_with_event_fan_out() {
-        BackfillOptions.UsageException e = org.junit.jupiter.api.Assertions.assertThrows(
-                BackfillOptions.UsageException.class, () -> BackfillOptions.parse(new String[] { "--bucket", BUCKET,
+        picocli.CommandLine.ParameterException e = org.junit.jupiter.api.Assertions.assertThrows(
+                picocli.CommandLine.ParameterException.class, () -> BackfillOptions.parse(new String[] { "--bucket", BUCKET,
                         "--emit-events", "http://127.0.0.1:9/v1/events", "--report", "r.html" }));
         assertTrue(e.getMessage().startsWith("--report needs the documents written here"), e.getMessage());
     }

@@ -125,8 +125,12 @@ class LocalUploadsPollerTest {
         copyIn("early/hat.png", image);
         JsonNode document = awaitDocument(RESULTS.resolve("jepa-scores/uploads/early/hat.png@" + md5(image) + ".json"));
         assertEquals("scored", document.path("outcome").asText());
-        post("/onObjectCreated", event).statusCode(200).body("objects[0].outcome", equalTo("duplicate"))
-                .body("objects[0].jepaScore", org.hamcrest.Matchers.notNullValue());
+        // the redelivery answers the score the watcher recorded, which is the image's own on-demand score
+        double recorded = json(post("/onObjectCreated", event).statusCode(200)
+                .body("objects[0].outcome", equalTo("duplicate"))
+                .extract().asString()).path("objects").path(0).path("jepaScore").asDouble();
+        assertEquals(document.path("jepaScore").asDouble(), recorded, 1e-9);
+        assertEquals(onDemandScore(image), recorded, 1e-9);
     }
 
     @Test

@@ -205,7 +205,7 @@ class ReportTest {
     }
 
     @Inject
-    ReportCommand command;
+    ReportApplication command;
 
     @Test
     void report_command_writes_the_same_page_to_a_file(@TempDir Path dir) throws IOException {
@@ -229,16 +229,20 @@ class ReportTest {
 
     @Test
     void report_command_flags_are_checked_before_anything_starts() {
-        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        assertEquals(2, ReportCommand.launch(new String[] { "--bucket", "b" }, new PrintStream(stderr, true)));
-        assertTrue(stderr.toString().contains("--out is required"), stderr.toString());
-        stderr.reset();
-        assertEquals(2, ReportCommand.launch(new String[] { "--bucket", "b", "--out", "x.html", "--top", "99" },
-                new PrintStream(stderr, true)));
-        assertTrue(stderr.toString().contains("--top must be between 1 and 50"), stderr.toString());
-        stderr.reset();
-        assertEquals(2, ReportCommand.launch(new String[] { "--colour", "red" }, new PrintStream(stderr, true)));
-        assertTrue(stderr.toString().contains("unknown flag --colour"), stderr.toString());
+        assertEquals("report: Missing required option: '--out=FILE'", refusal("--bucket", "b"));
+        assertEquals("report: --top must be between 1 and 50, found 99",
+                refusal("--bucket", "b", "--out", "x.html", "--top", "99"));
+        assertEquals("report: Unknown options: '--colour', 'red'", refusal("--colour", "red", "--bucket", "b", "--out", "x"));
+    }
+
+    /** Runs the report command's flag check as the command line does; returns the error line (exit code 2 asserted). */
+    private static String refusal(String... args) {
+        java.io.StringWriter stderr = new java.io.StringWriter();
+        picocli.CommandLine line = dev.jepascore.CommandLines.of(new ReportCommand());
+        line.setErr(new java.io.PrintWriter(stderr, true));
+        assertEquals(2, line.execute(args), stderr.toString());
+        assertTrue(stderr.toString().contains("Usage: report"), stderr.toString());
+        return stderr.toString().lines().findFirst().orElse("");
     }
 
     @Test
