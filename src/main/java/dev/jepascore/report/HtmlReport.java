@@ -300,6 +300,9 @@ public final class HtmlReport {
     }
 
     static String fmt(double v) {
+        if (Double.isNaN(v)) {
+            return "-"; // no JEPA-SCORE (mode signals)
+        }
         if (v == Math.rint(v) && Math.abs(v) < 1e9) {
             return Long.toString((long) v);
         }

@@ -59,11 +59,15 @@ public final class ModelSection {
     void add(ResultDocument doc) {
         documents++;
         labels.merge(doc.label(), 1L, Long::sum);
-        jepa.add(doc.jepaScore());
         double atypicality;
+        if (!Double.isNaN(doc.jepaScore())) {
+            jepa.add(doc.jepaScore());
+        }
         if (doc.outlierScore() != null) {
             outlier.add(doc.outlierScore());
             atypicality = doc.outlierScore();
+        } else if (Double.isNaN(doc.percentile()) && doc.outlierPercentile() != null) {
+            atypicality = doc.outlierPercentile(); // mode signals: how atypical its verdict found it
         } else {
             rankedByJepa++;
             atypicality = Math.abs(doc.percentile() - 50);

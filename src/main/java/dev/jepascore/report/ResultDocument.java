@@ -16,18 +16,20 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param key          the scored object's key
  * @param versionTag   the version scored
  * @param failed       a failure document ({@code errorCode}, {@code errorMessage} set, no scores)
- * @param jepaScore    JEPA-SCORE
- * @param percentile   JEPA-SCORE's percentile among the model's calibration scores
+ * @param jepaScore    JEPA-SCORE; NaN in a document scored in mode {@code signals} (no JEPA-SCORE)
+ * @param percentile   JEPA-SCORE's percentile among the model's calibration scores; NaN without a JEPA-SCORE
  * @param label        typical, unusual or outlier
- * @param outlierScore the combined outlier score; {@code null} for models without a reference set
+ * @param outlierScore the combined outlier score; {@code null} for models without a reference set and in mode
+ *                     {@code signals}
+ * @param outlierPercentile how atypical the verdict found it (0-100); {@code null} when the document has none
  * @param reasons      the signals behind a flag
  * @param modelId      the model that scored it
  * @param modelVersion its version
  * @param recordedAt   when the document was written; {@code null} when absent
  */
 record ResultDocument(String documentKey, String bucket, String key, String versionTag, boolean failed,
-        double jepaScore, double percentile, String label, Double outlierScore, List<String> reasons, String modelId,
-        String modelVersion, Instant recordedAt, String errorCode, String errorMessage) {
+        double jepaScore, double percentile, String label, Double outlierScore, Double outlierPercentile, List<String> reasons,
+        String modelId, String modelVersion, Instant recordedAt, String errorCode, String errorMessage) {
 
     /** @throws IllegalArgumentException naming the field missing or of the wrong type */
     static ResultDocument parse(String documentKey, JsonNode doc) {
@@ -50,7 +52,7 @@ record ResultDocument(String documentKey, String bucket, String key, String vers
         if (outcome.equals("failed")) {
             JsonNode error = doc.path("error");
             return new ResultDocument(documentKey, bucket, key, versionTag, true, Double.NaN, Double.NaN, null, null,
-                    List.of(), null, null, recordedAt, text(error, "code", "error.code"),
+                    null, List.of(), null, null, recordedAt, text(error, "code", "error.code"),
                     error.path("message").asText(""));
         }
         if (!outcome.equals("scored")) {
@@ -60,9 +62,14 @@ record ResultDocument(String documentKey, String bucket, String key, String vers
         List<String> reasons = new ArrayList<>();
         doc.path("reasons").forEach(r -> reasons.add(r.asText()));
         JsonNode outlier = doc.path("outlierScore");
-        return new ResultDocument(documentKey, bucket, key, versionTag, false, number(doc, "jepaScore"),
-                number(doc, "percentile"), text(doc, "label", "label"), outlier.isNumber() ? outlier.asDouble() : null,
-                List.copyOf(reasons), text(model, "id", "model.id"), text(model, "version", "model.version"),
+        JsonNode outlierPercentile = doc.path("outlierPercentile");
+        // mode signals: no JEPA-SCORE (and no percentile of it); the verdict's outlierPercentile ranks it instead
+        boolean signalsOnly = "signals".equals(doc.path("mode").asText())
+                && (doc.path("jepaScore").isMissingNode() || doc.path("jepaScore").isNull());
+        return new ResultDocument(documentKey, bucket, key, versionTag, false,
+                signalsOnly ? Double.NaN : number(doc, "jepaScore"), signalsOnly ? Double.NaN : number(doc, "percentile"),
+                text(doc, "label", "label"), outlier.isNumber() ? outlier.asDouble() : null,
+                outlierPercentile.isNumber() ? outlierPercentile.asDouble() : null, List.copyOf(reasons), text(model, "id", "model.id"), text(model, "version", "model.version"),
                 recordedAt, null, null);
     }
 
