@@ -21,6 +21,7 @@ import dev.jepascore.score.ScoringService;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduler;
 
 /**
  * Start-up, off the main thread: Quarkus opens the HTTP server while the model loads, instead of after it. When the
@@ -48,6 +49,8 @@ public class StartupWork {
     private final ScoringService scoring;
     private final ImageDecoder decoder;
     private final StartupConfig config;
+    /** Paused before a failed start exits: a scheduled run (the uploads watcher) begun during the exit met no container. */
+    private final Scheduler scheduler;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     /** Set when the application stops: work still running then fails because of it and is not reported. */
     private volatile boolean stopping;
@@ -58,10 +61,11 @@ public class StartupWork {
      */
     private final CompletableFuture<Void> started = new CompletableFuture<>();
 
-    public StartupWork(ScoringService scoring, ImageDecoder decoder, StartupConfig config) {
+    public StartupWork(ScoringService scoring, ImageDecoder decoder, StartupConfig config, Scheduler scheduler) {
         this.scoring = scoring;
         this.decoder = decoder;
         this.config = config;
+        this.scheduler = scheduler;
     }
 
     /** First of the start-up observers, so the threads start before the other start-up beans are created. */
@@ -84,7 +88,7 @@ public class StartupWork {
                 if (stopping) {
                     LOG.debugf("start-up work ended by the shutdown: %s", failure);
                 } else {
-                    fail(failure, started);
+                    fail(failure, started, scheduler);
                 }
             }
         });
@@ -117,7 +121,7 @@ public class StartupWork {
     }
 
     /** One line naming the problem (the exception closest to it), then exit with status 1 once {@code started}. */
-    private static void fail(Throwable failure, CompletableFuture<Void> started) {
+    private static void fail(Throwable failure, CompletableFuture<Void> started, Scheduler scheduler) {
         Throwable cause = rootOf(failure);
         if (cause instanceof JepaException || cause instanceof IllegalArgumentException
                 || cause instanceof IllegalStateException) {
@@ -125,7 +129,10 @@ public class StartupWork {
         } else {
             LOG.errorf(cause, "Start-up failed: %s", cause);
         }
-        started.thenRun(() -> Quarkus.asyncExit(1));
+        started.thenRun(() -> {
+            scheduler.pause();
+            Quarkus.asyncExit(1);
+        });
     }
 
     /** The first {@link JepaException} in the cause chain, else the deepest cause. */
