@@ -99,14 +99,18 @@ static="$work/lib/static/linux-amd64/glibc"
 shim="$work/lib/svm/jdk-shim"
 mkdir -p "$static" "$shim"
 # A stand-in libjvm.so: the JDK libraries name libjvm.so as NEEDED; the image itself exports the JVM_* functions
-# it implements (libjvm.a above), which take precedence; every other function here stops the process, naming itself.
+# it implements (libjvm.a above), which take precedence; JVM_Halt exits; every other function here stops the process,
+# naming itself.
 {
   echo '#include <stdio.h>'
   echo '#include <stdlib.h>'
   echo 'static void jvm_stub(const char *name) { fprintf(stderr, "native image: %s is not available in a native image\n", name); abort(); }'
   nm -D --defined-only "$jdk/lib/server/libjvm.so" | awk '$2 == "T" {print $3}' | sed 's/@.*//' | sort -u > "$work/tmp-obj/jvm-symbols"
   for so in "$jdk"/lib/*.so; do nm -D --undefined-only "$so" | awk '{print $2}' | sed 's/@.*//'; done | sort -u > "$work/tmp-obj/jdk-undefined"
-  comm -12 "$work/tmp-obj/jvm-symbols" "$work/tmp-obj/jdk-undefined" | while read -r sym; do
+  # JVM_Halt ends the process (System.exit's last step, reached through libjava's Shutdown.halt0 when the image does
+  # not link its own): the shutdown hooks have run by then, so it only flushes and exits with the status asked for
+  echo 'void JVM_Halt(int code) { fflush(NULL); exit(code); }'
+  comm -12 "$work/tmp-obj/jvm-symbols" "$work/tmp-obj/jdk-undefined" | grep -vx 'JVM_Halt' | while read -r sym; do
     echo "void $sym(void) { jvm_stub(\"$sym\"); }"
   done
 } > "$work/tmp-obj/jvmstub.c"
