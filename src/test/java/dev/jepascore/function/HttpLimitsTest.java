@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.jepascore.testing.LoopbackHttp;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -124,8 +125,9 @@ class HttpLimitsTest {
                         path + ": " + answer[1]);
             }
         }
-        given().contentType("application/json").body(new byte[29 << 20]).when().post("/score").then().statusCode(413)
-                .body("error.code", equalTo("request_too_large"));
+        LoopbackHttp.Answer whole = LoopbackHttp.post("/score", "application/json", new byte[29 << 20]);
+        assertEquals(413, whole.status(), whole.body());
+        assertEquals("request_too_large", whole.errorCode(), whole.body());
     }
 
     @Test
