@@ -1,5 +1,6 @@
 package dev.jepascore.function;
 
+import static dev.jepascore.testing.EventTestSupport.json;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
@@ -21,6 +22,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.jepascore.function.Fixtures.Fixture;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -46,20 +49,17 @@ class GoldenScoreTest {
         assertTrue(fixtures.size() >= 32, "expected at least 32 fixtures, found " + fixtures.size());
         List<String> off = new ArrayList<>();
         for (Fixture f : fixtures) {
-            io.restassured.path.json.JsonPath answer = given().contentType("image/png").body(f.png())
-                    .when().post("/v1/score")
-                    .then().statusCode(200)
-                    .body("model.id", equalTo("fmnist-lejepa"))
-                    .body("mode", equalTo("exact"))
-                    .body("provider", equalTo("cpu"))
-                    .extract().jsonPath();
-            double score = answer.getDouble("jepaScore");
-            if (Math.abs(score - f.jepaScore()) > TOLERANCE) {
-                off.add(f.name() + ": java " + score + " vs reference " + f.jepaScore());
+            JsonNode answer = upload(f);
+            assertEquals("fmnist-lejepa", answer.path("model").path("id").asText(), f.name());
+            assertEquals("exact", answer.path("mode").asText(), f.name());
+            assertEquals("cpu", answer.path("provider").asText(), f.name());
+            double score = answer.path("jepaScore").asDouble(Double.NaN);
+            if (!(Math.abs(score - f.jepaScore()) <= TOLERANCE)) {
+                off.add(f.name() + ": java " + answer.path("jepaScore") + " vs reference " + f.jepaScore());
             }
             // the label the calibration bands give the reference score, as the batch test checks
-            if (!f.verdict().label().equals(answer.getString("label"))) {
-                off.add(f.name() + ": label " + answer.getString("label") + " vs reference " + f.verdict().label());
+            if (!f.verdict().label().equals(answer.path("label").asText())) {
+                off.add(f.name() + ": label " + answer.path("label") + " vs reference " + f.verdict().label());
             }
         }
         assertEquals(List.of(), off, "fixtures off by more than " + TOLERANCE + " or labelled otherwise");
@@ -82,26 +82,44 @@ class GoldenScoreTest {
         List<String> off = new ArrayList<>();
         for (Fixture f : Fixtures.all()) {
             Fixtures.Verdict want = f.verdict();
-            io.restassured.path.json.JsonPath got = given().contentType("image/png").body(f.png())
-                    .when().post("/v1/score")
-                    .then().statusCode(200).extract().jsonPath();
-            check(off, f, "signals.knn.distance", got.getDouble("signals.knn.distance"), want.knnDistance(),
+            JsonNode got = upload(f);
+            JsonNode signals = got.path("signals");
+            check(off, f, "signals.knn.distance", number(signals.path("knn").path("distance")), want.knnDistance(),
                     DISTANCE_TOLERANCE);
-            check(off, f, "signals.mahalanobis.distance", got.getDouble("signals.mahalanobis.distance"),
+            check(off, f, "signals.mahalanobis.distance", number(signals.path("mahalanobis").path("distance")),
                     want.mahalanobisDistance(), DISTANCE_TOLERANCE);
-            check(off, f, "signals.complexity.bytes", got.getInt("signals.complexity.bytes"), want.complexityBytes(), 0);
-            check(off, f, "outlierScore", got.getDouble("outlierScore"), want.outlierScore(), OUTLIER_SCORE_TOLERANCE);
-            check(off, f, "outlierPercentile", got.getDouble("outlierPercentile"), want.outlierPercentile(),
+            check(off, f, "signals.complexity.bytes", number(signals.path("complexity").path("bytes")),
+                    want.complexityBytes(), 0);
+            check(off, f, "outlierScore", number(got.path("outlierScore")), want.outlierScore(),
+                    OUTLIER_SCORE_TOLERANCE);
+            check(off, f, "outlierPercentile", number(got.path("outlierPercentile")), want.outlierPercentile(),
                     OUTLIER_PERCENTILE_TOLERANCE);
-            check(off, f, "signals.jepa.score", got.getDouble("signals.jepa.score"), f.jepaScore(), TOLERANCE);
-            if (!want.label().equals(got.getString("label"))) {
-                off.add(f.name() + ": label " + got.getString("label") + " vs reference " + want.label());
+            check(off, f, "signals.jepa.score", number(signals.path("jepa").path("score")), f.jepaScore(), TOLERANCE);
+            if (!want.label().equals(got.path("label").asText())) {
+                off.add(f.name() + ": label " + got.path("label") + " vs reference " + want.label());
             }
-            if (!want.reasons().equals(got.getList("reasons", String.class))) {
-                off.add(f.name() + ": reasons " + got.getList("reasons") + " vs reference " + want.reasons());
+            if (!want.reasons().equals(strings(got.path("reasons")))) {
+                off.add(f.name() + ": reasons " + got.path("reasons") + " vs reference " + want.reasons());
             }
         }
         assertEquals(List.of(), off, "fixtures whose signals differ from models/fixtures.py");
+    }
+
+    /** The answer of {@code POST /v1/score} for a fixture, read once with Jackson (full double precision). */
+    private static JsonNode upload(Fixture f) {
+        return json(given().contentType("image/png").body(f.png()).when().post("/v1/score")
+                .then().statusCode(200).extract().asString());
+    }
+
+    /** A JSON number's value; NaN for anything else (a missing field fails every tolerance check). */
+    private static double number(JsonNode node) {
+        return node.isNumber() ? node.asDouble() : Double.NaN;
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(v -> out.add(v.asText()));
+        return out;
     }
 
     private static void check(List<String> off, Fixture f, String field, double got, double want, double tolerance) {
@@ -129,22 +147,19 @@ class GoldenScoreTest {
     void batch_of_all_fixtures_is_scored_in_one_request_with_the_same_scores() {
         List<Fixture> fixtures = Fixtures.all();
         List<String> images = fixtures.stream().map(f -> Base64.getEncoder().encodeToString(f.png())).toList();
-        Response response = given().contentType(ContentType.JSON).body(Map.of("images", images))
+        JsonNode results = json(given().contentType(ContentType.JSON).body(Map.of("images", images))
                 .when().post("/scoreBatch")
-                .then().statusCode(200).extract().response();
-        List<Float> scores = response.jsonPath().getList("results.jepaScore", Float.class);
-        List<String> labels = response.jsonPath().getList("results.label", String.class);
-        assertEquals(fixtures.size(), scores.size());
+                .then().statusCode(200).extract().asString()).path("results");
+        assertEquals(fixtures.size(), results.size());
         for (int i = 0; i < fixtures.size(); i++) {
             Fixture f = fixtures.get(i);
-            assertEquals(f.jepaScore(), scores.get(i), TOLERANCE, f.name());
-            assertEquals(f.verdict().outlierScore(), response.jsonPath().getDouble("results[" + i + "].outlierScore"),
-                    OUTLIER_SCORE_TOLERANCE, f.name());
-            assertEquals(f.verdict().label(), labels.get(i), f.name());
-            assertEquals(f.verdict().reasons(), response.jsonPath().getList("results[" + i + "].reasons", String.class),
-                    f.name());
+            JsonNode r = results.get(i);
+            assertEquals(f.jepaScore(), number(r.path("jepaScore")), TOLERANCE, f.name());
+            assertEquals(f.verdict().outlierScore(), number(r.path("outlierScore")), OUTLIER_SCORE_TOLERANCE, f.name());
+            assertEquals(f.verdict().label(), r.path("label").asText(), f.name());
+            assertEquals(f.verdict().reasons(), strings(r.path("reasons")), f.name());
         }
-        assertTrue(response.jsonPath().getInt("results[0].timingsMs.batchSize") > 1);
+        assertTrue(results.get(0).path("timingsMs").path("batchSize").asInt() > 1, results.get(0).toString());
     }
 
     @Test
