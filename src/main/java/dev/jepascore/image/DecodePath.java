@@ -6,9 +6,9 @@ package dev.jepascore.image;
  * decodes them; whatever it cannot decode goes to ImageIO, whose verdict is final; the path still says how ImageIO's
  * decode of its format is oriented ({@link #orientation}) and charged ({@link #imageIoRasters}).
  *
- * <p>Adding a format: one class implementing this (its magic bytes, header estimate with its {@link DecodeCost}
- * formula, decode, time prior) and one entry in {@link ImageDecoder#paths}; its name in {@link SupportedFormats} when
- * ImageIO did not read it before (docs/architecture.md).
+ * <p>Adding a format: one class extending {@link AbstractDecodePath} (its magic bytes, orientation, header estimate
+ * with its {@link DecodeCost} formula and time prior, decode) and one entry in {@link ImageDecoder#paths}; its name in
+ * {@link SupportedFormats#LIST} when ImageIO did not read it before (docs/architecture.md, "Adding an image format").
  */
 public interface DecodePath {
 
@@ -24,7 +24,7 @@ public interface DecodePath {
     /** What decodes this format here and why, logged at start-up. */
     String description();
 
-    /** Whether the bytes are of this path's format, from their magic bytes alone, whether or not this path decodes them. */
+    /** Whether the bytes are of this path's format, from their magic bytes alone, whether or not this path takes them. */
     boolean isFormat(byte[] bytes);
 
     /**

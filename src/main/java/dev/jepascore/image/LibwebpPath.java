@@ -7,7 +7,7 @@ import java.awt.image.BufferedImage;
  * every WebP without libwebp, through ImageIO (TwelveMonkeys' reader, first frame). Orientation comes from the
  * {@code EXIF} chunk.
  */
-public final class LibwebpPath implements DecodePath {
+public final class LibwebpPath extends AbstractDecodePath {
 
     /** The path's name. */
     public static final String NAME = "webp libwebp";
@@ -18,11 +18,10 @@ public final class LibwebpPath implements DecodePath {
 
     /** The library, or {@code null}: ImageIO decodes every WebP. */
     private final WebpNative webp;
-    private final String description;
 
     private LibwebpPath(WebpNative webp, String description) {
+        super(NAME, "WebP", description, PRIOR_NANOS_PER_PIXEL);
         this.webp = webp;
-        this.description = description;
     }
 
     /**
@@ -45,21 +44,6 @@ public final class LibwebpPath implements DecodePath {
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String format() {
-        return "WebP";
-    }
-
-    @Override
-    public String description() {
-        return description;
-    }
-
-    @Override
     public boolean isFormat(byte[] bytes) {
         return WebpNative.isWebp(bytes);
     }
@@ -72,11 +56,6 @@ public final class LibwebpPath implements DecodePath {
     @Override
     public Orientation orientation(byte[] bytes) {
         return Exif.ofWebp(bytes);
-    }
-
-    @Override
-    public double priorNanosPerPixel() {
-        return PRIOR_NANOS_PER_PIXEL;
     }
 
     @Override

@@ -6,7 +6,7 @@ import java.io.IOException;
  * PNG: a non-interlaced PNG is inflated row by row straight into the resize ({@link PngReader}), never holding its
  * raster; an interlaced (Adam7) one goes to ImageIO. Orientation comes from the {@code eXIf} chunk.
  */
-public final class PngRowsPath implements DecodePath {
+public final class PngRowsPath extends AbstractDecodePath {
 
     /** The path's name. */
     public static final String NAME = "png rows";
@@ -19,27 +19,16 @@ public final class PngRowsPath implements DecodePath {
     /** IHDR's interlace byte: signature 8, length and type 8, width and height 8, four one-byte fields. */
     private static final int INTERLACE_OFFSET = 28;
 
+    PngRowsPath() {
+        super(NAME, "PNG", "row by row (non-interlaced), ImageIO (interlaced)", PRIOR_NANOS_PER_PIXEL);
+    }
+
     /**
      * Peak bytes of the row-by-row read: two stored rows of {@code rowBytes} (plus the filter byte), each converted
      * straight into the resizer's row, and the resize ({@link DecodeCost#resize}).
      */
     static long rowsCost(long width, long height, long rowBytes, InputSpec spec, boolean transpose) {
         return 2 * (rowBytes + 1) + DecodeCost.resize(width, height, spec, transpose);
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String format() {
-        return "PNG";
-    }
-
-    @Override
-    public String description() {
-        return "row by row (non-interlaced), ImageIO (interlaced)";
     }
 
     @Override
@@ -56,11 +45,6 @@ public final class PngRowsPath implements DecodePath {
     @Override
     public Orientation orientation(byte[] bytes) {
         return PngReader.header(bytes).orientation();
-    }
-
-    @Override
-    public double priorNanosPerPixel() {
-        return PRIOR_NANOS_PER_PIXEL;
     }
 
     @Override

@@ -7,7 +7,7 @@ import java.util.Locale;
  * JPEG: through libjpeg-turbo when it is installed, reduced in the DCT domain ({@link TurboJpeg}); without it, and
  * for what it cannot convert (CMYK, YCCK), through ImageIO. Orientation comes from the EXIF APP1 segment.
  */
-public final class TurboJpegPath implements DecodePath {
+public final class TurboJpegPath extends AbstractDecodePath {
 
     /** The path's name. */
     public static final String NAME = "jpeg turbojpeg";
@@ -21,11 +21,10 @@ public final class TurboJpegPath implements DecodePath {
 
     /** The bindings, or {@code null}: ImageIO decodes every JPEG. */
     private final TurboJpeg turbo;
-    private final String description;
 
     private TurboJpegPath(TurboJpeg turbo, String description) {
+        super(NAME, "JPEG", description, PRIOR_NANOS_PER_PIXEL);
         this.turbo = turbo;
-        this.description = description;
     }
 
     /**
@@ -66,22 +65,6 @@ public final class TurboJpegPath implements DecodePath {
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String format() {
-        return "JPEG";
-    }
-
-    /** e.g. {@code libjpeg-turbo ... (DCT-domain scaling)}, or why ImageIO decodes JPEG. */
-    @Override
-    public String description() {
-        return description;
-    }
-
-    @Override
     public boolean isFormat(byte[] bytes) {
         return isJpeg(bytes);
     }
@@ -99,11 +82,6 @@ public final class TurboJpegPath implements DecodePath {
     @Override
     public int imageIoRasters() {
         return IMAGEIO_RASTERS;
-    }
-
-    @Override
-    public double priorNanosPerPixel() {
-        return PRIOR_NANOS_PER_PIXEL;
     }
 
     @Override

@@ -75,8 +75,8 @@ class SupportedFormatsTest {
 
     @Test
     void every_decode_path_reads_a_supported_format() {
-        List<DecodePath> paths = ImageDecoder.paths(TurboJpegPath.choose("auto", Path.of("/usr/share/java/turbojpeg.jar"),
-                Path.of("/usr/lib/x86_64-linux-gnu/libturbojpeg.so.0")), true);
+        List<DecodePath> paths = ImageDecoder.paths(TurboJpegPath.choose("imageio", Path.of("unused.jar"),
+                Path.of("unused.so")), false);
         for (DecodePath path : paths) {
             assertTrue(SupportedFormats.NAMES.contains(path.format()), path.name() + " reads " + path.format());
         }
