@@ -81,14 +81,14 @@ public class ImageDecoder {
     public ImageDecoder(ImageConfig config, List<DecodePath> paths) {
         this.config = config;
         this.paths = List.copyOf(paths);
+        ImageIO.setUseCache(false); // streams over bytes in memory, never a temporary file
     }
 
     /**
-     * The decode paths, one per format: adding a format adds its path here. Lets ImageIO find the readers on the class
-     * path first (a path may then take one out of its registry) and keeps it from caching to disk.
+     * The decode paths, one per format: adding a format adds its path here. ImageIO first finds the readers on the
+     * class path (a path may then take one out of its registry, as {@link LibwebpPath} does).
      */
     static List<DecodePath> paths(TurboJpegPath jpeg, boolean nativeWebp) {
-        ImageIO.setUseCache(false);
         ImageIO.scanForPlugins();
         return List.of(new PngRowsPath(), jpeg, LibwebpPath.load(nativeWebp));
     }
