@@ -63,7 +63,7 @@ public final class PngRowsPath extends AbstractDecodePath {
     @Override
     public ModelImage decode(byte[] bytes, InputSpec spec, long maxPixels) {
         PngReader.Header h = PngReader.header(bytes);
-        ImageDecoder.checkPixels("PNG", h.width(), h.height(), maxPixels);
+        ImageIoReader.checkPixels("PNG", h.width(), h.height(), maxPixels);
         if (h.width() <= 0 || h.height() <= 0) {
             throw BadImageException.truncated("PNG",
                     new IOException("header declares " + h.width() + "x" + h.height() + " pixels"));

@@ -96,7 +96,7 @@ final class WebpNative {
         }
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(webp))) {
             reader.setInput(in, true, true);
-            Dimension declared = ImageDecoder.declaredSize(reader, "WEBP", maxPixels);
+            Dimension declared = ImageIoReader.declaredSize(reader, "WEBP", maxPixels);
             int w = declared.width;
             int h = declared.height;
             int[] size = scaledSize(w, h, minWidth, minHeight);
