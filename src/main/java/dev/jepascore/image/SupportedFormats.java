@@ -6,7 +6,7 @@ import java.util.List;
  * The image formats an upload may be in, the one list every message and description names: the formats the decode
  * paths read ({@link PngRowsPath}, {@link TurboJpegPath}, {@link LibwebpPath}) and ImageIO's readers on the class path
  * read whole (GIF and BMP from the JDK, WebP from TwelveMonkeys when libwebp is absent). TIFF is refused on purpose
- * (see {@link ImageDecoder}).
+ * (see {@link ImageIoReader}).
  */
 public final class SupportedFormats {
 
