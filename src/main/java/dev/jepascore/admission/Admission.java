@@ -106,8 +106,7 @@ public class Admission {
         this(budget, concurrent, maxQueued, maxWait, image -> {
             DecodeCost.Header header = DecodeCost.peek(image);
             return header == null ? DecodeCost.REFUSED
-                    : new DecodeCost.Estimate(DecodeCost.bytes(header, spec), header.width() * header.height(),
-                            DecodeCost.IMAGEIO);
+                    : DecodeCost.imageIo(header, spec, false, 1);
         }, Caller.ALWAYS_THERE, metrics);
     }
 

@@ -12,7 +12,8 @@ import dev.jepascore.image.DecodeCost;
  * per stored pixel (decoding grows with the pixels the path reads). A request's expectation is
  * {@code images x perImage(kind) + sum of pixels x perPixel(path)}, read from the images' headers before any pixel
  * is decoded, so that admission can tell how long the work ahead of a newcomer will take even before work of that
- * size has ever finished.
+ * size has ever finished: until then a path's per-pixel time is the prior its estimates carry (each decode path's
+ * own, {@code image.DecodePath#priorNanosPerPixel}).
  * <p>
  * Each finished request corrects the term that dominated its expectation: the per-pixel time of its path when its
  * pixels did (all its images took one path, each of at least {@link #MIN_PIXELS_PER_IMAGE_TO_LEARN}), else the
@@ -26,21 +27,10 @@ final class ServiceTimes {
     /** Weight of the newest request once a term has ten samples (about the last ten requests count). */
     static final double WEIGHT = 0.1;
     /**
-     * Nanoseconds per stored pixel assumed for a decode path before a request that took it has finished: measured
-     * on a quiet 2-core machine (a 39.7 MP 16-bit RGBA PNG read row by row for a 28x28 grey model 278 ms of CPU,
-     * 7 ns a pixel; a 12 MP JPEG through libjpeg-turbo about 20 ms), rounded up; ImageIO and libwebp, not measured,
-     * assumed twice the PNG path's and as the PNG path's, respectively.
-     */
-    static final Map<String, Double> PRIOR_NANOS_PER_PIXEL = Map.of(DecodeCost.PNG_ROWS, 10.0, DecodeCost.TURBOJPEG,
-            2.0, DecodeCost.LIBWEBP, 10.0, DecodeCost.IMAGEIO, 20.0);
-    /**
      * Fewest stored pixels per image for a request to teach its path's per-pixel time: below that the encoder and
      * the request's own overhead dominate (a 28x28 image is 784 pixels; a megapixel takes milliseconds to decode).
      */
     static final long MIN_PIXELS_PER_IMAGE_TO_LEARN = 1_000_000;
-    /** For a path without a prior. */
-    static final double DEFAULT_NANOS_PER_PIXEL = 20.0;
-
     private final Map<String, Term> perImage = new ConcurrentHashMap<>();
     private final Map<String, Term> perPixel = new ConcurrentHashMap<>();
 
@@ -71,10 +61,13 @@ final class ServiceTimes {
         return t == null ? 0 : t.value();
     }
 
-    /** Current per-pixel estimate of {@code path}, nanoseconds. */
-    double perPixel(String path) {
-        Term t = perPixel.get(path);
-        return t == null ? PRIOR_NANOS_PER_PIXEL.getOrDefault(path, DEFAULT_NANOS_PER_PIXEL) : t.value();
+    /**
+     * Current per-pixel estimate of {@code image}'s path, nanoseconds: the path's prior
+     * ({@link DecodeCost.Estimate#priorNanosPerPixel()}, set by the path) until a request that took it has finished.
+     */
+    double perPixel(DecodeCost.Estimate image) {
+        Term t = perPixel.get(image.path());
+        return t == null ? image.priorNanosPerPixel() : t.value();
     }
 
     private double imagePart(String kind, int images) {
@@ -85,7 +78,7 @@ final class ServiceTimes {
         double sum = 0;
         for (DecodeCost.Estimate image : images) {
             if (image.pixels() > 0) {
-                sum += image.pixels() * perPixel(image.path());
+                sum += image.pixels() * perPixel(image);
             }
         }
         return sum;

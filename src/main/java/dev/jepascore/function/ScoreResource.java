@@ -27,6 +27,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
 import dev.jepascore.function.ScoreFunction.BatchScoreResponse;
+import dev.jepascore.image.SupportedFormats;
 import dev.jepascore.score.ScoreMode;
 import dev.jepascore.score.ScoreResult;
 import dev.jepascore.score.ScoringService;
@@ -50,7 +51,7 @@ public class ScoreResource {
     @POST
     @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Score one image sent as the request body",
-            description = "The body is the encoded image (PNG, JPEG, GIF, BMP, WebP); ?model= picks a served model, ?mode=exact|sketch|signals.")
+            description = "The body is the encoded image (" + SupportedFormats.LIST + "); ?model= picks a served model, ?mode=exact|sketch|signals.")
     @RequestBody(required = true, content = @Content(mediaType = "image/png",
             schema = @Schema(type = SchemaType.STRING, format = "binary")))
     @APIResponse(responseCode = "200", description = "The score and verdict", content = @Content(

@@ -20,12 +20,12 @@ public final class BadImageException extends JepaException {
 
     static BadImageException notAnImage(String detail) {
         return new BadImageException(ErrorCode.NOT_AN_IMAGE,
-                "the bytes are not an image of a supported format (PNG, JPEG, GIF, BMP, WebP): " + detail);
+                "the bytes are not an image of a supported format (" + SupportedFormats.LIST + "): " + detail);
     }
 
     static BadImageException unsupported(String format) {
         return new BadImageException(ErrorCode.UNSUPPORTED_FORMAT,
-                "images of format " + format + " are not supported; send PNG, JPEG, GIF, BMP or WebP");
+                "images of format " + format + " are not supported; send " + SupportedFormats.CHOICE);
     }
 
     static BadImageException truncated(String format, Throwable cause) {

@@ -16,16 +16,16 @@ import javax.imageio.stream.ImageInputStream;
 /**
  * How much heap decoding and preprocessing one image will hold at its peak, from its header alone (no pixel is
  * allocated to find out), so that work can be admitted against a memory budget before it starts. Each decode path
- * of {@link ImageDecoder} has its own formula, matching what that path allocates:
+ * ({@link DecodePath}) has its own formula, matching what that path allocates, beside its decode:
  * <ul>
- * <li>{@link #pngRows}: a non-interlaced PNG is inflated row by row: two stored rows, one converted row and the
- * resize buffers, never the raster;</li>
- * <li>{@link #raster}: every other path holds one decoded raster, at full resolution (ImageIO) or at the reduced
- * size the decoder chose (JPEG through libjpeg-turbo, WebP through libwebp), then feeds it row by row;</li>
+ * <li>{@link PngRowsPath#rowsCost}: a non-interlaced PNG is inflated row by row: two stored rows, one converted row
+ * and the resize buffers, never the raster;</li>
+ * <li>{@link #raster}: every other path holds one decoded raster, at the reduced size the decoder chose (JPEG through
+ * libjpeg-turbo, WebP through libwebp) or at full resolution ({@link #imageIo}, times the rasters the format's ImageIO
+ * reader holds), then feeds it row by row;</li>
  * </ul>
  * both plus {@link #resize}: the {@link RowResizer}'s buffers, its result planes and the model's float tensor.
- * {@link ImageDecoder#estimate} picks the formula of the path it will take. When decoding changes, this is the one
- * place to change.
+ * {@link ImageDecoder#estimate} asks the path it will take.
  */
 public final class DecodeCost {
 
@@ -36,43 +36,30 @@ public final class DecodeCost {
      * row buffers, one {@code int} per band for a grey-alpha raster read with {@code getPixels} (2 x 4 bytes).
      */
     static final int ROW_BUFFER_BYTES_PER_PIXEL = 8;
-    /** libwebp decodes into packed {@code int} ARGB ({@code TYPE_INT_ARGB}). */
-    static final int WEBP_BYTES_PER_PIXEL = 4;
-    /**
-     * Rasters ImageIO's JPEG reader allocates per decoded image: measured twice the image's raster in total
-     * ({@code DecodeCostTest}), so a JPEG decoded without libjpeg-turbo is charged two.
-     */
-    static final int IMAGEIO_JPEG_RASTERS = 2;
-    /**
-     * libjpeg-turbo decodes into packed bytes of the model's channels: RGB ({@code TJ.PF_RGB}) for a colour model,
-     * luma ({@code TJ.PF_GRAY}) for a grey one.
-     */
-    static int turboJpegBytesPerPixel(InputSpec spec) {
-        return spec.channels();
-    }
 
     private DecodeCost() {
     }
 
-    /** Decode path of a non-interlaced PNG read row by row ({@link PngReader}). */
-    public static final String PNG_ROWS = "png rows";
-    /** Decode path of a JPEG through libjpeg-turbo, reduced by DCT scaling ({@link TurboJpeg}). */
-    public static final String TURBOJPEG = "jpeg turbojpeg";
-    /** Decode path of a WebP through libwebp, reduced while decoding ({@link WebpNative}). */
-    public static final String LIBWEBP = "webp libwebp";
-    /** Decode path of everything else: ImageIO at full resolution. */
+    /** Decode path of everything no {@link DecodePath} takes: ImageIO at full resolution. */
     public static final String IMAGEIO = "imageio";
+    /**
+     * Nanoseconds per stored pixel admission assumes for ImageIO before a request that took it has finished: not
+     * measured, twice the PNG path's ({@link PngRowsPath#PRIOR_NANOS_PER_PIXEL}).
+     */
+    public static final double IMAGEIO_PRIOR_NANOS_PER_PIXEL = 20.0;
     /** Bytes the decoder refuses from their header, before any pixel: nothing worth admitting. */
-    public static final Estimate REFUSED = new Estimate(0, 0, "refused");
+    public static final Estimate REFUSED = new Estimate(0, 0, "refused", IMAGEIO_PRIOR_NANOS_PER_PIXEL);
 
     /**
      * What decoding one image will cost, read from its header on the path the decoder will take.
      *
      * @param bytes  peak heap the decode holds (what admission charges against its memory budget)
      * @param pixels stored pixels the path reads (what its time grows with)
-     * @param path   the decode path ({@link #PNG_ROWS}, {@link #TURBOJPEG}, {@link #LIBWEBP}, {@link #IMAGEIO})
+     * @param path   the decode path ({@link DecodePath#name()}, or {@link #IMAGEIO})
+     * @param priorNanosPerPixel what admission assumes the path takes per stored pixel before it has measured it
+     *                           ({@link DecodePath#priorNanosPerPixel()})
      */
-    public record Estimate(long bytes, long pixels, String path) {
+    public record Estimate(long bytes, long pixels, String path, double priorNanosPerPixel) {
     }
 
     /** The header facts the cost of a full-resolution ImageIO decode depends on. */
@@ -89,14 +76,6 @@ public final class DecodeCost {
     }
 
     /**
-     * Peak bytes of the row-by-row PNG path: two stored rows of {@code rowBytes} (plus filter byte); each is converted
-     * straight into the resizer's row.
-     */
-    public static long pngRows(long width, long height, long rowBytes, InputSpec spec, boolean transpose) {
-        return 2 * (rowBytes + 1) + resize(width, height, spec, transpose);
-    }
-
-    /**
      * The resize from stored {@code width x height} to the model's size ({@link RowResizer}: the stored row being
      * given, as {@code int} planes; first-pass rows, or for a transposed orientation its {@code int} sums and the byte
      * copy {@code finish} makes of them), the result planes and the float tensor the model runs on.
@@ -109,9 +88,13 @@ public final class DecodeCost {
         return firstPass + planes + c * dstW * spec.height() + (long) Float.BYTES * spec.size();
     }
 
-    /** Peak bytes of decoding {@code header}'s image at full resolution with ImageIO, upright. */
-    public static long bytes(Header header, InputSpec spec) {
-        return raster(header.width(), header.height(), header.bytesPerPixel(), spec, false);
+    /**
+     * A full-resolution ImageIO decode of {@code header}'s image holding {@code rasters} rasters at its peak (one, or
+     * what the format's {@link DecodePath#imageIoRasters()} says), then resized ({@code transpose}d or upright).
+     */
+    public static Estimate imageIo(Header header, InputSpec spec, boolean transpose, int rasters) {
+        return new Estimate(rasters * raster(header.width(), header.height(), header.bytesPerPixel(), spec, transpose),
+                header.width() * header.height(), IMAGEIO, IMAGEIO_PRIOR_NANOS_PER_PIXEL);
     }
 
     /**

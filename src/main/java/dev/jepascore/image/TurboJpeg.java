@@ -170,7 +170,7 @@ final class TurboJpeg {
             if (w <= 0 || h <= 0) {
                 throw BadImageException.truncated("JPEG", new java.io.IOException("header declares " + w + "x" + h));
             }
-            ImageDecoder.checkPixels("JPEG", w, h, maxPixels);
+            ImageIoReader.checkPixels("JPEG", w, h, maxPixels);
             int cs = (int) colourSpace.invoke(d);
             if (cs == CS_CMYK || cs == CS_YCCK) {
                 throw new IllegalArgumentException("a " + (cs == CS_CMYK ? "CMYK" : "YCCK")
@@ -184,7 +184,7 @@ final class TurboJpeg {
                 decompress.invoke(d, pixels, 0, 0, sw, sw * channels, sh, channels == 1 ? PF_GRAY : PF_RGB, 0);
             } catch (Throwable t) {
                 if (!exceptionType.isInstance(t) || (int) errorCode.invoke(t) != ERR_WARNING
-                        || ImageDecoder.isTruncationWarning(t.getMessage())) {
+                        || ImageIoReader.isTruncationWarning(t.getMessage())) {
                     throw failure(t);
                 }
                 // a harmless warning (e.g. extraneous bytes): the pixels are complete

@@ -1,5 +1,6 @@
 package dev.jepascore.image;
 
+import java.awt.Dimension;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -95,18 +96,9 @@ final class WebpNative {
         }
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(webp))) {
             reader.setInput(in, true, true);
-            int w;
-            int h;
-            try {
-                w = reader.getWidth(0);
-                h = reader.getHeight(0);
-            } catch (IOException | RuntimeException e) {
-                throw BadImageException.truncated("WEBP", e);
-            }
-            if (w <= 0 || h <= 0) {
-                throw BadImageException.truncated("WEBP", new IOException("header declares " + w + "x" + h));
-            }
-            ImageDecoder.checkPixels("WEBP", w, h, maxPixels);
+            Dimension declared = ImageIoReader.declaredSize(reader, "WEBP", maxPixels);
+            int w = declared.width;
+            int h = declared.height;
             int[] size = scaledSize(w, h, minWidth, minHeight);
             WebPReadParam param = new WebPReadParam();
             if (size[0] != w || size[1] != h) {

@@ -33,7 +33,7 @@ import org.graalvm.nativeimage.hosted.RuntimeResourceAccess;
  * {@code Cleaner} created in a static initialiser must not end up in the image heap); its Linux x64 library embedded
  * (the binding unpacks it from its jar's {@code native/Linux/x86_64/}) and its classes registered for JNI.</li>
  * <li>libjpeg-turbo's Java binding is loaded from a jar at run time, which a native image cannot do; the image
- * decodes JPEG with ImageIO and says so at start-up ({@code ImageDecoder}).</li>
+ * decodes JPEG with ImageIO and says so at start-up ({@code image.TurboJpegPath}, logged by {@code ImageDecoder}).</li>
  * </ul>
  * ImageIO itself is quarkus-awt's part.
  */

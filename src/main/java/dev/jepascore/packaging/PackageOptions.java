@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 
 import dev.jepascore.CommandLines;
+import dev.jepascore.image.SupportedFormats;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -25,8 +26,8 @@ final class PackageOptions implements CommandLines.Checked {
             description = "encoder.onnx: one float input [N,C,H,W] -> embedding [N,K] (names, C, H, W, K read from it)")
     private Path encoder;
 
-    @Option(names = "--images", paramLabel = "DIR", description = "folder of in-distribution images (PNG, JPEG, GIF, "
-            + "BMP, WebP), split without overlap into reference, calibration and fixture images")
+    @Option(names = "--images", paramLabel = "DIR", description = "folder of in-distribution images ("
+            + SupportedFormats.LIST + "), split without overlap into reference, calibration and fixture images")
     private Path images;
 
     @Option(names = "--out", paramLabel = "DIR", description = "the model package to write (created; refused if it "

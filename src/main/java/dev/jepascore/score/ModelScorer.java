@@ -190,7 +190,7 @@ public class ModelScorer {
         return warm;
     }
 
-    /** Scores one encoded image (PNG, JPEG, GIF, BMP, WebP); {@code mode} null: the model's default. */
+    /** Scores one encoded image (one of {@link dev.jepascore.image.SupportedFormats}); {@code mode} null: the model's default. */
     public ScoreResult score(byte[] encodedImage, ScoreMode mode) {
         return scoreAll(List.of(encodedImage), mode).get(0);
     }

@@ -72,7 +72,7 @@ public class StartupWork {
     void start(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
         long start = System.nanoTime();
         // the client proxies create each bean on first use, on the calling thread
-        CompletableFuture<Long> decoders = onThread("jepa-startup-decoders", decoder::jpegPath);
+        CompletableFuture<Long> decoders = onThread("jepa-startup-decoders", () -> decoder.decoding("JPEG"));
         CompletableFuture<Long> model = onThread("jepa-startup-model", scoring::ids);
         decoders.thenCombine(model, (decodersMs, modelMs) -> {
             long warmStart = System.nanoTime();

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import dev.jepascore.OverloadedException;
 import dev.jepascore.image.DecodeCost;
 import dev.jepascore.image.InputSpec;
+import dev.jepascore.image.PngRowsPath;
 import dev.jepascore.image.TestImages;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -64,7 +65,7 @@ class AdmissionTest {
 
     @Test
     void request_whose_memory_is_not_free_within_the_wait_is_overloaded() throws Exception {
-        long charge = DecodeCost.bytes(DecodeCost.peek(LARGE), GREY_28);
+        long charge = DecodeCost.imageIo(DecodeCost.peek(LARGE), GREY_28, false, 1).bytes();
         Admission admission = admission(charge + charge / 2, 4, 8, Duration.ofMillis(200));
         hold(admission, LARGE);
         OverloadedException e = assertThrows(OverloadedException.class,
@@ -185,7 +186,8 @@ class AdmissionTest {
     /** Every image is charged as a PNG read row by row of {@code megapixels} (no memory). */
     private Admission pngAdmission(int slots, Duration wait, double megapixels) {
         return new Admission(1L << 30, slots, 64, wait,
-                image -> new DecodeCost.Estimate(0, (long) (megapixels * 1e6), DecodeCost.PNG_ROWS),
+                image -> new DecodeCost.Estimate(0, (long) (megapixels * 1e6), PngRowsPath.NAME,
+                        PngRowsPath.PRIOR_NANOS_PER_PIXEL),
                 Caller.ALWAYS_THERE, registry);
     }
 

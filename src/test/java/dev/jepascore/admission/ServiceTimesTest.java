@@ -7,16 +7,22 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import dev.jepascore.image.DecodeCost;
+import dev.jepascore.image.PngRowsPath;
+import dev.jepascore.image.TurboJpegPath;
 
 /** What a request is expected to cost in slot time, and what each finished request teaches. */
 class ServiceTimesTest {
 
     private static final String KIND = "fmnist-lejepa/sketch";
-    private static final DecodeCost.Estimate SMALL_PNG = new DecodeCost.Estimate(0, 28 * 28, DecodeCost.PNG_ROWS);
-    private static final DecodeCost.Estimate LARGE_PNG = new DecodeCost.Estimate(0, 40_000_000, DecodeCost.PNG_ROWS);
-    private static final DecodeCost.Estimate LARGE_JPEG = new DecodeCost.Estimate(0, 12_000_000,
-            DecodeCost.TURBOJPEG);
+    private static final DecodeCost.Estimate SMALL_PNG = png(28 * 28);
+    private static final DecodeCost.Estimate LARGE_PNG = png(40_000_000);
+    private static final DecodeCost.Estimate LARGE_JPEG = new DecodeCost.Estimate(0, 12_000_000, TurboJpegPath.NAME,
+            TurboJpegPath.PRIOR_NANOS_PER_PIXEL);
     private static final long MS = 1_000_000;
+
+    private static DecodeCost.Estimate png(long pixels) {
+        return new DecodeCost.Estimate(0, pixels, PngRowsPath.NAME, PngRowsPath.PRIOR_NANOS_PER_PIXEL);
+    }
 
     @Test
     void before_any_measurement_a_large_image_is_expected_at_its_paths_prior() {
@@ -30,7 +36,7 @@ class ServiceTimesTest {
         ServiceTimes times = new ServiceTimes();
         times.finished(KIND, List.of(SMALL_PNG), 8 * MS);
         assertEquals(8 * MS, times.perImage(KIND), 0.01 * MS);
-        assertEquals(ServiceTimes.PRIOR_NANOS_PER_PIXEL.get(DecodeCost.PNG_ROWS), times.perPixel(DecodeCost.PNG_ROWS));
+        assertEquals(PngRowsPath.PRIOR_NANOS_PER_PIXEL, times.perPixel(SMALL_PNG));
         assertEquals(16 * MS, times.expected(KIND, List.of(SMALL_PNG, SMALL_PNG)), 0.1 * MS);
         assertEquals(0, times.perImage("photo-vit/sketch"), "another model's work is timed apart");
     }
@@ -40,19 +46,18 @@ class ServiceTimesTest {
         ServiceTimes times = new ServiceTimes();
         times.finished(KIND, List.of(SMALL_PNG), 5 * MS);
         times.finished(KIND, List.of(LARGE_PNG), 205 * MS);
-        assertEquals(5.0, times.perPixel(DecodeCost.PNG_ROWS), 1e-3);
+        assertEquals(5.0, times.perPixel(LARGE_PNG), 1e-3);
         assertEquals(5 * MS, times.perImage(KIND), 0.01 * MS, "the per-image time is left as it was");
-        assertEquals(105 * MS, times.expected(KIND, List.of(new DecodeCost.Estimate(0, 20_000_000,
-                DecodeCost.PNG_ROWS))), 0.1 * MS);
-        assertEquals(2.0, times.perPixel(DecodeCost.TURBOJPEG), "other paths keep their own time");
+        assertEquals(105 * MS, times.expected(KIND, List.of(png(20_000_000))), 0.1 * MS);
+        assertEquals(2.0, times.perPixel(LARGE_JPEG), "other paths keep their own time");
     }
 
     @Test
     void a_request_mixing_decode_paths_teaches_no_time_per_pixel() {
         ServiceTimes times = new ServiceTimes();
         times.finished(KIND, List.of(LARGE_PNG, LARGE_JPEG), 10_000 * MS);
-        assertEquals(10.0, times.perPixel(DecodeCost.PNG_ROWS));
-        assertEquals(2.0, times.perPixel(DecodeCost.TURBOJPEG));
+        assertEquals(10.0, times.perPixel(LARGE_PNG));
+        assertEquals(2.0, times.perPixel(LARGE_JPEG));
     }
 
     @Test

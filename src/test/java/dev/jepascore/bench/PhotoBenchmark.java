@@ -68,8 +68,8 @@ public final class PhotoBenchmark {
             System.out.printf("machine: %d cores, %s %s; %d photos in %s, median of %d runs per file%n",
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
                     System.getProperty("java.version"), files.size(), set, repeats);
-            System.out.println("JPEG decoding: " + decoder.jpegPath());
-            System.out.println("WebP decoding: " + decoder.webpPath());
+            System.out.println("JPEG decoding: " + decoder.decoding("JPEG"));
+            System.out.println("WebP decoding: " + decoder.decoding("WebP"));
             System.out.println("Pillow (same run, one kind after the Java run of that kind): " + python
                     + " models/photo_reference.py bench/reference");
 

@@ -54,15 +54,15 @@ class CorpusTest {
     /** Longest a damaged copy may take to be decoded or refused; a hang fails the test. */
     static final Duration DAMAGED_BUDGET = Duration.ofSeconds(SCALE == 1 ? 60 : 900);
 
-    private final ImageDecoder decoder = new ImageDecoder(LIMITS, ImageDecoder.jpegDecoder("auto", JAR, LIB), true);
-    private final ImageDecoder reference = new ImageDecoder(LIMITS, ImageDecoder.jpegDecoder("imageio", JAR, LIB),
+    private final ImageDecoder decoder = new ImageDecoder(LIMITS, TurboJpegPath.choose("auto", JAR, LIB), true);
+    private final ImageDecoder reference = new ImageDecoder(LIMITS, TurboJpegPath.choose("imageio", JAR, LIB),
             false);
 
     /** ImageIO's full decode of {@code bytes}, upright, resized and converted as every path does. */
     private byte[] referenceOf(byte[] bytes) {
         BufferedImage full = reference.decodeWithImageIo(bytes);
         RowResizer out = new RowResizer(full.getWidth(), full.getHeight(), SPEC.width(), SPEC.height(),
-                SPEC.channels(), ImageDecoder.orientation(bytes, SPEC));
+                SPEC.channels(), reference.orientation(bytes, SPEC));
         ImageRows.feed(full, out, SPEC.channels());
         return out.finish()[0];
     }
@@ -97,10 +97,10 @@ class CorpusTest {
             t.max = Math.max(t.max, max);
             t.mean = Math.max(t.mean, mean);
             String path = image.path();
-            boolean within = path.startsWith(DecodeCost.TURBOJPEG) ? max <= TURBO_MAX && mean <= TURBO_MEAN
-                    : path.startsWith(DecodeCost.LIBWEBP) ? max <= WEBP_MAX && mean <= WEBP_MEAN
+            boolean within = path.startsWith(TurboJpegPath.NAME) ? max <= TURBO_MAX && mean <= TURBO_MEAN
+                    : path.startsWith(LibwebpPath.NAME) ? max <= WEBP_MAX && mean <= WEBP_MEAN
                     : s.reference() != null ? max <= TWELVEMONKEYS_MAX && mean <= TWELVEMONKEYS_MEAN
-                    : path.startsWith(DecodeCost.PNG_ROWS) ? max <= PNG_ROWS_MAX && mean <= PNG_ROWS_MEAN : max == 0;
+                    : path.startsWith(PngRowsPath.NAME) ? max <= PNG_ROWS_MAX && mean <= PNG_ROWS_MEAN : max == 0;
             if (!within) {
                 failures.add(s.cls() + " " + s.name() + " on " + path + ": " + max + " levels at most, " + mean
                         + " on average, from the reference");

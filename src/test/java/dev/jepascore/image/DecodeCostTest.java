@@ -52,8 +52,8 @@ class DecodeCostTest {
     @Test
     void jpeg_through_libjpeg_turbo_is_charged_its_reduced_raster_and_through_imageio_its_full_one() {
         byte[] jpeg = TestImages.picture("jpg", 4000, 3000);
-        ImageDecoder turbo = new ImageDecoder(LIMITS, ImageDecoder.jpegDecoder("turbojpeg", JAR, LIB));
-        ImageDecoder imageIo = new ImageDecoder(LIMITS, ImageDecoder.jpegDecoder("imageio", JAR, LIB));
+        ImageDecoder turbo = new ImageDecoder(LIMITS, TurboJpegPath.choose("turbojpeg", JAR, LIB));
+        ImageDecoder imageIo = new ImageDecoder(LIMITS, TurboJpegPath.choose("imageio", JAR, LIB));
         // 224 x 4 = 896 rows kept at least: libjpeg-turbo's scale 3/8 of 3000 rows (1/4 would leave 750)
         assertEquals(DecodeCost.raster(1500, 1125, 3, RGB_224, false), turbo.estimate(jpeg, RGB_224).bytes());
         assertEquals(2 * DecodeCost.raster(4000, 3000, 3, RGB_224, false), imageIo.estimate(jpeg, RGB_224).bytes());

@@ -75,7 +75,7 @@ class ExifOrientationTest {
     void jpeg_orientations_turn_the_picture_upright_with_libjpeg_turbo_and_with_imageio() {
         byte[] jpeg = TestImages.encode(marked(), "jpg");
         for (String path : new String[] { "turbojpeg", "imageio" }) {
-            ImageDecoder decoder = new ImageDecoder(LIMITS, ImageDecoder.jpegDecoder(path, JAR, LIB));
+            ImageDecoder decoder = new ImageDecoder(LIMITS, TurboJpegPath.choose(path, JAR, LIB));
             for (int exif = 1; exif <= 8; exif++) {
                 ModelImage image = decoder.decode(TestImages.jpegWithOrientation(jpeg, exif), SPEC);
                 assertEquals(CORNER[exif], brightCorner(image.planes()[0]), path + ", EXIF orientation " + exif);

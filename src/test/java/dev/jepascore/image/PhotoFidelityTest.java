@@ -29,7 +29,7 @@ class PhotoFidelityTest {
 
     @Test
     void fast_paths_match_pillow_full_decode_on_real_photos() {
-        ImageDecoder fast = new ImageDecoder(LIMITS, ImageDecoder.jpegDecoder("turbojpeg", JAR, LIB), true);
+        ImageDecoder fast = new ImageDecoder(LIMITS, TurboJpegPath.choose("turbojpeg", JAR, LIB), true);
         List<String> paths = check(fast);
         assertTrue(paths.stream().anyMatch(p -> p.startsWith("jpeg turbojpeg 1/4")), paths.toString());
         assertTrue(paths.stream().anyMatch(p -> p.startsWith("webp libwebp")), paths.toString());
@@ -38,7 +38,7 @@ class PhotoFidelityTest {
 
     @Test
     void fallback_paths_match_pillow_full_decode_on_real_photos() {
-        ImageDecoder fallback = new ImageDecoder(LIMITS, ImageDecoder.jpegDecoder("imageio", JAR, LIB), false);
+        ImageDecoder fallback = new ImageDecoder(LIMITS, TurboJpegPath.choose("imageio", JAR, LIB), false);
         List<String> paths = check(fallback, false);
         assertEquals(4, paths.stream().filter(p -> p.equals("imageio")).count(), paths.toString()); // the JPEGs
     }
@@ -52,7 +52,7 @@ class PhotoFidelityTest {
 
     @Test
     void the_pure_java_webp_fallback_stays_near_pillow_on_average() {
-        ImageDecoder fallback = new ImageDecoder(LIMITS, ImageDecoder.jpegDecoder("imageio", JAR, LIB), false);
+        ImageDecoder fallback = new ImageDecoder(LIMITS, TurboJpegPath.choose("imageio", JAR, LIB), false);
         for (Photo p : Photos.all()) {
             if (p.format().equals("WEBP")) {
                 ModelImage image = fallback.decode(p.bytes(), ImageDecoderTest.SPEC);

@@ -30,8 +30,8 @@ class ReducedDecodeTest {
     private static final Path JAR = Path.of("/usr/share/java/turbojpeg.jar");
     private static final Path LIB = Path.of("/usr/lib/x86_64-linux-gnu/libturbojpeg.so.0");
 
-    private final ImageDecoder turbo = new ImageDecoder(LIMITS, ImageDecoder.jpegDecoder("turbojpeg", JAR, LIB));
-    private final ImageDecoder imageio = new ImageDecoder(LIMITS, ImageDecoder.jpegDecoder("imageio", JAR, LIB));
+    private final ImageDecoder turbo = new ImageDecoder(LIMITS, TurboJpegPath.choose("turbojpeg", JAR, LIB));
+    private final ImageDecoder imageio = new ImageDecoder(LIMITS, TurboJpegPath.choose("imageio", JAR, LIB));
 
     /** The reference: every pixel decoded, luma, then the resize. */
     private byte[] reference(byte[] bytes) {
@@ -69,15 +69,15 @@ class ReducedDecodeTest {
         ModelImage image = imageio.decode(jpeg, SPEC);
         assertEquals("imageio", image.path());
         assertArrayEquals(reference(jpeg), image.planes()[0]);
-        assertTrue(imageio.jpegPath().startsWith("ImageIO"), imageio.jpegPath());
+        assertTrue(imageio.decoding("JPEG").startsWith("ImageIO"), imageio.decoding("JPEG"));
     }
 
     @Test
     void auto_names_the_jpeg_path_it_took() {
         ImageDecoder missing = new ImageDecoder(LIMITS,
-                ImageDecoder.jpegDecoder("auto", Path.of("/nonexistent/turbojpeg.jar"), LIB));
-        assertTrue(missing.jpegPath().contains("install libturbojpeg-java"), missing.jpegPath());
-        assertTrue(turbo.jpegPath().contains("libjpeg-turbo"), turbo.jpegPath());
+                TurboJpegPath.choose("auto", Path.of("/nonexistent/turbojpeg.jar"), LIB));
+        assertTrue(missing.decoding("JPEG").contains("install libturbojpeg-java"), missing.decoding("JPEG"));
+        assertTrue(turbo.decoding("JPEG").contains("libjpeg-turbo"), turbo.decoding("JPEG"));
     }
 
     @Test
