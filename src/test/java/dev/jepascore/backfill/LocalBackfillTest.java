@@ -30,9 +30,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.jepascore.event.ObjectRef;
 import dev.jepascore.report.ReportRenderer;
-import dev.jepascore.result.ObjectOutcome;
-import dev.jepascore.result.ObjectScoringJob;
-import dev.jepascore.result.Outcome;
+import dev.jepascore.job.ObjectOutcome;
+import dev.jepascore.job.ObjectScoringJob;
+import dev.jepascore.job.Outcome;
 import dev.jepascore.storage.BucketAllowList;
 import dev.jepascore.storage.LocalObjectStore;
 import dev.jepascore.storage.ObjectStore;
