@@ -17,8 +17,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.jepascore.JepaException;
 import dev.jepascore.event.BadEventException;
 import dev.jepascore.event.S3BatchTasks;
-import dev.jepascore.result.ObjectOutcome;
-import dev.jepascore.result.ObjectScoringJob;
+import dev.jepascore.job.ObjectOutcome;
+import dev.jepascore.job.ObjectScoringJob;
 
 /**
  * The Lambda build's handler for S3 Batch Operations ({@code LambdaInvoke}, invocation schema 1.0 or 2.0), chosen

@@ -12,8 +12,8 @@ import com.amazonaws.services.lambda.runtime.events.S3Event;
 import dev.jepascore.event.ObjectRef;
 import dev.jepascore.event.ParsedEvent;
 import dev.jepascore.event.S3EventRecords;
-import dev.jepascore.result.ObjectScoringJob;
-import dev.jepascore.result.ScoringReport;
+import dev.jepascore.job.ObjectScoringJob;
+import dev.jepascore.job.ScoringReport;
 
 /**
  * The Lambda build's handler ({@code -Plambda}), invoked by S3 event notifications: scores every created object of

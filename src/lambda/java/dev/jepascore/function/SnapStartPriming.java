@@ -17,7 +17,7 @@ import org.jboss.logging.Logger;
 
 import dev.jepascore.image.InputSpec;
 import dev.jepascore.model.ServedModels;
-import dev.jepascore.score.ScoreResult;
+import dev.jepascore.result.ScoreResult;
 import dev.jepascore.score.ScoringService;
 import dev.jepascore.startup.StartupWork;
 import io.quarkus.runtime.StartupEvent;

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.jepascore.score.ScoreResult;
+import dev.jepascore.result.ScoreResult;
 import dev.jepascore.score.ScoringService;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;

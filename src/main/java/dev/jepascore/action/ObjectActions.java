@@ -27,7 +27,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jepascore.JepaException;
 import dev.jepascore.event.ObjectKeys;
 import dev.jepascore.event.ObjectRef;
-import dev.jepascore.score.Label;
+import dev.jepascore.result.Label;
 import dev.jepascore.storage.ObjectStore;
 import dev.jepascore.storage.StoredObject;
 import io.micrometer.core.instrument.Counter;

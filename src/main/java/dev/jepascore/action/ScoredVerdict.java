@@ -4,7 +4,7 @@ import java.util.Locale;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.jepascore.score.Label;
+import dev.jepascore.result.Label;
 
 /**
  * What the actions read from a stored result document: the label, its percentile, the model. Documents are

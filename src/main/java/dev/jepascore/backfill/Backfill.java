@@ -5,6 +5,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 import org.jboss.logging.Logger;
@@ -20,33 +21,27 @@ import dev.jepascore.storage.StorageException;
  * Goes through the objects under a prefix, page by page, and hands each one (never a result document) to one action
  * on a fixed pool of {@code concurrency} threads. Memory stays bounded whatever the bucket size: one page of keys,
  * and at most {@code 2 x concurrency} objects handed out and not yet finished (the lister waits for a free slot).
+ *
+ * @param store       where the objects are listed
+ * @param keys        where result documents live: they are counted, never handed out
+ * @param concurrency objects handled at once
+ * @param pageSize    objects asked for per listing call
+ * @param cancelled   asked before each object is handed out and each page is listed: once it answers true, the run
+ *                    lists no further and hands out no further object; objects already handed out finish
  */
-final class Backfill {
+record Backfill(ObjectStore store, ResultKeys keys, int concurrency, int pageSize, BooleanSupplier cancelled) {
 
     private static final Logger LOG = Logger.getLogger(Backfill.class);
     /** Written into each object reference, and so into the documents the job writes. */
     static final String EVENT_TYPE = "backfill";
 
-    private final ObjectStore store;
-    private final ResultKeys keys;
-    private final int concurrency;
-    private final int pageSize;
-    private volatile boolean cancelled;
-
+    /** A backfill that runs to the end of the listing. */
     Backfill(ObjectStore store, ResultKeys keys, int concurrency, int pageSize) {
-        this.store = store;
-        this.keys = keys;
-        this.concurrency = concurrency;
-        this.pageSize = pageSize;
+        this(store, keys, concurrency, pageSize, () -> false);
     }
 
     /** What the listing saw. */
     record Listing(long objects, long resultDocuments, boolean cancelled) {
-    }
-
-    /** Lists no further and hands out no further object; objects already handed out finish. */
-    void cancel() {
-        cancelled = true;
     }
 
     /**
@@ -82,7 +77,7 @@ final class Backfill {
                         continue;
                     }
                     slots.acquireUninterruptibly();
-                    if (cancelled) {
+                    if (cancelled.getAsBoolean()) {
                         slots.release();
                         break;
                     }
@@ -96,11 +91,12 @@ final class Backfill {
                     });
                 }
                 from = page.next();
-            } while (from != null && !cancelled);
-            if (!cancelled) {
+            } while (from != null && !cancelled.getAsBoolean());
+            boolean stopped = cancelled.getAsBoolean();
+            if (!stopped) {
                 progress.listingDone(objects);
             }
-            return new Listing(objects, results, cancelled);
+            return new Listing(objects, results, stopped);
         } finally {
             counter.interrupt();
             pool.shutdown();
@@ -126,7 +122,7 @@ final class Backfill {
                 }
                 progress.counted(total);
                 from = page.next();
-            } while (from != null && !cancelled && !Thread.currentThread().isInterrupted());
+            } while (from != null && !cancelled.getAsBoolean() && !Thread.currentThread().isInterrupted());
             if (from == null) {
                 progress.listingDone(total);
             }

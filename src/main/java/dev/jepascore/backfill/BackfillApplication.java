@@ -11,7 +11,7 @@ import dev.jepascore.report.ReportApplication;
 import dev.jepascore.report.ReportData;
 import dev.jepascore.report.ReportOptions;
 import dev.jepascore.report.ReportRenderer;
-import dev.jepascore.result.ObjectScoringJob;
+import dev.jepascore.job.ObjectScoringJob;
 import dev.jepascore.storage.BucketAllowList;
 import dev.jepascore.storage.ObjectStore;
 import io.quarkus.runtime.QuarkusApplication;

@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.jepascore.CommandLines;
 import dev.jepascore.event.ObjectRef;
-import dev.jepascore.result.ObjectOutcome;
+import dev.jepascore.job.ObjectOutcome;
 import dev.jepascore.result.ResultKeys;
 import dev.jepascore.storage.ObjectStore;
 import dev.jepascore.storage.StorageException;

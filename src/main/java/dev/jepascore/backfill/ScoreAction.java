@@ -9,7 +9,7 @@ import dev.jepascore.JepaException;
 import dev.jepascore.action.ActionRecord;
 import dev.jepascore.event.BadEventException;
 import dev.jepascore.event.ObjectRef;
-import dev.jepascore.result.ObjectOutcome;
+import dev.jepascore.job.ObjectOutcome;
 import dev.jepascore.storage.RetryingObjectStore;
 
 /**

@@ -14,7 +14,7 @@ import org.jboss.logging.Logger;
 import dev.jepascore.JepaException;
 import dev.jepascore.event.EventFormat;
 import dev.jepascore.event.ObjectRef;
-import dev.jepascore.result.ObjectScoringJob;
+import dev.jepascore.job.ObjectScoringJob;
 import dev.jepascore.startup.StartupWork;
 import dev.jepascore.storage.LocalObjectStore;
 import dev.jepascore.storage.ObjectStore;

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.jepascore.event.ParsedEvent;
 import dev.jepascore.event.StorageEventParser;
-import dev.jepascore.result.ObjectScoringJob;
-import dev.jepascore.result.ScoringReport;
+import dev.jepascore.job.ObjectScoringJob;
+import dev.jepascore.job.ScoringReport;
 import dev.jepascore.telemetry.TraceContexts;
 import io.opentelemetry.context.Scope;
 

@@ -5,9 +5,9 @@ import dev.jepascore.ErrorCode;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.jepascore.score.BatchEntry;
-import dev.jepascore.score.ScoreMode;
-import dev.jepascore.score.ScoreResult;
+import dev.jepascore.result.BatchEntry;
+import dev.jepascore.result.ScoreMode;
+import dev.jepascore.result.ScoreResult;
 import dev.jepascore.score.ScoringService;
 import io.quarkus.funqy.Funq;
 

@@ -28,8 +28,8 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
 import dev.jepascore.function.ScoreFunction.BatchScoreResponse;
 import dev.jepascore.image.SupportedFormats;
-import dev.jepascore.score.ScoreMode;
-import dev.jepascore.score.ScoreResult;
+import dev.jepascore.result.ScoreMode;
+import dev.jepascore.result.ScoreResult;
 import dev.jepascore.score.ScoringService;
 
 /** Binary uploads: the raw image as the request body, or several images as multipart form parts. */

@@ -26,8 +26,8 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import dev.jepascore.event.BadEventException;
 import dev.jepascore.event.ParsedEvent;
 import dev.jepascore.event.StorageEventParser;
-import dev.jepascore.result.ObjectScoringJob;
-import dev.jepascore.result.ScoringReport;
+import dev.jepascore.job.ObjectScoringJob;
+import dev.jepascore.job.ScoringReport;
 import dev.jepascore.telemetry.TraceContexts;
 import io.opentelemetry.context.Scope;
 

@@ -23,20 +23,13 @@ import dev.jepascore.storage.StoredObject;
  * {@link ImageDecoder} to the model's input (upright, resized, in the model's colour), scaled to at most
  * {@code px} on its longest side (whole-pixel enlargement for small inputs, so a 28 x 28 input stays sharp), and
  * encoded with ImageIO (PNG for grey, JPEG for colour) into a {@code data:} URI.
+ *
+ * @param decoder        the function's decoder
+ * @param spec           the model's input, as the images were scored
+ * @param maxObjectBytes the most bytes read of one object ({@code jepa.storage.max-object-bytes})
+ * @param px             the longest side of a thumbnail
  */
-final class Thumbnails {
-
-    private final ImageDecoder decoder;
-    private final InputSpec spec;
-    private final long maxObjectBytes;
-    private final int px;
-
-    Thumbnails(ImageDecoder decoder, InputSpec spec, long maxObjectBytes, int px) {
-        this.decoder = decoder;
-        this.spec = spec;
-        this.maxObjectBytes = maxObjectBytes;
-        this.px = px;
-    }
+record Thumbnails(ImageDecoder decoder, InputSpec spec, long maxObjectBytes, int px) {
 
     ReportData.Thumbnail of(ObjectStore store, ModelSection.Ranked ranked) {
         StoredObject object;

@@ -17,11 +17,11 @@ public record Failure(String code, String message) {
      * denied, or an {@code object_not_found} written by an earlier release) is re-checked by the next delivery,
      * which reads the object again and replaces the document when it now scores.
      */
-    boolean permanent() {
+    public boolean permanent() {
         return ErrorCode.of(code).map(ErrorCode::permanent).orElse(false);
     }
 
-    static Failure of(JepaException e) {
+    public static Failure of(JepaException e) {
         return new Failure(e.code().code(), e.getMessage());
     }
 }

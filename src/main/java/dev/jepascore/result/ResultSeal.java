@@ -53,7 +53,7 @@ public final class ResultSeal {
     }
 
     /** The document as it is to be stored: unchanged without a key, else in its canonical form with its signature. */
-    ObjectNode sign(ObjectNode document) {
+    public ObjectNode sign(ObjectNode document) {
         if (key == null) {
             return document;
         }

@@ -3,6 +3,7 @@ package dev.jepascore.score;
 import java.util.List;
 
 import dev.jepascore.model.ModelManifest;
+import dev.jepascore.result.Label;
 
 /**
  * The model's calibration: JEPA-SCORE percentiles of held-out in-distribution images, and two-sided

@@ -14,6 +14,8 @@ import dev.jepascore.image.InputSpec;
 import dev.jepascore.model.ModelException;
 import dev.jepascore.model.ModelManifest;
 import dev.jepascore.model.ReferenceSet;
+import dev.jepascore.result.ScoreResult;
+import dev.jepascore.result.Label;
 
 /**
  * The signals beside JEPA-SCORE and their combination, as a model package's {@code signals} section

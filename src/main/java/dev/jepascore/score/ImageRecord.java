@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.jepascore.JepaException;
+import dev.jepascore.result.ScoreResult;
 
 /**
  * One image as it flows through a {@link ScorePipeline}: each stage fills in its part (decode time, the model run's

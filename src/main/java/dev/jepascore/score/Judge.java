@@ -3,6 +3,9 @@ package dev.jepascore.score;
 import java.util.List;
 import java.util.Map;
 
+import dev.jepascore.result.ScoreResult;
+import dev.jepascore.result.Label;
+
 /**
  * The last stage of a {@link ScorePipeline}: one image's raw signal values, by {@link ScoringMethod#name()}, to what
  * its result says about it (label, outlier score, each signal's percentile, the reasons of a flag). Pure given the

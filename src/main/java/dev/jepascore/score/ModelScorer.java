@@ -20,6 +20,10 @@ import dev.jepascore.image.ImageDecoder;
 import dev.jepascore.image.InputSpec;
 import dev.jepascore.model.ModelManifest;
 import dev.jepascore.model.ModelRuntime;
+import dev.jepascore.result.ScoreResult;
+import dev.jepascore.result.ScoreMode;
+import dev.jepascore.result.BatchEntry;
+import dev.jepascore.result.ImageFailure;
 
 /**
  * Bytes to results with one model: one {@link ScorePipeline} per mode the model offers, built at start-up (decode ->

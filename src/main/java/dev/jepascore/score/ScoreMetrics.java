@@ -1,6 +1,7 @@
 package dev.jepascore.score;
 
 import dev.jepascore.ErrorCode;
+import dev.jepascore.result.ScoreResult;
 
 import java.util.concurrent.TimeUnit;
 

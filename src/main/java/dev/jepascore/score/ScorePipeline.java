@@ -7,6 +7,8 @@ import java.util.List;
 import io.opentelemetry.api.trace.Span;
 
 import dev.jepascore.ErrorCode;
+import dev.jepascore.result.ScoreMode;
+import dev.jepascore.result.ScoreResult;
 
 /**
  * Bytes to results with one model in one mode, built once at start-up by {@link ModelScorer}: decode

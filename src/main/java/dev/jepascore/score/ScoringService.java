@@ -21,6 +21,9 @@ import dev.jepascore.image.ImageConfig;
 import dev.jepascore.image.ImageDecoder;
 import dev.jepascore.model.ModelRuntime;
 import dev.jepascore.model.ServedModels;
+import dev.jepascore.result.ScoreResult;
+import dev.jepascore.result.BatchEntry;
+import dev.jepascore.result.ScoreMode;
 
 /**
  * Bytes to JEPA-SCORE with the model a request names: one {@link ModelScorer} per served model; a request that

@@ -3,6 +3,8 @@ package dev.jepascore.score;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.jepascore.result.Label;
+
 /**
  * The combined outlier score and what is said about it: pure functions of the signals' tail
  * probabilities, tested without a model; models/signals.py computes the same.

@@ -52,81 +52,60 @@ public class S3ObjectStore implements ObjectStore {
 
     @Override
     public ObjectInfo head(String bucket, String key) {
-        try {
-            HeadObjectResponse head = s3.headObject(b -> b.bucket(bucket).key(key).overrideConfiguration(this::bounded));
-            return new ObjectInfo(head.contentLength(), stripQuotes(head.eTag()), head.contentType());
-        } catch (SdkException e) {
-            throw map(e, "head", bucket, key);
-        } catch (UncheckedIOException e) {
-            throw StorageException.unavailable("head", bucket, key, e);
-        }
+        HeadObjectResponse head = call("head", bucket, key,
+                () -> s3.headObject(b -> b.bucket(bucket).key(key).overrideConfiguration(this::bounded)));
+        return new ObjectInfo(head.contentLength(), stripQuotes(head.eTag()), head.contentType());
     }
 
     @Override
     public StoredObject get(String bucket, String key, long maxBytes) {
-        try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(bucket).key(key).overrideConfiguration(this::bounded))) {
-            GetObjectResponse response = in.response();
-            Long declared = response.contentLength();
-            if (declared != null && declared > maxBytes) {
-                in.abort();
-                throw StorageException.tooLarge(bucket, key, declared, maxBytes, stripQuotes(response.eTag()));
+        return call("read", bucket, key, () -> {
+            try (ResponseInputStream<GetObjectResponse> in = s3.getObject(
+                    b -> b.bucket(bucket).key(key).overrideConfiguration(this::bounded))) {
+                GetObjectResponse response = in.response();
+                Long declared = response.contentLength();
+                if (declared != null && declared > maxBytes) {
+                    in.abort();
+                    throw StorageException.tooLarge(bucket, key, declared, maxBytes, stripQuotes(response.eTag()));
+                }
+                byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+                if (bytes.length > maxBytes) {
+                    in.abort();
+                    throw StorageException.tooLarge(bucket, key, -1, maxBytes, stripQuotes(response.eTag()));
+                }
+                return new StoredObject(bytes, stripQuotes(response.eTag()), response.contentType());
             }
-            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-            if (bytes.length > maxBytes) {
-                in.abort();
-                throw StorageException.tooLarge(bucket, key, -1, maxBytes, stripQuotes(response.eTag()));
-            }
-            return new StoredObject(bytes, stripQuotes(response.eTag()), response.contentType());
-        } catch (SdkException e) {
-            throw map(e, "read", bucket, key);
-        } catch (IOException e) {
-            throw StorageException.unavailable("read", bucket, key, e);
-        } catch (UncheckedIOException e) {
-            throw StorageException.unavailable("read", bucket, key, e);
-        }
+        });
     }
 
     @Override
     public void put(String bucket, String key, byte[] content, String contentType) {
-        try {
-            s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType).overrideConfiguration(this::bounded),
-                    RequestBody.fromBytes(content));
-        } catch (SdkException e) {
-            throw map(e, "write", bucket, key);
-        } catch (UncheckedIOException e) {
-            throw StorageException.unavailable("write", bucket, key, e);
-        }
+        call("write", bucket, key, () -> s3.putObject(
+                b -> b.bucket(bucket).key(key).contentType(contentType).overrideConfiguration(this::bounded),
+                RequestBody.fromBytes(content)));
     }
 
-    /** Server-side CopyObject; the copy keeps the source's tags and metadata (the default directives). */
+    /**
+     * Server-side CopyObject; the copy keeps the source's tags and metadata (the default directives). A missing bucket
+     * (either one) is 404 NoSuchBucket, a missing source NoSuchKey.
+     */
     @Override
     public void copy(String fromBucket, String fromKey, String toBucket, String toKey) {
-        try {
-            s3.copyObject(b -> b.sourceBucket(fromBucket).sourceKey(fromKey).destinationBucket(toBucket)
-                    .destinationKey(toKey).overrideConfiguration(this::bounded));
-        } catch (SdkException e) {
-            // a missing bucket (either one) is 404 NoSuchBucket, a missing source NoSuchKey
-            throw map(e, "copy '" + fromBucket + "/" + fromKey + "' to", toBucket, toKey);
-        } catch (UncheckedIOException e) {
-            throw StorageException.unavailable("copy to", toBucket, toKey, e);
-        }
+        call("copy '" + fromBucket + "/" + fromKey + "' to", toBucket, toKey,
+                () -> s3.copyObject(b -> b.sourceBucket(fromBucket).sourceKey(fromKey).destinationBucket(toBucket)
+                        .destinationKey(toKey).overrideConfiguration(this::bounded)));
     }
 
     @Override
     public void delete(String bucket, String key) {
-        try {
-            s3.deleteObject(b -> b.bucket(bucket).key(key).overrideConfiguration(this::bounded));
-        } catch (SdkException e) {
-            throw map(e, "delete", bucket, key);
-        } catch (UncheckedIOException e) {
-            throw StorageException.unavailable("delete", bucket, key, e);
-        }
+        call("delete", bucket, key,
+                () -> s3.deleteObject(b -> b.bucket(bucket).key(key).overrideConfiguration(this::bounded)));
     }
 
     /** HeadObject for the current version's eTag and version id, then GetObjectTagging of that version. */
     @Override
     public TaggedVersion tags(String bucket, String key) {
-        try {
+        return call("read the tags of", bucket, key, () -> {
             HeadObjectResponse head = s3.headObject(b -> b.bucket(bucket).key(key).overrideConfiguration(this::bounded));
             String versionId = head.versionId();
             Map<String, String> tags = new LinkedHashMap<>();
@@ -135,61 +114,68 @@ public class S3ObjectStore implements ObjectStore {
                 tags.put(tag.key(), tag.value());
             }
             return new TaggedVersion(stripQuotes(head.eTag()), versionId, tags);
-        } catch (SdkException e) {
-            throw map(e, "read the tags of", bucket, key);
-        } catch (UncheckedIOException e) {
-            throw StorageException.unavailable("read the tags of", bucket, key, e);
-        }
+        });
     }
 
     @Override
     public void putTags(String bucket, String key, String versionId, Map<String, String> tags) {
         List<Tag> tagSet = new ArrayList<>(tags.size());
         tags.forEach((k, v) -> tagSet.add(Tag.builder().key(k).value(v).build()));
-        try {
-            s3.putObjectTagging(b -> b.bucket(bucket).key(key).versionId(versionId).tagging(t -> t.tagSet(tagSet))
-                    .overrideConfiguration(this::bounded));
-        } catch (SdkException e) {
-            throw map(e, "tag", bucket, key);
-        } catch (UncheckedIOException e) {
-            throw StorageException.unavailable("tag", bucket, key, e);
-        }
+        call("tag", bucket, key, () -> s3.putObjectTagging(b -> b.bucket(bucket).key(key).versionId(versionId)
+                .tagging(t -> t.tagSet(tagSet)).overrideConfiguration(this::bounded)));
     }
 
     @Override
     public boolean exists(String bucket, String key) {
         try {
-            s3.headObject(b -> b.bucket(bucket).key(key).overrideConfiguration(this::bounded));
+            call("head", bucket, key,
+                    () -> s3.headObject(b -> b.bucket(bucket).key(key).overrideConfiguration(this::bounded)));
             return true;
-        } catch (SdkException e) {
-            StorageException mapped = map(e, "head", bucket, key);
-            if (mapped.code() == ErrorCode.OBJECT_NOT_FOUND) {
+        } catch (StorageException e) {
+            if (e.code() == ErrorCode.OBJECT_NOT_FOUND) {
                 return false;
             }
-            throw mapped;
-        } catch (UncheckedIOException e) {
-            throw StorageException.unavailable("head", bucket, key, e);
+            throw e;
         }
     }
 
     @Override
     public ObjectPage list(String bucket, String prefix, String from, int pageSize) {
+        ListObjectsV2Response page;
         try {
-            ListObjectsV2Response page = s3.listObjectsV2(b -> b.bucket(bucket).prefix(prefix.isEmpty() ? null : prefix)
-                    .continuationToken(from).maxKeys(pageSize).overrideConfiguration(this::bounded));
-            List<ObjectPage.Listed> objects = new ArrayList<>(page.contents().size());
-            for (S3Object object : page.contents()) {
-                objects.add(new ObjectPage.Listed(object.key(), stripQuotes(object.eTag()),
-                        object.size() == null ? -1 : object.size()));
-            }
-            boolean more = Boolean.TRUE.equals(page.isTruncated()) && page.nextContinuationToken() != null;
-            return new ObjectPage(objects, more ? page.nextContinuationToken() : null);
-        } catch (SdkException e) {
-            StorageException mapped = map(e, "list", bucket, prefix + "*");
+            page = call("list", bucket, prefix + "*", () -> s3.listObjectsV2(b -> b.bucket(bucket)
+                    .prefix(prefix.isEmpty() ? null : prefix).continuationToken(from).maxKeys(pageSize)
+                    .overrideConfiguration(this::bounded)));
+        } catch (StorageException e) {
             // a missing bucket answers 404 without the NoSuchBucket code on some servers: listing names no object
-            throw mapped.code() == ErrorCode.OBJECT_NOT_FOUND ? StorageException.bucketNotFound(bucket, e) : mapped;
-        } catch (UncheckedIOException e) {
-            throw StorageException.unavailable("list", bucket, prefix + "*", e);
+            throw e.code() == ErrorCode.OBJECT_NOT_FOUND ? StorageException.bucketNotFound(bucket, e.getCause()) : e;
+        }
+        List<ObjectPage.Listed> objects = new ArrayList<>(page.contents().size());
+        for (S3Object object : page.contents()) {
+            objects.add(new ObjectPage.Listed(object.key(), stripQuotes(object.eTag()),
+                    object.size() == null ? -1 : object.size()));
+        }
+        boolean more = Boolean.TRUE.equals(page.isTruncated()) && page.nextContinuationToken() != null;
+        return new ObjectPage(objects, more ? page.nextContinuationToken() : null);
+    }
+
+    /** One S3 request, with what is read from its answer. */
+    @FunctionalInterface
+    private interface S3Call<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * Runs {@code request}, which {@code operation}s {@code key} in {@code bucket}: an SDK failure becomes a storage
+     * failure by {@link #map}; a body or connection that breaks while it is read is unavailable storage.
+     */
+    private static <T> T call(String operation, String bucket, String key, S3Call<T> request) {
+        try {
+            return request.run();
+        } catch (SdkException e) {
+            throw map(e, operation, bucket, key);
+        } catch (IOException | UncheckedIOException e) {
+            throw StorageException.unavailable(operation, bucket, key, e);
         }
     }
 

@@ -25,7 +25,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jepascore.JepaException;
 import dev.jepascore.event.EventFormat;
 import dev.jepascore.event.ObjectRef;
-import dev.jepascore.score.Label;
+import dev.jepascore.result.Label;
 import dev.jepascore.storage.ObjectInfo;
 import dev.jepascore.storage.ObjectPage;
 import dev.jepascore.storage.ObjectStore;

@@ -21,7 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jepascore.event.EventFormat;
 import dev.jepascore.event.ObjectRef;
 import dev.jepascore.function.Fixtures;
-import dev.jepascore.result.ObjectScoringJob;
+import dev.jepascore.job.ObjectScoringJob;
 import dev.jepascore.score.ScoringService;
 import dev.jepascore.startup.StartupWork;
 import dev.jepascore.storage.ObjectStore;

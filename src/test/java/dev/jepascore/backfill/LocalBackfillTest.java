@@ -14,8 +14,8 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,9 +30,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.jepascore.event.ObjectRef;
 import dev.jepascore.report.ReportRenderer;
-import dev.jepascore.result.ObjectOutcome;
-import dev.jepascore.result.ObjectScoringJob;
-import dev.jepascore.result.Outcome;
+import dev.jepascore.job.ObjectOutcome;
+import dev.jepascore.job.ObjectScoringJob;
+import dev.jepascore.job.Outcome;
 import dev.jepascore.storage.BucketAllowList;
 import dev.jepascore.storage.LocalObjectStore;
 import dev.jepascore.storage.ObjectStore;
@@ -110,19 +110,19 @@ class LocalBackfillTest {
     @Test
     void cancelled_backfill_resumes_without_rescoring_and_leaves_one_document_per_file() throws IOException {
         BackfillOptions options = BackfillOptions.parse(new String[] { "--bucket", BUCKET, "--concurrency", "2" });
-        AtomicReference<Backfill> first = new AtomicReference<>();
+        AtomicBoolean cancel = new AtomicBoolean();
         AtomicInteger scored = new AtomicInteger();
         Function<ObjectRef, ObjectOutcome> cancelling = ref -> {
             ObjectOutcome outcome = job.process(ref);
             if (outcome.outcome() == Outcome.SCORED && scored.incrementAndGet() == CANCEL_AFTER) {
-                first.get().cancel();
+                cancel.set(true);
             }
             return outcome;
         };
-        first.set(new Backfill(store, job.keys(), 2, 40));
+        Backfill first = new Backfill(store, job.keys(), 2, 40, cancel::get);
         ByteArrayOutputStream out1 = new ByteArrayOutputStream();
         ByteArrayOutputStream err1 = new ByteArrayOutputStream();
-        int code1 = BackfillCommand.execute(options, first.get(), store, job.keys(), cancelling, json,
+        int code1 = BackfillCommand.execute(options, first, store, job.keys(), cancelling, json,
                 new PrintStream(out1, true, StandardCharsets.UTF_8), new PrintStream(err1, true, StandardCharsets.UTF_8),
                 true);
         String run1 = out1.toString(StandardCharsets.UTF_8);

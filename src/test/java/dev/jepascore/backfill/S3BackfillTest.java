@@ -39,7 +39,7 @@ import com.sun.net.httpserver.HttpServer;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
-import dev.jepascore.result.ObjectScoringJob;
+import dev.jepascore.job.ObjectScoringJob;
 import dev.jepascore.storage.ObjectStore;
 import dev.jepascore.storage.S3ObjectStore;
 import dev.jepascore.testing.S3ProxyResource;

@@ -7,8 +7,8 @@ import org.junit.jupiter.api.Test;
 import dev.jepascore.event.EventFormat;
 import dev.jepascore.event.ObjectRef;
 import dev.jepascore.result.Failure;
-import dev.jepascore.result.ObjectOutcome;
-import dev.jepascore.result.Outcome;
+import dev.jepascore.job.ObjectOutcome;
+import dev.jepascore.job.Outcome;
 
 /** How the job's answer for an object replaced between the listing and the read is counted. */
 class ScoreActionTest {

@@ -12,7 +12,7 @@ import dev.jepascore.model.ModelConfig;
 import dev.jepascore.model.ModelRuntime;
 import dev.jepascore.score.ModelScorer;
 import dev.jepascore.score.ScoreMetrics;
-import dev.jepascore.score.ScoreMode;
+import dev.jepascore.result.ScoreMode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**

@@ -19,7 +19,7 @@ import dev.jepascore.model.ModelManifest;
 import dev.jepascore.model.ModelRuntime;
 import dev.jepascore.score.EmbeddingSignals;
 import dev.jepascore.score.ExactJacobianScore;
-import dev.jepascore.score.Label;
+import dev.jepascore.result.Label;
 import dev.jepascore.score.ModelRun;
 import dev.jepascore.score.ScoringMethod;
 import dev.jepascore.score.SignalTable;

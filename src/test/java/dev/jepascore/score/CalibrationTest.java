@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import org.junit.jupiter.api.Test;
 
+import dev.jepascore.result.Label;
+
 class CalibrationTest {
 
     // percentiles 0, 0.5, 2.5, 50, 97.5, 99.5, 100 of a made-up score distribution

@@ -23,6 +23,8 @@ import dev.jepascore.image.ImageConfig;
 import dev.jepascore.image.ImageDecoder;
 import dev.jepascore.model.ModelConfig;
 import dev.jepascore.model.ModelRuntime;
+import dev.jepascore.result.ScoreMode;
+import dev.jepascore.result.ScoreResult;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**

@@ -7,6 +7,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import dev.jepascore.result.Label;
+
 class VerdictTest {
 
     private static final List<String> NAMES = List.of("jepa", "knn", "mahalanobis", "complexity");

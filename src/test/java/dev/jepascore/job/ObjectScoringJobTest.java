@@ -1,4 +1,4 @@
-package dev.jepascore.result;
+package dev.jepascore.job;
 
 import dev.jepascore.ErrorCode;
 

@@ -1,4 +1,4 @@
-package dev.jepascore.score;
+package dev.jepascore.result;
 
 import java.util.List;
 
@@ -14,7 +14,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param label             typical, unusual or outlier: from the combined outlier score (above its 95th / 99th
  *                          percentile of held-out in-distribution images); for a model without a reference set,
  *                          from JEPA-SCORE's two-sided bands; in mode {@code signals}, from the smallest tail
- *                          probability of the embedding signals, Bonferroni-corrected (see {@link Verdict})
+ *                          probability of the embedding signals, Bonferroni-corrected (see {@link dev.jepascore.score.Verdict})
  * @param tail              {@code low} or {@code high} when the JEPA-SCORE is outside its unusual band
  * @param outlierScore      higher = less like the training data: Fisher's {@code -2 sum ln p} over the signals' tail
  *                          probabilities; {@code null} when the model has no reference set, and in mode

@@ -1,4 +1,4 @@
-package dev.jepascore.result;
+package dev.jepascore.job;
 
 import dev.jepascore.ErrorCode;
 
@@ -28,8 +28,8 @@ import dev.jepascore.action.ObjectActions;
 import dev.jepascore.event.ObjectKeys;
 import dev.jepascore.event.ObjectRef;
 import dev.jepascore.event.ParsedEvent;
-import dev.jepascore.score.ScoreMode;
-import dev.jepascore.score.ScoreResult;
+import dev.jepascore.result.ScoreMode;
+import dev.jepascore.result.ScoreResult;
 import dev.jepascore.score.ScoringService;
 import dev.jepascore.startup.StartupWork;
 import dev.jepascore.storage.BucketAllowList;
@@ -38,6 +38,9 @@ import dev.jepascore.storage.RetryingObjectStore;
 import dev.jepascore.storage.StorageConfig;
 import dev.jepascore.storage.StorageException;
 import dev.jepascore.storage.StoredObject;
+import dev.jepascore.result.ResultKeys;
+import dev.jepascore.result.ResultSeal;
+import dev.jepascore.result.Failure;
 import io.quarkus.runtime.Startup;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,4 +1,4 @@
-package dev.jepascore.score;
+package dev.jepascore.result;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 

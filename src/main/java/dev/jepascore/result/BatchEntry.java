@@ -1,4 +1,4 @@
-package dev.jepascore.score;
+package dev.jepascore.result;
 
 /**
  * One image's entry in a batch answer's {@code results}, in request order: its {@link ScoreResult}, or,

@@ -1,4 +1,4 @@
-package dev.jepascore.score;
+package dev.jepascore.result;
 
 import dev.jepascore.JepaException;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -20,7 +20,7 @@ public record ImageFailure(int index, Error error) implements BatchEntry {
     }
 
     /** The entry for the image at {@code index} that failed with {@code e}, code and message as a 400 would carry. */
-    static ImageFailure of(int index, JepaException e) {
+    public static ImageFailure of(int index, JepaException e) {
         return new ImageFailure(index, new Error(e.code().code(), e.getMessage()));
     }
 }

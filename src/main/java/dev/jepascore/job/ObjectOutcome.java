@@ -1,4 +1,4 @@
-package dev.jepascore.result;
+package dev.jepascore.job;
 
 import java.util.List;
 
@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 import dev.jepascore.action.ActionRecord;
 import dev.jepascore.event.ObjectRef;
+import dev.jepascore.result.Failure;
 
 /**
  * The summary line for one object of an event.

@@ -1,6 +1,7 @@
-package dev.jepascore.score;
+package dev.jepascore.result;
 
 import dev.jepascore.ErrorCode;
+import dev.jepascore.JepaException;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -42,7 +43,15 @@ public enum ScoreMode {
                 return m;
             }
         }
-        throw new InvalidScoreRequestException(ErrorCode.UNSUPPORTED_MODE, "mode '" + mode + "' is not supported; use one of "
+        throw new UnsupportedModeException("mode '" + mode + "' is not supported; use one of "
                 + Arrays.stream(values()).map(ScoreMode::json).toList());
+    }
+
+    /** A request's {@code mode} that names no mode: {@code unsupported_mode}, the client's mistake (400). */
+    public static final class UnsupportedModeException extends JepaException {
+
+        UnsupportedModeException(String message) {
+            super(ErrorCode.UNSUPPORTED_MODE, message, null);
+        }
     }
 }
