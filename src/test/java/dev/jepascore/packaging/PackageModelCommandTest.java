@@ -215,12 +215,12 @@ class PackageModelCommandTest {
                 assertNotNull(r.outlierScore(), "outlierScore");
                 assertTrue(r.outlierPercentile() >= 0 && r.outlierPercentile() <= 100, "percentile " + r.outlierPercentile());
                 assertNull(r.signals().absent());
-                assertTrue(r.signals().knn().distance() > 0 && r.signals().mahalanobis().distance() > 0);
-                assertTrue(r.signals().complexity().bytes() > 0);
+                assertTrue(r.signals().get("knn", ScoreResult.Distance.class).distance() > 0 && r.signals().get("mahalanobis", ScoreResult.Distance.class).distance() > 0);
+                assertTrue(r.signals().get("complexity", ScoreResult.Complexity.class).bytes() > 0);
                 assertEquals(r.label() == Label.TYPICAL, r.reasons().isEmpty(), "reasons " + r.reasons());
             }
             ScoreResult noise = scoring.score(noise(28, 28, 7), null);
-            assertEquals(100, noise.signals().complexity().percentile(), 1e-9, "noise deflates worse than every "
+            assertEquals(100, noise.signals().get("complexity", ScoreResult.Complexity.class).percentile(), 1e-9, "noise deflates worse than every "
                     + "calibration image");
             ModelManifest.Signals s = runtime.manifest().signals();
             results = new ArrayList<>(results);
@@ -245,8 +245,8 @@ class PackageModelCommandTest {
         double jepa = new SignalTable(s.calibration().percentiles().stream().mapToDouble(Double::doubleValue).toArray(),
                 s.calibration().values().get("jepa").stream().mapToDouble(Double::doubleValue).toArray(), 2, floor)
                 .percentile(r.jepaScore());
-        double[] percentiles = { jepa, r.signals().knn().percentile(),
-                r.signals().mahalanobis().percentile(), r.signals().complexity().percentile() };
+        double[] percentiles = { jepa, r.signals().get("knn", ScoreResult.Distance.class).percentile(),
+                r.signals().get("mahalanobis", ScoreResult.Distance.class).percentile(), r.signals().get("complexity", ScoreResult.Complexity.class).percentile() };
         int[] sides = { 2, 1, 1, 2 };
         double sum = 0;
         for (int i = 0; i < 4; i++) {
