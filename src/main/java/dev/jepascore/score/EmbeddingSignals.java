@@ -89,7 +89,11 @@ public final class EmbeddingSignals {
         }
         Set<String> known = new LinkedHashSet<>();
         known.add(JEPA);
-        registered.forEach(signal -> known.add(signal.name()));
+        for (Signal signal : registered) {
+            if (!known.add(signal.name())) {
+                throw new IllegalArgumentException("signal " + signal.name() + " is registered twice");
+            }
+        }
         ModelManifest.SignalCalibration cal = s.calibration();
         double floor = 0.5 / cal.count();
         double[] percentiles = toArray(cal.percentiles());
@@ -128,7 +132,7 @@ public final class EmbeddingSignals {
     public static ScoringMethod methodOf(Signal signal, Signal.Source source) {
         ScoringMethod method;
         try {
-            method = signal.method(source);
+            method = signal.method().of(source);
         } catch (IllegalArgumentException e) {
             throw new ModelException(ErrorCode.REFERENCE_SET_INVALID, "reference set "
                     + source.reference().file().toAbsolutePath() + ": " + e.getMessage(), e);
@@ -199,7 +203,7 @@ public final class EmbeddingSignals {
         Map<String, Object> shown = new LinkedHashMap<>();
         for (Signal signal : computed) {
             double value = raw.get(signal.name());
-            shown.put(signal.name(), signal.shown(value, percentile(signal.name(), value)));
+            shown.put(signal.name(), signal.shown().of(value, percentile(signal.name(), value)));
         }
         return new ScoreResult.Signals(jepa, shown, absent);
     }

@@ -19,27 +19,9 @@ public final class InputComplexity implements ScoringMethod {
      * {@code complexity}: two-sided (outliers land in both tails), computed when the package has a
      * {@code signals.complexity} section; shown as the deflated size in bytes.
      */
-    public static final Signal SIGNAL = new Signal() {
-        @Override
-        public String name() {
-            return "complexity";
-        }
-
-        @Override
-        public int sides() {
-            return 2;
-        }
-
-        @Override
-        public ScoringMethod method(Source source) {
-            return source.section().complexity() == null ? null : new InputComplexity(source.input());
-        }
-
-        @Override
-        public Object shown(double raw, double percentile) {
-            return new ScoreResult.Complexity((int) Math.round(raw), percentile);
-        }
-    };
+    public static final Signal SIGNAL = new Signal("complexity", 2, source -> source.section().complexity() == null
+            ? null : new InputComplexity(source.input()),
+            (raw, percentile) -> new ScoreResult.Complexity((int) Math.round(raw), percentile), false);
 
     /** Deflate level 9 (best compression), as {@code zlib.compress(data, 9)} in models/signals.py. */
     public static final int DEFLATE_LEVEL = 9;

@@ -16,34 +16,11 @@ import dev.jepascore.score.EmbeddingMath.Metric;
 public final class KnnScore implements ScoringMethod {
 
     /** {@code knn}: one-sided, settings from {@code signals.knn} (k, metric); shown as a distance. */
-    public static final Signal SIGNAL = new Signal() {
-        @Override
-        public String name() {
-            return "knn";
-        }
-
-        @Override
-        public int sides() {
-            return 1;
-        }
-
-        @Override
-        public ScoringMethod method(Source source) {
-            ModelManifest.Knn knn = source.section().knn();
-            ReferenceSet ref = source.reference();
-            return new KnnScore(ref.embeddings(), ref.count(), ref.dim(), parseMetric(knn.metric()), knn.k());
-        }
-
-        @Override
-        public Object shown(double raw, double percentile) {
-            return new ScoreResult.Distance(raw, percentile);
-        }
-
-        @Override
-        public boolean shownWithoutReferenceSet() {
-            return true;
-        }
-    };
+    public static final Signal SIGNAL = new Signal("knn", 1, source -> {
+        ModelManifest.Knn knn = source.section().knn();
+        ReferenceSet ref = source.reference();
+        return new KnnScore(ref.embeddings(), ref.count(), ref.dim(), parseMetric(knn.metric()), knn.k());
+    }, ScoreResult.Distance::new, true);
 
     private final float[] reference;
     private final double[] norms;

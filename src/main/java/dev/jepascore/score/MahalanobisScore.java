@@ -21,43 +21,23 @@ public final class MahalanobisScore implements ScoringMethod {
      * {@code mahalanobis}: one-sided, fitted on the reference set; when {@code signals.mahalanobis.shrinkageValue}
      * is given, the fitted shrinkage must match it. Shown as a distance.
      */
-    public static final Signal SIGNAL = new Signal() {
-        @Override
-        public String name() {
-            return "mahalanobis";
-        }
+    public static final Signal SIGNAL = new Signal("mahalanobis", 1, MahalanobisScore::checked,
+            ScoreResult.Distance::new, true);
 
-        @Override
-        public int sides() {
-            return 1;
+    /** Fitted on the reference set, its shrinkage checked against the one the package records (when it does). */
+    private static MahalanobisScore checked(Signal.Source source) {
+        ReferenceSet ref = source.reference();
+        MahalanobisScore fitted = fit(ref.embeddings(), ref.count(), ref.dim());
+        Double expected = source.section().mahalanobis() == null ? null
+                : source.section().mahalanobis().shrinkageValue();
+        double found = fitted.gaussian().shrinkage();
+        if (expected != null && Math.abs(expected - found) > SHRINKAGE_TOLERANCE) {
+            throw new ModelException(ErrorCode.REFERENCE_SET_INVALID, "reference set " + ref.file().toAbsolutePath()
+                    + ": its Ledoit-Wolf shrinkage is " + found + " but model.json signals.mahalanobis.shrinkageValue"
+                    + " says " + expected + " (a different file than the one the package was calibrated with?)");
         }
-
-        @Override
-        public ScoringMethod method(Source source) {
-            ReferenceSet ref = source.reference();
-            MahalanobisScore fitted = fit(ref.embeddings(), ref.count(), ref.dim());
-            Double expected = source.section().mahalanobis() == null ? null
-                    : source.section().mahalanobis().shrinkageValue();
-            double found = fitted.gaussian().shrinkage();
-            if (expected != null && Math.abs(expected - found) > SHRINKAGE_TOLERANCE) {
-                throw new ModelException(ErrorCode.REFERENCE_SET_INVALID, "reference set " + ref.file()
-                        .toAbsolutePath() + ": its Ledoit-Wolf shrinkage is " + found + " but model.json signals"
-                        + ".mahalanobis.shrinkageValue says " + expected + " (a different file than the one the "
-                        + "package was calibrated with?)");
-            }
-            return fitted;
-        }
-
-        @Override
-        public Object shown(double raw, double percentile) {
-            return new ScoreResult.Distance(raw, percentile);
-        }
-
-        @Override
-        public boolean shownWithoutReferenceSet() {
-            return true;
-        }
-    };
+        return fitted;
+    }
 
     private final Gaussian gaussian;
 

@@ -1,43 +1,55 @@
 package dev.jepascore.score;
 
+import java.util.Set;
+
 import dev.jepascore.image.InputSpec;
 import dev.jepascore.model.ModelManifest;
 import dev.jepascore.model.ReferenceSet;
 
 /**
- * A signal beside JEPA-SCORE, whole in one class: its name, which tail of its calibration table is unusual, the
- * {@link ScoringMethod} that computes its raw value per image from a model run (embeddings, input pixels, the
- * reference set), and how results show it. The same method serves scoring ({@link EmbeddingSignals#load}) and the
- * packager's calibration over the held-out images, so the table and the served values come from one computation.
- * A signal is served once it is listed in {@link EmbeddingSignals#REGISTERED}; its calibration table is
- * {@code signals.calibration.values.<name>} of the package, and results show it as {@code signals.<name>}.
+ * A signal beside JEPA-SCORE, declared by the class that computes it (its {@code SIGNAL} constant): its name, which
+ * tail of its calibration table is unusual, how its {@link ScoringMethod} is built for a package (from the model's
+ * embeddings, input pixels, reference set and settings), and how results show it. The same method serves scoring
+ * ({@link EmbeddingSignals#load}) and the packager's calibration over the held-out images, so the table and the served
+ * values come from one computation. A signal is served once it is listed in {@link EmbeddingSignals#REGISTERED}; its
+ * calibration table is {@code signals.calibration.values.<name>} of the package, and results show it as
+ * {@code signals.<name>}.
+ *
+ * @param name                     in results, reasons, the combination and the calibration table ({@code knn}, ...)
+ * @param sides                    1: only large values are unusual (distances); 2: both tails are (input complexity)
+ * @param method                   the method for one package, or null when the package does not compute the signal
+ *                                 (a new signal: {@link Source#calibrated}, so packages made before it still load); an
+ *                                 {@code IllegalArgumentException} is reported as an invalid reference set, naming
+ *                                 the file
+ * @param shown                    what results show for one image ({@code {"distance": ..., "percentile": ...}}, ...)
+ * @param shownWithoutReferenceSet whether a result without a reference set still names the signal, as {@code null}
+ *                                 (the distances do, so a client sees they were not computed); else it is left out
  */
-public interface Signal {
+public record Signal(String name, int sides, Method method, Shown shown, boolean shownWithoutReferenceSet) {
 
-    /** Name in results, reasons, the combination and the calibration table ({@code knn}, ...). */
-    String name();
+    /** Names the {@code signals} object of a result uses for other things. */
+    static final Set<String> RESERVED = Set.of(EmbeddingSignals.JEPA, "absent");
 
-    /** 1: only large values are unusual (distances); 2: both tails are (input complexity). */
-    int sides();
+    public Signal {
+        if (name == null || !name.matches("[a-z][A-Za-z0-9]*") || RESERVED.contains(name)) {
+            throw new IllegalArgumentException("a signal's name must be a lower camel case word other than "
+                    + RESERVED + ", found " + name);
+        }
+        if (sides != 1 && sides != 2) {
+            throw new IllegalArgumentException("signal " + name + ": sides must be 1 or 2, found " + sides);
+        }
+    }
 
-    /**
-     * The method computing this signal for one package, or null when the package does not compute it (by default:
-     * when its calibration holds no table of this name, so packages made before the signal existed still load).
-     *
-     * @throws IllegalArgumentException when the reference set cannot support it (reported as an invalid reference
-     *                                  set, naming the file)
-     */
-    ScoringMethod method(Source source);
+    /** Builds a signal's {@link ScoringMethod} for one package. */
+    @FunctionalInterface
+    public interface Method {
+        ScoringMethod of(Source source);
+    }
 
-    /** What results show for one image ({@code {"distance": ..., "percentile": ...}}, ...). */
-    Object shown(double raw, double percentile);
-
-    /**
-     * Whether a result without a reference set still names this signal, as {@code null} (the distances do, so a
-     * client sees they were not computed); otherwise it is left out.
-     */
-    default boolean shownWithoutReferenceSet() {
-        return false;
+    /** One image's signal as results show it, from its raw value and percentile. */
+    @FunctionalInterface
+    public interface Shown {
+        Object of(double raw, double percentile);
     }
 
     /**
@@ -48,7 +60,7 @@ public interface Signal {
      * @param reference the reference set's embeddings
      * @param input     the model's input (pixels back to 8 bits, sizes)
      */
-    record Source(ModelManifest.Signals section, ReferenceSet reference, InputSpec input) {
+    public record Source(ModelManifest.Signals section, ReferenceSet reference, InputSpec input) {
 
         /** While packaging (no calibration yet) every signal is computed; when serving, those with a table. */
         public boolean calibrated(String name) {

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import javax.imageio.ImageIO;
@@ -318,27 +319,8 @@ class PackageModelCommandTest {
      */
     static final class MeanInput implements ScoringMethod {
 
-        static final Signal SIGNAL = new Signal() {
-            @Override
-            public String name() {
-                return "meanInput";
-            }
-
-            @Override
-            public int sides() {
-                return 2;
-            }
-
-            @Override
-            public ScoringMethod method(Source source) {
-                return source.calibrated(name()) ? new MeanInput() : null;
-            }
-
-            @Override
-            public Object shown(double raw, double percentile) {
-                return new Shown(raw, percentile);
-            }
-        };
+        static final Signal SIGNAL = new Signal("meanInput", 2, source -> source.calibrated("meanInput")
+                ? new MeanInput() : null, Shown::new, false);
 
         record Shown(double mean, double percentile) {
         }
@@ -350,15 +332,8 @@ class PackageModelCommandTest {
 
         @Override
         public double[] scores(ModelRun run) {
-            double[] out = new double[run.count()];
-            for (int i = 0; i < run.count(); i++) {
-                double sum = 0;
-                for (int j = 0; j < run.inputSize(); j++) {
-                    sum += run.pixels()[i * run.inputSize() + j];
-                }
-                out[i] = sum / run.inputSize();
-            }
-            return out;
+            return IntStream.range(0, run.count()).mapToDouble(i -> IntStream.range(0, run.inputSize())
+                    .mapToDouble(j -> run.pixels()[i * run.inputSize() + j]).average().orElseThrow()).toArray();
         }
     }
 
