@@ -42,12 +42,14 @@ import dev.jepascore.model.GraphRunner;
 import dev.jepascore.packaging.autodiff.Differentiator;
 import dev.jepascore.packaging.autodiff.UnsupportedGraphException;
 import dev.jepascore.model.ModelManifest;
+import dev.jepascore.model.ReferenceSet;
 import dev.jepascore.score.Calibration;
 import dev.jepascore.score.EmbeddingMath;
 import dev.jepascore.score.EmbeddingSignals;
 import dev.jepascore.score.InputComplexity;
-import dev.jepascore.score.KnnScore;
 import dev.jepascore.score.MahalanobisScore;
+import dev.jepascore.score.ScoringMethod;
+import dev.jepascore.score.Signal;
 import dev.jepascore.score.SignalTable;
 import dev.jepascore.score.Verdict;
 import dev.jepascore.score.JacobianMath;
@@ -124,10 +126,18 @@ final class ModelPackager {
 
     private final PackageOptions options;
     private final PrintStream log;
+    /** The signals beside JEPA-SCORE the package is calibrated for, in order. */
+    private final List<Signal> signals;
 
     ModelPackager(PackageOptions options, PrintStream log) {
+        this(options, log, EmbeddingSignals.REGISTERED);
+    }
+
+    /** A packager calibrating {@code signals} (a test's own signal beside the registered ones). */
+    ModelPackager(PackageOptions options, PrintStream log, List<Signal> signals) {
         this.options = options;
         this.log = log;
+        this.signals = List.copyOf(signals);
     }
 
     /** One readable image: its file and its tensor. */
@@ -384,24 +394,44 @@ final class ModelPackager {
 
     /**
      * The verdict's {@code signals} section (models/README.md, "Signals and the verdict"), computed
-     * with the service's own scoring methods and math: the reference set; k-NN ({@link KnnScore}) and
-     * Ledoit-Wolf Mahalanobis ({@link MahalanobisScore}, its shrinkage recorded for the start-up check)
-     * against it and input complexity ({@link InputComplexity}) on the calibration images, which are
-     * not in the reference set; each signal's percentile table ({@link Calibration#quantiles}); the
-     * Fisher combination ({@link SignalTable#tail}, {@link Verdict#fisher}) of the calibration images
-     * with its own table and the 95th / 99th percentile thresholds.
+     * with the service's own scoring methods and math: the reference set; each signal's method
+     * ({@link Signal#method}, as the function builds it: k-NN and Ledoit-Wolf Mahalanobis against the
+     * reference set, the latter's shrinkage recorded for the start-up check, input complexity, ...) on the
+     * calibration images, which are not in the reference set; each signal's percentile table
+     * ({@link Calibration#quantiles}); the Fisher combination ({@link SignalTable#tail}, {@link Verdict#fisher})
+     * of JEPA-SCORE and every signal of the calibration images with its own table and the 95th / 99th
+     * percentile thresholds.
      *
      * @param calibration   the calibration images' tensors and embeddings
      * @param jepaScores    their sketch JEPA-SCOREs (the model's default mode)
      */
     private ModelManifest.Signals signalCalibrations(InputSpec spec, float[] reference, int count, int readable, int k,
             ModelRun calibration, double[] jepaScores) {
-        MahalanobisScore mahalanobis = MahalanobisScore.fit(reference, count, k);
+        String metric = KNN_METRIC.name().toLowerCase(Locale.ROOT);
+        ModelManifest.Reference referenceSection = new ModelManifest.Reference("reference.f32", "float32-le", count, k,
+                "package-model: " + count + " of the " + readable + " readable images of "
+                        + options.images().getFileName() + " (seeded split; not the calibration images)");
+        ModelManifest.Knn knn = new ModelManifest.Knn(KNN_K, metric);
+        ModelManifest.Complexity complexity = new ModelManifest.Complexity(InputComplexity.DEFLATE_LEVEL);
+        Signal.Source source = new Signal.Source(new ModelManifest.Signals(referenceSection, knn,
+                new ModelManifest.Mahalanobis("ledoit-wolf", null), complexity, null, null),
+                new ReferenceSet(options.out().resolve(referenceSection.file()), reference, count, k), spec);
         Map<String, double[]> raw = new LinkedHashMap<>();
-        raw.put("jepa", jepaScores);
-        raw.put("knn", new KnnScore(reference, count, k, KNN_METRIC, KNN_K).scores(calibration));
-        raw.put("mahalanobis", mahalanobis.scores(calibration));
-        raw.put("complexity", new InputComplexity(spec).scores(calibration));
+        raw.put(EmbeddingSignals.JEPA, jepaScores);
+        MahalanobisScore mahalanobis = null;
+        for (Signal signal : signals) {
+            ScoringMethod method = EmbeddingSignals.methodOf(signal, source);
+            if (method != null) {
+                raw.put(signal.name(), method.scores(calibration));
+                if (method instanceof MahalanobisScore m) {
+                    mahalanobis = m;
+                }
+            }
+        }
+        if (mahalanobis == null) {
+            throw new IllegalStateException("the signals " + signals.stream().map(Signal::name).toList()
+                    + " lack mahalanobis, which the manifest's signals section records");
+        }
 
         int n = calibration.count();
         Map<String, List<Double>> values = new LinkedHashMap<>();
@@ -410,7 +440,7 @@ final class ModelPackager {
         for (Map.Entry<String, double[]> e : raw.entrySet()) {
             double[] table = Calibration.quantiles(e.getValue(), SIGNAL_GRID);
             values.put(e.getKey(), list(table));
-            SignalTable t = new SignalTable(SIGNAL_GRID, table, EmbeddingSignals.sides(e.getKey()), floor);
+            SignalTable t = new SignalTable(SIGNAL_GRID, table, EmbeddingSignals.sides(e.getKey(), signals), floor);
             tails.add(Arrays.stream(e.getValue()).map(t::tail).toArray());
         }
         double[] combined = new double[n];
@@ -422,17 +452,11 @@ final class ModelPackager {
             combined[i] = Verdict.fisher(p);
         }
         double[] thresholds = Calibration.quantiles(combined, new double[] { UNUSUAL_PERCENTILE, OUTLIER_PERCENTILE });
-        String metric = KNN_METRIC.name().toLowerCase(Locale.ROOT);
         log.printf(Locale.ROOT, "signals: k-NN k=%d %s, Mahalanobis shrinkage %.5f, outlier score thresholds %.3f "
                 + "(unusual) / %.3f (outlier) on %d calibration images%n", KNN_K, metric,
                 mahalanobis.gaussian().shrinkage(), thresholds[0], thresholds[1], n);
-        return new ModelManifest.Signals(
-                new ModelManifest.Reference("reference.f32", "float32-le", count, k, "package-model: " + count
-                        + " of the " + readable + " readable images of " + options.images().getFileName()
-                        + " (seeded split; not the calibration images)"),
-                new ModelManifest.Knn(KNN_K, metric),
-                new ModelManifest.Mahalanobis("ledoit-wolf", mahalanobis.gaussian().shrinkage()),
-                new ModelManifest.Complexity(InputComplexity.DEFLATE_LEVEL),
+        return new ModelManifest.Signals(referenceSection, knn,
+                new ModelManifest.Mahalanobis("ledoit-wolf", mahalanobis.gaussian().shrinkage()), complexity,
                 new ModelManifest.SignalCalibration("package-model: " + n + " images of "
                         + options.images().getFileName() + " (seeded split, not in the reference set; JEPA-SCORE in "
                         + "the default mode)", n, list(SIGNAL_GRID), values),

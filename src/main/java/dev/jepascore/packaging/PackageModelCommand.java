@@ -3,10 +3,13 @@ package dev.jepascore.packaging;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 import dev.jepascore.CommandLines;
 import dev.jepascore.JepaException;
+import dev.jepascore.score.EmbeddingSignals;
+import dev.jepascore.score.Signal;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,12 +47,20 @@ public final class PackageModelCommand implements Callable<Integer> {
     /** Where the packager's progress and errors go (picocli's help and flag errors go to the command line's). */
     private PrintStream out = System.out;
     private PrintStream err = System.err;
+    /** The signals the package is calibrated for. */
+    private List<Signal> signals = EmbeddingSignals.REGISTERED;
 
     /** Runs the command with the arguments after {@code package-model}; returns the exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, out, err, EmbeddingSignals.REGISTERED);
+    }
+
+    /** {@link #run(String[], PrintStream, PrintStream)} calibrating {@code signals} (a test's own among them). */
+    static int run(String[] args, PrintStream out, PrintStream err, List<Signal> signals) {
         PackageModelCommand command = new PackageModelCommand();
         command.out = out;
         command.err = err;
+        command.signals = signals;
         CommandLine line = CommandLines.of(command);
         line.setOut(new PrintWriter(out, true));
         line.setErr(new PrintWriter(err, true));
@@ -60,7 +71,7 @@ public final class PackageModelCommand implements Callable<Integer> {
     public Integer call() {
         options.check(spec.commandLine());
         int[] code = { 1 };
-        Thread worker = new Thread(null, () -> code[0] = runPackager(options, out, err), "package-model", STACK_BYTES);
+        Thread worker = new Thread(null, () -> code[0] = runPackager(options, signals, out, err), "package-model", STACK_BYTES);
         worker.start();
         try {
             worker.join();
@@ -72,12 +83,12 @@ public final class PackageModelCommand implements Callable<Integer> {
         return code[0];
     }
 
-    private static int runPackager(PackageOptions options, PrintStream out, PrintStream err) {
+    private static int runPackager(PackageOptions options, List<Signal> signals, PrintStream out, PrintStream err) {
         try {
             if (options.scorerOnly()) {
-                new ModelPackager(options, out).writeScorerOnly();
+                new ModelPackager(options, out, signals).writeScorerOnly();
             } else {
-                new ModelPackager(options, out).run();
+                new ModelPackager(options, out, signals).run();
             }
             return 0;
         } catch (JepaException e) {

@@ -1,8 +1,12 @@
 package dev.jepascore.result;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
  * What one scored image yields, on demand and in result documents.
@@ -42,19 +46,42 @@ public record ScoreResult(Double jepaScore, Double percentile, Label label, Stri
     }
 
     /**
-     * The signals behind the verdict.
+     * The signals behind the verdict, written as one JSON object: {@code jepa} (when there is a JEPA-SCORE), then
+     * each signal by its name in {@link EmbeddingSignals#REGISTERED} order ({@code knn}, {@code mahalanobis},
+     * {@code complexity}: what its {@link Signal#shown} gives, or {@code null} where a result without a reference set
+     * names it), then {@code absent} (when something is).
      *
-     * @param jepa        JEPA-SCORE, its percentile and tail (the same numbers as the top-level fields); absent in
-     *                    mode {@code signals}
-     * @param knn         distance to the k-th nearest reference embedding; {@code null} without a reference set
-     * @param mahalanobis Mahalanobis distance to the reference set; {@code null} without a reference set
-     * @param complexity  deflated size of the input image; absent when the model does not use it
-     * @param absent      why some signals are missing, when they are (no reference set; no JEPA-SCORE in mode
-     *                    {@code signals})
+     * @param jepa   JEPA-SCORE, its percentile and tail (the same numbers as the top-level fields); absent in mode
+     *               {@code signals}
+     * @param byName each embedding signal as results show it, in order; a {@code null} value is written as
+     *               {@code null}
+     * @param absent why some signals are missing, when they are (no reference set; no JEPA-SCORE in mode
+     *               {@code signals})
      */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Signals(JepaSignal jepa, @JsonInclude(JsonInclude.Include.ALWAYS) Distance knn,
-            @JsonInclude(JsonInclude.Include.ALWAYS) Distance mahalanobis, Complexity complexity, String absent) {
+    public record Signals(JepaSignal jepa, Map<String, Object> byName, String absent) {
+
+        public Signals {
+            byName = Collections.unmodifiableMap(new LinkedHashMap<>(byName));
+        }
+
+        /** One signal as results show it ({@link Distance}, {@link Complexity}, ...); null when not computed. */
+        public <T> T get(String name, Class<T> shownAs) {
+            return shownAs.cast(byName.get(name));
+        }
+
+        /** The JSON object results carry. */
+        @JsonValue
+        public Map<String, Object> json() {
+            Map<String, Object> out = new LinkedHashMap<>();
+            if (jepa != null) {
+                out.put("jepa", jepa);
+            }
+            out.putAll(byName);
+            if (absent != null) {
+                out.put("absent", absent);
+            }
+            return out;
+        }
     }
 
     /** @param score JEPA-SCORE; @param percentile among calibration scores; @param tail {@code low}, {@code high} or null */

@@ -4,6 +4,7 @@ import dev.jepascore.ErrorCode;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,15 +29,17 @@ public final class EmbeddingSignals {
 
     private static final Logger LOG = Logger.getLogger(EmbeddingSignals.class);
 
-    /** Signal names a combination may use. */
-    static final Set<String> KNOWN = Set.of("jepa", "knn", "mahalanobis", "complexity");
-
     /**
-     * Start-up check of the Ledoit-Wolf shrinkage against the tooling's: a reference set read differently
-     * (byte order, rows) would give another value. Both are float64 over the same float32 values.
+     * The signals beside JEPA-SCORE, in the order results show them and the packager combines them: adding a
+     * signal is its {@link Signal} class and one entry here.
      */
-    static final double SHRINKAGE_TOLERANCE = 1e-6;
+    public static final List<Signal> REGISTERED = List.of(KnnScore.SIGNAL, MahalanobisScore.SIGNAL,
+            InputComplexity.SIGNAL);
 
+    /** Name of the JEPA-SCORE signal in calibration tables, the combination and results. */
+    public static final String JEPA = "jepa";
+
+    private final List<Signal> computed;
     private final List<ScoringMethod> methods;
     private final Map<String, SignalTable> tables;
     private final List<String> combined;
@@ -46,9 +49,10 @@ public final class EmbeddingSignals {
     private final double unusual;
     private final double outlier;
 
-    private EmbeddingSignals(List<ScoringMethod> methods, Map<String, SignalTable> tables, List<String> combined,
-            double reasonTail, double[] combinationPercentiles, double[] combinationScores, double unusual,
-            double outlier) {
+    private EmbeddingSignals(List<Signal> computed, List<ScoringMethod> methods,
+            Map<String, SignalTable> tables, List<String> combined, double reasonTail, double[] combinationPercentiles,
+            double[] combinationScores, double unusual, double outlier) {
+        this.computed = computed;
         this.methods = methods;
         this.tables = tables;
         this.combined = combined;
@@ -60,62 +64,85 @@ public final class EmbeddingSignals {
     }
 
     /**
-     * The signals of a package whose manifest has a {@code signals} section (validated by
+     * The {@link #REGISTERED} signals of a package whose manifest has a {@code signals} section (validated by
      * {@link ModelManifest}); reads the reference set from {@code packageDir}.
      *
      * @throws ModelException naming the file and the problem when the reference set is missing, of the
      *                        wrong size or dimension, not finite, or degenerate
      */
     public static EmbeddingSignals load(ModelManifest manifest, java.nio.file.Path packageDir, InputSpec spec) {
+        return load(manifest, packageDir, spec, REGISTERED);
+    }
+
+    /** The given signals (in their order) of a package; {@link #load(ModelManifest, java.nio.file.Path, InputSpec)}. */
+    public static EmbeddingSignals load(ModelManifest manifest, java.nio.file.Path packageDir, InputSpec spec,
+            List<Signal> registered) {
         ModelManifest.Signals s = manifest.signals();
         ReferenceSet ref = ReferenceSet.read(packageDir, s.reference(), manifest.embeddingDim());
+        Signal.Source source = new Signal.Source(s, ref, spec);
+        List<Signal> computed = new ArrayList<>();
         List<ScoringMethod> methods = new ArrayList<>();
-        methods.add(new KnnScore(ref.embeddings(), ref.count(), ref.dim(), parseMetric(s.knn().metric()), s.knn().k()));
-        MahalanobisScore mahalanobis;
-        try {
-            mahalanobis = MahalanobisScore.fit(ref.embeddings(), ref.count(), ref.dim());
-        } catch (IllegalArgumentException e) {
-            throw new ModelException(ErrorCode.REFERENCE_SET_INVALID, "reference set " + ref.file().toAbsolutePath() + ": "
-                    + e.getMessage(), e);
+        for (Signal signal : registered) {
+            ScoringMethod method = methodOf(signal, source);
+            if (method != null) {
+                computed.add(signal);
+                methods.add(method);
+            }
         }
-        Double expected = s.mahalanobis().shrinkageValue();
-        double found = mahalanobis.gaussian().shrinkage();
-        if (expected != null && Math.abs(expected - found) > SHRINKAGE_TOLERANCE) {
-            throw new ModelException(ErrorCode.REFERENCE_SET_INVALID, "reference set " + ref.file().toAbsolutePath()
-                    + ": its Ledoit-Wolf shrinkage is " + found + " but model.json signals.mahalanobis.shrinkageValue"
-                    + " says " + expected + " (a different file than the one the package was calibrated with?)");
-        }
-        methods.add(mahalanobis);
-        if (s.complexity() != null) {
-            methods.add(new InputComplexity(spec));
+        Set<String> known = new LinkedHashSet<>();
+        known.add(JEPA);
+        for (Signal signal : registered) {
+            if (!known.add(signal.name())) {
+                throw new IllegalArgumentException("signal " + signal.name() + " is registered twice");
+            }
         }
         ModelManifest.SignalCalibration cal = s.calibration();
         double floor = 0.5 / cal.count();
         double[] percentiles = toArray(cal.percentiles());
         Map<String, SignalTable> tables = new LinkedHashMap<>();
         for (String name : s.combination().signals()) {
-            if (!KNOWN.contains(name)) {
+            if (!known.contains(name)) {
                 throw new ModelException(ErrorCode.MODEL_MANIFEST_INVALID, packageDir.resolve("model.json")
-                        + ": signals.combination.signals names '" + name + "', expected some of " + KNOWN);
+                        + ": signals.combination.signals names '" + name + "', expected some of " + known);
             }
-            tables.put(name, new SignalTable(percentiles, toArray(cal.values().get(name)), sides(name), floor));
+            tables.put(name, new SignalTable(percentiles, toArray(cal.values().get(name)), sides(name, registered),
+                    floor));
         }
-        for (ScoringMethod method : methods) { // reported with a percentile even when not combined
-            String name = method.name();
+        for (Signal signal : computed) { // reported with a percentile even when not combined
+            String name = signal.name();
             if (!tables.containsKey(name)) {
                 List<Double> values = cal.values().get(name);
                 if (values == null || values.size() != percentiles.length) {
                     throw new ModelException(ErrorCode.MODEL_MANIFEST_INVALID, packageDir.resolve("model.json")
                             + ": signals.calibration.values." + name + " must have one value per percentile");
                 }
-                tables.put(name, new SignalTable(percentiles, toArray(values), sides(name), floor));
+                tables.put(name, new SignalTable(percentiles, toArray(values), signal.sides(), floor));
             }
         }
         ModelManifest.Combination c = s.combination();
-        LOG.infof("Signals: reference set %s (%d x %d), k-NN k=%d %s, Mahalanobis shrinkage %.5f, combined %s",
-                ref.file(), ref.count(), ref.dim(), s.knn().k(), s.knn().metric(), found, c.signals());
-        return new EmbeddingSignals(List.copyOf(methods), tables, List.copyOf(c.signals()), c.reasonTail(),
-                toArray(c.percentiles()), toArray(c.scores()), c.unusual().score(), c.outlier().score());
+        LOG.infof("Signals: reference set %s (%d x %d), computed %s, combined %s", ref.file(), ref.count(), ref.dim(),
+                computed.stream().map(Signal::name).toList(), c.signals());
+        return new EmbeddingSignals(List.copyOf(computed), List.copyOf(methods), tables,
+                List.copyOf(c.signals()), c.reasonTail(), toArray(c.percentiles()), toArray(c.scores()),
+                c.unusual().score(), c.outlier().score());
+    }
+
+    /**
+     * The method of one signal for a package (null when the package does not compute it), a reference set too
+     * small or degenerate for it reported as such, naming the file.
+     */
+    public static ScoringMethod methodOf(Signal signal, Signal.Source source) {
+        ScoringMethod method;
+        try {
+            method = signal.method().of(source);
+        } catch (IllegalArgumentException e) {
+            throw new ModelException(ErrorCode.REFERENCE_SET_INVALID, "reference set "
+                    + source.reference().file().toAbsolutePath() + ": " + e.getMessage(), e);
+        }
+        if (method != null && !method.name().equals(signal.name())) {
+            throw new IllegalStateException("signal " + signal.name() + " built a method named " + method.name());
+        }
+        return method;
     }
 
     /** The names of {@link #methods()}, in order. */
@@ -173,30 +200,38 @@ public final class EmbeddingSignals {
         return new Assessment(Double.NaN, 100 * (1 - corrected), label, Verdict.reasons(names, tails, reasonTail, label));
     }
 
-    /** The embedding signals of one image as results show them (raw value and percentile), beside {@code jepa}. */
+    /** The embedding signals of one image as results show them (by name, in registered order), beside {@code jepa}. */
     public ScoreResult.Signals describe(ScoreResult.JepaSignal jepa, Map<String, Double> raw, String absent) {
-        Double complexity = raw.get("complexity");
-        return new ScoreResult.Signals(jepa, distance("knn", raw), distance("mahalanobis", raw), complexity == null
-                ? null : new ScoreResult.Complexity((int) Math.round(complexity), percentile("complexity", complexity)),
-                absent);
-    }
-
-    private ScoreResult.Distance distance(String name, Map<String, Double> raw) {
-        double d = raw.get(name);
-        return new ScoreResult.Distance(d, percentile(name, d));
-    }
-
-    /** Two-sided for JEPA-SCORE and input complexity (outliers land in both tails), upper for distances. */
-    public static int sides(String signal) {
-        return signal.equals("jepa") || signal.equals("complexity") ? 2 : 1;
-    }
-
-    private static EmbeddingMath.Metric parseMetric(String name) {
-        try {
-            return EmbeddingMath.Metric.parse(name);
-        } catch (IllegalArgumentException e) {
-            throw new ModelException(ErrorCode.MODEL_MANIFEST_INVALID, "model.json signals.knn.metric: " + e.getMessage(), e);
+        Map<String, Object> shown = new LinkedHashMap<>();
+        for (Signal signal : computed) {
+            double value = raw.get(signal.name());
+            shown.put(signal.name(), signal.shown().of(value, percentile(signal.name(), value)));
         }
+        return new ScoreResult.Signals(jepa, shown, absent);
+    }
+
+    /**
+     * What a result without a reference set shows: JEPA-SCORE, {@code null} for each signal that
+     * {@link Signal#shownWithoutReferenceSet() says so}, and why the rest is absent.
+     */
+    public static ScoreResult.Signals withoutReferenceSet(ScoreResult.JepaSignal jepa, String absent) {
+        Map<String, Object> shown = new LinkedHashMap<>();
+        REGISTERED.stream().filter(Signal::shownWithoutReferenceSet).forEach(signal -> shown.put(signal.name(), null));
+        return new ScoreResult.Signals(jepa, shown, absent);
+    }
+
+    /** Two-sided for JEPA-SCORE; each registered signal's own {@link Signal#sides()}. */
+    public static int sides(String signal) {
+        return sides(signal, REGISTERED);
+    }
+
+    /** Two-sided for JEPA-SCORE; each of {@code registered}'s own {@link Signal#sides()}. */
+    public static int sides(String signal, List<Signal> registered) {
+        if (signal.equals(JEPA)) {
+            return 2;
+        }
+        return registered.stream().filter(s -> s.name().equals(signal)).findFirst().map(Signal::sides)
+                .orElseThrow(() -> new IllegalArgumentException("no signal named " + signal + " is registered"));
     }
 
     private static double[] toArray(List<Double> values) {

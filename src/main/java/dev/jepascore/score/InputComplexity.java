@@ -1,5 +1,6 @@
 package dev.jepascore.score;
 
+import dev.jepascore.result.ScoreResult;
 import java.util.stream.IntStream;
 import java.util.zip.Deflater;
 
@@ -15,6 +16,14 @@ import dev.jepascore.image.InputSpec;
  */
 public final class InputComplexity implements ScoringMethod {
 
+    /**
+     * {@code complexity}: two-sided (outliers land in both tails), computed when the package has a
+     * {@code signals.complexity} section; shown as the deflated size in bytes.
+     */
+    public static final Signal SIGNAL = new Signal("complexity", 2, source -> source.section().complexity() == null
+            ? null : new InputComplexity(source.input()),
+            (raw, percentile) -> new ScoreResult.Complexity((int) Math.round(raw), percentile), false);
+
     /** Deflate level 9 (best compression), as {@code zlib.compress(data, 9)} in models/signals.py. */
     public static final int DEFLATE_LEVEL = 9;
 
@@ -26,7 +35,7 @@ public final class InputComplexity implements ScoringMethod {
 
     @Override
     public String name() {
-        return "complexity";
+        return SIGNAL.name();
     }
 
     @Override

@@ -15,7 +15,7 @@ import dev.jepascore.result.Label;
 interface Judge {
 
     /** Name of the JEPA-SCORE signal, whichever method (exact or sketch) computed it. */
-    String JEPA = "jepa";
+    String JEPA = EmbeddingSignals.JEPA;
 
     Judgement judge(Map<String, Double> values);
 
@@ -46,7 +46,7 @@ interface Judge {
         return values -> {
             ScoreResult.JepaSignal jepa = jepaSignal(calibration, values.get(JEPA));
             Label label = calibration.label(jepa.score());
-            return new Judgement(jepa, label, null, null, new ScoreResult.Signals(jepa, null, null, null, absent),
+            return new Judgement(jepa, label, null, null, EmbeddingSignals.withoutReferenceSet(jepa, absent),
                     label == Label.TYPICAL ? List.of() : List.of(JEPA));
         };
     }

@@ -1,7 +1,12 @@
 package dev.jepascore.score;
 
+import dev.jepascore.result.ScoreResult;
 import java.util.stream.IntStream;
 
+import dev.jepascore.ErrorCode;
+import dev.jepascore.model.ModelException;
+import dev.jepascore.model.ModelManifest;
+import dev.jepascore.model.ReferenceSet;
 import dev.jepascore.score.EmbeddingMath.Metric;
 
 /**
@@ -10,6 +15,13 @@ import dev.jepascore.score.EmbeddingMath.Metric;
  * precision. The reference rows' norms are computed once, at construction.
  */
 public final class KnnScore implements ScoringMethod {
+
+    /** {@code knn}: one-sided, settings from {@code signals.knn} (k, metric); shown as a distance. */
+    public static final Signal SIGNAL = new Signal("knn", 1, source -> {
+        ModelManifest.Knn knn = source.section().knn();
+        ReferenceSet ref = source.reference();
+        return new KnnScore(ref.embeddings(), ref.count(), ref.dim(), parseMetric(knn.metric()), knn.k());
+    }, ScoreResult.Distance::new, true);
 
     private final float[] reference;
     private final double[] norms;
@@ -36,7 +48,7 @@ public final class KnnScore implements ScoringMethod {
 
     @Override
     public String name() {
-        return "knn";
+        return SIGNAL.name();
     }
 
     @Override
@@ -49,5 +61,13 @@ public final class KnnScore implements ScoringMethod {
         IntStream.range(0, run.count()).parallel().forEach(i -> out[i] = EmbeddingMath.kthNearest(reference, norms,
                 count, dim, metric, run.embeddings(), i * dim, k));
         return out;
+    }
+
+    private static Metric parseMetric(String name) {
+        try {
+            return Metric.parse(name);
+        } catch (IllegalArgumentException e) {
+            throw new ModelException(ErrorCode.MODEL_MANIFEST_INVALID, "model.json signals.knn.metric: " + e.getMessage(), e);
+        }
     }
 }

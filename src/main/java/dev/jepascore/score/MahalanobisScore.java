@@ -1,5 +1,9 @@
 package dev.jepascore.score;
 
+import dev.jepascore.result.ScoreResult;
+import dev.jepascore.ErrorCode;
+import dev.jepascore.model.ModelException;
+import dev.jepascore.model.ReferenceSet;
 import dev.jepascore.score.EmbeddingMath.Gaussian;
 
 /**
@@ -7,6 +11,34 @@ import dev.jepascore.score.EmbeddingMath.Gaussian;
  * shrunk covariance (fitted once, at construction).
  */
 public final class MahalanobisScore implements ScoringMethod {
+
+    /**
+     * Start-up check of the Ledoit-Wolf shrinkage against the tooling's: a reference set read differently
+     * (byte order, rows) would give another value. Both are float64 over the same float32 values.
+     */
+    static final double SHRINKAGE_TOLERANCE = 1e-6;
+
+    /**
+     * {@code mahalanobis}: one-sided, fitted on the reference set; when {@code signals.mahalanobis.shrinkageValue}
+     * is given, the fitted shrinkage must match it. Shown as a distance.
+     */
+    public static final Signal SIGNAL = new Signal("mahalanobis", 1, MahalanobisScore::checked,
+            ScoreResult.Distance::new, true);
+
+    /** Fitted on the reference set, its shrinkage checked against the one the package records (when it does). */
+    private static MahalanobisScore checked(Signal.Source source) {
+        ReferenceSet ref = source.reference();
+        MahalanobisScore fitted = fit(ref.embeddings(), ref.count(), ref.dim());
+        Double expected = source.section().mahalanobis() == null ? null
+                : source.section().mahalanobis().shrinkageValue();
+        double found = fitted.gaussian().shrinkage();
+        if (expected != null && Math.abs(expected - found) > SHRINKAGE_TOLERANCE) {
+            throw new ModelException(ErrorCode.REFERENCE_SET_INVALID, "reference set " + ref.file().toAbsolutePath()
+                    + ": its Ledoit-Wolf shrinkage is " + found + " but model.json signals.mahalanobis.shrinkageValue"
+                    + " says " + expected + " (a different file than the one the package was calibrated with?)");
+        }
+        return fitted;
+    }
 
     private final Gaussian gaussian;
 
@@ -26,7 +58,7 @@ public final class MahalanobisScore implements ScoringMethod {
 
     @Override
     public String name() {
-        return "mahalanobis";
+        return SIGNAL.name();
     }
 
     @Override

@@ -49,6 +49,12 @@ public class ModelScorer {
 
     public ModelScorer(ModelRuntime model, ImageDecoder decoder, ImageConfig imageConfig, ScoreMetrics metrics,
             Admission admission) {
+        this(model, decoder, imageConfig, metrics, admission, EmbeddingSignals.REGISTERED);
+    }
+
+    /** A scorer computing {@code signals} beside JEPA-SCORE (a test's own among them), where the package has them. */
+    public ModelScorer(ModelRuntime model, ImageDecoder decoder, ImageConfig imageConfig, ScoreMetrics metrics,
+            Admission admission, List<Signal> signals) {
         this.model = model;
         this.admission = admission;
         this.decodeCost = image -> decoder.estimate(image, model.inputSpec());
@@ -60,8 +66,8 @@ public class ModelScorer {
         ScoringMethod exact = model.hasExactScorer() ? new ExactJacobianScore(model) : null;
         ScoringMethod jepa = exact == null || manifest.transformList().isEmpty() ? exact
                 : new TransformAveragedScore(exact, model, manifest.transformList());
-        EmbeddingSignals signals = manifest.signals() == null ? null
-                : EmbeddingSignals.load(manifest, model.packageDir(), model.inputSpec());
+        EmbeddingSignals loaded = manifest.signals() == null ? null
+                : EmbeddingSignals.load(manifest, model.packageDir(), model.inputSpec(), signals);
         this.sketch = sketchOf(model);
         this.defaultMode = ScoreMode.ofManifest(manifest.effectiveDefaultMode());
 
@@ -70,8 +76,8 @@ public class ModelScorer {
         int k = manifest.embeddingDim();
         Inference scorerGraph = (pixels, count) -> ModelRun.of(pixels, model.score(pixels, count));
         Inference encoder = (pixels, count) -> new ModelRun(pixels, count, size, model.embed(pixels, count), k, null);
-        List<ScoringMethod> embedding = signals == null ? List.of() : signals.methods();
-        Judge withJepa = signals != null ? Judge.combined(calibration, signals)
+        List<ScoringMethod> embedding = loaded == null ? List.of() : loaded.methods();
+        Judge withJepa = loaded != null ? Judge.combined(calibration, loaded)
                 : Judge.bands(calibration, "model " + manifest.id() + " has no reference set (no signals section in "
                         + "its model.json): k-NN, Mahalanobis and the combined outlier score are not computed; label "
                         + "is from JEPA-SCORE");
@@ -81,8 +87,8 @@ public class ModelScorer {
         if (sketch != null) {
             add(ScoreMode.SKETCH, decode, encoder, sketch, embedding, withJepa);
         }
-        if (signals != null) {
-            add(ScoreMode.SIGNALS, decode, encoder, null, embedding, Judge.withoutJepa(signals));
+        if (loaded != null) {
+            add(ScoreMode.SIGNALS, decode, encoder, null, embedding, Judge.withoutJepa(loaded));
         }
     }
 

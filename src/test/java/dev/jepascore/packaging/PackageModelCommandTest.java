@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import javax.imageio.ImageIO;
@@ -40,6 +42,10 @@ import dev.jepascore.image.ImageConfig;
 import dev.jepascore.image.ImageDecoder;
 import dev.jepascore.admission.Admission;
 import dev.jepascore.score.EmbeddingMath;
+import dev.jepascore.score.EmbeddingSignals;
+import dev.jepascore.score.ScoringMethod;
+import dev.jepascore.score.Signal;
+import dev.jepascore.model.ModelException;
 import dev.jepascore.result.Label;
 import dev.jepascore.score.ScoreMetrics;
 import dev.jepascore.result.ScoreResult;
@@ -70,10 +76,14 @@ class PackageModelCommandTest {
     }
 
     static Result run(String... args) {
+        return run(EmbeddingSignals.REGISTERED, args);
+    }
+
+    static Result run(List<Signal> signals, String... args) {
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         ByteArrayOutputStream e = new ByteArrayOutputStream();
         int code = PackageModelCommand.run(args, new PrintStream(o, true, StandardCharsets.UTF_8),
-                new PrintStream(e, true, StandardCharsets.UTF_8));
+                new PrintStream(e, true, StandardCharsets.UTF_8), signals);
         return new Result(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
     }
 
@@ -185,29 +195,13 @@ class PackageModelCommandTest {
      */
     @Test
     void the_packaged_model_serves_the_outlier_score_signals_and_reasons() throws IOException {
-        ImageConfig limits = new ImageConfig() {
-            public long maxBytes() {
-                return 1 << 20;
-            }
-
-            public long maxPixels() {
-                return 1 << 20;
-            }
-
-            public int maxBatch() {
-                return 16;
-            }
-        };
         JsonNode fixtures = JSON.readTree(out.resolve("fixtures").resolve("reference.json").toFile()).get("fixtures");
         List<byte[]> files = new ArrayList<>();
         for (JsonNode f : fixtures) {
             files.add(Files.readAllBytes(out.resolve("fixtures").resolve(f.get("file").asText())));
         }
         try (ModelRuntime runtime = ModelRuntime.open(ModelConfig.forPackage(out, 8))) {
-            SimpleMeterRegistry registry = new SimpleMeterRegistry();
-            ModelScorer scoring = new ModelScorer(runtime, new ImageDecoder(limits), limits,
-                    new ScoreMetrics(registry), new Admission(64L << 20, 1, 0, Duration.ofSeconds(1),
-                            runtime.inputSpec(), registry));
+            ModelScorer scoring = scorer(runtime, EmbeddingSignals.REGISTERED);
             List<ScoreResult> results = scoring.scoreAll(files, null);
             for (int i = 0; i < results.size(); i++) {
                 ScoreResult r = results.get(i);
@@ -215,12 +209,12 @@ class PackageModelCommandTest {
                 assertNotNull(r.outlierScore(), "outlierScore");
                 assertTrue(r.outlierPercentile() >= 0 && r.outlierPercentile() <= 100, "percentile " + r.outlierPercentile());
                 assertNull(r.signals().absent());
-                assertTrue(r.signals().knn().distance() > 0 && r.signals().mahalanobis().distance() > 0);
-                assertTrue(r.signals().complexity().bytes() > 0);
+                assertTrue(r.signals().get("knn", ScoreResult.Distance.class).distance() > 0 && r.signals().get("mahalanobis", ScoreResult.Distance.class).distance() > 0);
+                assertTrue(r.signals().get("complexity", ScoreResult.Complexity.class).bytes() > 0);
                 assertEquals(r.label() == Label.TYPICAL, r.reasons().isEmpty(), "reasons " + r.reasons());
             }
             ScoreResult noise = scoring.score(noise(28, 28, 7), null);
-            assertEquals(100, noise.signals().complexity().percentile(), 1e-9, "noise deflates worse than every "
+            assertEquals(100, noise.signals().get("complexity", ScoreResult.Complexity.class).percentile(), 1e-9, "noise deflates worse than every "
                     + "calibration image");
             ModelManifest.Signals s = runtime.manifest().signals();
             results = new ArrayList<>(results);
@@ -245,8 +239,8 @@ class PackageModelCommandTest {
         double jepa = new SignalTable(s.calibration().percentiles().stream().mapToDouble(Double::doubleValue).toArray(),
                 s.calibration().values().get("jepa").stream().mapToDouble(Double::doubleValue).toArray(), 2, floor)
                 .percentile(r.jepaScore());
-        double[] percentiles = { jepa, r.signals().knn().percentile(),
-                r.signals().mahalanobis().percentile(), r.signals().complexity().percentile() };
+        double[] percentiles = { jepa, r.signals().get("knn", ScoreResult.Distance.class).percentile(),
+                r.signals().get("mahalanobis", ScoreResult.Distance.class).percentile(), r.signals().get("complexity", ScoreResult.Complexity.class).percentile() };
         int[] sides = { 2, 1, 1, 2 };
         double sum = 0;
         for (int i = 0; i < 4; i++) {
@@ -318,6 +312,91 @@ class PackageModelCommandTest {
     }
 
     /** Uniform grey-level noise, seeded: nothing like a clothing photograph. */
+    /**
+     * A signal defined only in this test: the mean of each image's input tensor, two-sided, shown as
+     * {@code {"mean", "percentile"}}. Listed beside the registered signals, it is calibrated by the packager, served
+     * by the scorer and shown by name, with no other class changed.
+     */
+    static final class MeanInput implements ScoringMethod {
+
+        static final Signal SIGNAL = new Signal("meanInput", 2, source -> source.calibrated("meanInput")
+                ? new MeanInput() : null, Shown::new, false);
+
+        record Shown(double mean, double percentile) {
+        }
+
+        @Override
+        public String name() {
+            return SIGNAL.name();
+        }
+
+        @Override
+        public double[] scores(ModelRun run) {
+            return IntStream.range(0, run.count()).mapToDouble(i -> IntStream.range(0, run.inputSize())
+                    .mapToDouble(j -> run.pixels()[i * run.inputSize() + j]).average().orElseThrow()).toArray();
+        }
+    }
+
+    @Test
+    void a_signal_defined_only_in_a_test_is_calibrated_served_and_shown_by_name() throws IOException {
+        List<Signal> signals = new ArrayList<>(EmbeddingSignals.REGISTERED);
+        signals.add(MeanInput.SIGNAL);
+        Path pkg = work.resolve("fmnist-mean-input");
+        Result r = run(signals, "--encoder", BUNDLED.resolve("encoder.onnx").toString(), "--images", images.toString(),
+                "--out", pkg.toString(), "--scale", "0.00392156862745098", "--mean", "0.286", "--std", "0.353");
+        assertEquals(0, r.code(), r.err());
+        ModelManifest.Signals s = ModelManifest.read(pkg).signals();
+        assertEquals(List.of("jepa", "knn", "mahalanobis", "complexity", "meanInput"), s.combination().signals());
+        List<Double> table = s.calibration().values().get("meanInput");
+        assertEquals(s.calibration().percentiles().size(), table.size());
+        // same images, same seeded split: the registered signals' tables are the ones the plain package has
+        ModelManifest.Signals plain = ModelManifest.read(out).signals();
+        for (String name : List.of("jepa", "knn", "mahalanobis", "complexity")) {
+            assertEquals(plain.calibration().values().get(name), s.calibration().values().get(name), name);
+        }
+
+        BufferedImage white = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < 28; y++) {
+            for (int x = 0; x < 28; x++) {
+                white.getRaster().setSample(x, y, 0, 255);
+            }
+        }
+        try (ModelRuntime runtime = ModelRuntime.open(ModelConfig.forPackage(pkg, 8))) {
+            ModelScorer scoring = scorer(runtime, signals);
+            JsonNode shown = JSON.valueToTree(scoring.score(TestImages.encode(white, "png"), null)).path("signals");
+            List<String> names = new ArrayList<>();
+            shown.fieldNames().forEachRemaining(names::add);
+            assertEquals(List.of("jepa", "knn", "mahalanobis", "complexity", "meanInput"), names, shown.toString());
+            // a white pixel is (1 - mean) / std in the tensor, brighter than every calibration image
+            assertEquals((1 - 0.286) / 0.353, shown.path("meanInput").path("mean").asDouble(), 1e-5, shown.toString());
+            assertEquals(100, shown.path("meanInput").path("percentile").asDouble(), 1e-9, shown.toString());
+        }
+        // a service without the signal refuses the package rather than combine tails it cannot compute
+        ModelManifest m = ModelManifest.read(pkg);
+        ModelException refused = assertThrows(ModelException.class, () -> EmbeddingSignals.load(m, pkg, m.input()));
+        assertTrue(refused.getMessage().contains("signals.combination.signals names 'meanInput'"), refused.getMessage());
+    }
+
+    /** The function's scorer over a package, with small image limits. */
+    private static ModelScorer scorer(ModelRuntime runtime, List<Signal> signals) {
+        ImageConfig limits = new ImageConfig() {
+            public long maxBytes() {
+                return 1 << 20;
+            }
+
+            public long maxPixels() {
+                return 1 << 20;
+            }
+
+            public int maxBatch() {
+                return 16;
+            }
+        };
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        return new ModelScorer(runtime, new ImageDecoder(limits), limits, new ScoreMetrics(registry),
+                new Admission(64L << 20, 1, 0, Duration.ofSeconds(1), runtime.inputSpec(), registry), signals);
+    }
+
     static byte[] noise(int w, int h, long seed) {
         java.util.Random random = new java.util.Random(seed);
         BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);

@@ -73,12 +73,12 @@ class SignalsDefaultModeTest {
             assertEquals(ScoreMode.SIGNALS, byDefault.mode());
             assertNull(byDefault.jepaScore());
             assertNull(byDefault.signals().jepa());
-            assertNotNull(byDefault.signals().knn());
+            assertNotNull(byDefault.signals().get("knn", ScoreResult.Distance.class));
 
             ScoreResult exact = scorer.score(png, ScoreMode.EXACT);
             assertNotNull(exact.jepaScore());
-            assertEquals(exact.signals().knn().distance(), byDefault.signals().knn().distance(),
-                    1e-6 * Math.max(1, exact.signals().knn().distance()));
+            assertEquals(exact.signals().get("knn", ScoreResult.Distance.class).distance(), byDefault.signals().get("knn", ScoreResult.Distance.class).distance(),
+                    1e-6 * Math.max(1, exact.signals().get("knn", ScoreResult.Distance.class).distance()));
             assertTrue(byDefault.timingsMs().jacobian() == 0, "no Jacobian work in mode signals");
         }
     }
