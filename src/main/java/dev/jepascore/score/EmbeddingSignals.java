@@ -77,6 +77,13 @@ public final class EmbeddingSignals {
     /** The given signals (in their order) of a package; {@link #load(ModelManifest, java.nio.file.Path, InputSpec)}. */
     public static EmbeddingSignals load(ModelManifest manifest, java.nio.file.Path packageDir, InputSpec spec,
             List<Signal> registered) {
+        Set<String> known = new LinkedHashSet<>();
+        known.add(JEPA);
+        for (Signal signal : registered) {
+            if (!known.add(signal.name())) {
+                throw new IllegalArgumentException("signal " + signal.name() + " is registered twice");
+            }
+        }
         ModelManifest.Signals s = manifest.signals();
         ReferenceSet ref = ReferenceSet.read(packageDir, s.reference(), manifest.embeddingDim());
         Signal.Source source = new Signal.Source(s, ref, spec);
@@ -87,13 +94,6 @@ public final class EmbeddingSignals {
             if (method != null) {
                 computed.add(signal);
                 methods.add(method);
-            }
-        }
-        Set<String> known = new LinkedHashSet<>();
-        known.add(JEPA);
-        for (Signal signal : registered) {
-            if (!known.add(signal.name())) {
-                throw new IllegalArgumentException("signal " + signal.name() + " is registered twice");
             }
         }
         ModelManifest.SignalCalibration cal = s.calibration();
