@@ -218,17 +218,11 @@ class BadInputTest {
     @Test
     void raw_jpeg_sent_with_a_form_content_type_is_415_and_its_bytes_are_not_logged() throws Exception {
         byte[] jpeg = TestImages.picture("jpg", 64, 64);
-        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
         for (String path : new String[] { "/v1/score", "/score", "/onObjectCreated" }) {
             // what curl -d sends: the bytes, labelled as a form
-            java.net.http.HttpResponse<String> response = client.send(java.net.http.HttpRequest
-                    .newBuilder(java.net.URI.create("http://localhost:" + io.restassured.RestAssured.port + path))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(jpeg)).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
-            assertEquals(415, response.statusCode(), path + ": " + response.body());
-            com.fasterxml.jackson.databind.JsonNode error = dev.jepascore.testing.EventTestSupport.json(response.body())
-                    .path("error");
+            LoopbackHttp.Answer response = LoopbackHttp.post(path, "application/x-www-form-urlencoded", jpeg);
+            assertEquals(415, response.status(), path + ": " + response.body());
+            com.fasterxml.jackson.databind.JsonNode error = response.json().path("error");
             assertEquals("unsupported_media_type", error.path("code").asText(), response.body());
             assertEquals(true, error.path("message").asText().contains("--data-binary"), response.body());
         }

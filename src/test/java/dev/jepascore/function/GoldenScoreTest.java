@@ -1,6 +1,7 @@
 package dev.jepascore.function;
 
 import static dev.jepascore.testing.EventTestSupport.json;
+import static dev.jepascore.testing.EventTestSupport.strings;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
@@ -114,12 +115,6 @@ class GoldenScoreTest {
     /** A JSON number's value; NaN for anything else (a missing field fails every tolerance check). */
     private static double number(JsonNode node) {
         return node.isNumber() ? node.asDouble() : Double.NaN;
-    }
-
-    private static List<String> strings(JsonNode array) {
-        List<String> out = new ArrayList<>();
-        array.forEach(v -> out.add(v.asText()));
-        return out;
     }
 
     private static void check(List<String> off, Fixture f, String field, double got, double want, double tolerance) {

@@ -1,6 +1,8 @@
 package dev.jepascore.function;
 
+import static dev.jepascore.testing.EventTestSupport.at;
 import static dev.jepascore.testing.EventTestSupport.json;
+import static dev.jepascore.testing.EventTestSupport.strings;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -72,8 +74,7 @@ class SignalsModeTest {
             String label = r.path("label").asText();
             String expected = pct >= 99 ? "outlier" : pct >= 95 ? "unusual" : "typical";
             assertEquals(expected, label, f.name() + ": outlierPercentile " + pct);
-            List<String> reasons = new ArrayList<>();
-            r.path("reasons").forEach(reason -> reasons.add(reason.asText()));
+            List<String> reasons = strings(r.path("reasons"));
             assertEquals(!label.equals("typical"), !reasons.isEmpty(), f.name() + ": reasons " + reasons);
             assertTrue(List.of("knn", "mahalanobis", "complexity").containsAll(reasons), f.name() + ": " + reasons);
             if (!label.equals("typical")) {
@@ -108,13 +109,5 @@ class SignalsModeTest {
                 .then().statusCode(200).extract().asString());
         assertEquals(mode, answer.path("mode").asText(), f.name() + ": " + answer);
         return answer;
-    }
-
-    /** The node at a dotted path such as {@code signals.knn.distance}. */
-    private static JsonNode at(JsonNode node, String dotted) {
-        for (String part : dotted.split("\\.")) {
-            node = node.path(part);
-        }
-        return node;
     }
 }

@@ -4,6 +4,8 @@ import static io.restassured.RestAssured.given;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -105,6 +107,21 @@ public final class EventTestSupport {
         } catch (IOException e) {
             throw new IllegalStateException("Not JSON: " + body, e);
         }
+    }
+
+    /** The node at a dotted path such as {@code signals.knn.distance}; a missing node when any part is absent. */
+    public static JsonNode at(JsonNode node, String dotted) {
+        for (String part : dotted.split("\\.")) {
+            node = node.path(part);
+        }
+        return node;
+    }
+
+    /** The texts of a JSON array (empty for a missing node). */
+    public static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(v -> out.add(v.asText()));
+        return out;
     }
 
     /** POSTs an event body to a storage-event endpoint. */
